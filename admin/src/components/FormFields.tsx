@@ -1,0 +1,167 @@
+import * as React from 'react';
+import {
+  Badge,
+  Button,
+  Field,
+  Flex,
+  NumberInput,
+  SingleSelect,
+  SingleSelectOption,
+  TextInput,
+  Toggle,
+} from '@strapi/design-system';
+
+interface BaseProps {
+  name: string;
+  label: string;
+  error?: string;
+  hint?: React.ReactNode;
+  required?: boolean;
+}
+
+export const TextField = ({
+  name,
+  label,
+  error,
+  hint,
+  required,
+  value,
+  onChange,
+  type = 'text',
+  autoComplete,
+}: BaseProps & { value: string; onChange: (value: string) => void; type?: string; autoComplete?: string }) => (
+  <Field.Root name={name} error={error} hint={hint} required={required} id={`field-${name}`}>
+    <Field.Label>{label}</Field.Label>
+    <TextInput
+      type={type}
+      value={value}
+      autoComplete={autoComplete}
+      onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.value)}
+    />
+    <Field.Hint />
+    <Field.Error />
+  </Field.Root>
+);
+
+export const NumberField = ({
+  name,
+  label,
+  error,
+  hint,
+  required,
+  value,
+  onChange,
+}: BaseProps & { value: number | undefined; onChange: (value: number | undefined) => void }) => (
+  <Field.Root name={name} error={error} hint={hint} required={required} id={`field-${name}`}>
+    <Field.Label>{label}</Field.Label>
+    <NumberInput value={value} onValueChange={onChange} />
+    <Field.Hint />
+    <Field.Error />
+  </Field.Root>
+);
+
+export const SelectField = ({
+  name,
+  label,
+  error,
+  hint,
+  required,
+  value,
+  onChange,
+  options,
+}: BaseProps & {
+  value: string;
+  onChange: (value: string) => void;
+  options: Array<{ value: string; label: string }>;
+}) => (
+  <Field.Root name={name} error={error} hint={hint} required={required} id={`field-${name}`}>
+    <Field.Label>{label}</Field.Label>
+    <SingleSelect value={value} onChange={(v: string | number) => onChange(String(v))}>
+      {options.map((option) => (
+        <SingleSelectOption key={option.value} value={option.value}>
+          {option.label}
+        </SingleSelectOption>
+      ))}
+    </SingleSelect>
+    <Field.Hint />
+    <Field.Error />
+  </Field.Root>
+);
+
+export const ToggleField = ({
+  name,
+  label,
+  hint,
+  checked,
+  onChange,
+  onLabel,
+  offLabel,
+}: BaseProps & { checked: boolean; onChange: (value: boolean) => void; onLabel: string; offLabel: string }) => (
+  <Field.Root name={name} hint={hint} id={`field-${name}`}>
+    <Field.Label>{label}</Field.Label>
+    <Toggle
+      checked={checked}
+      onLabel={onLabel}
+      offLabel={offLabel}
+      onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.checked)}
+    />
+    <Field.Hint />
+  </Field.Root>
+);
+
+/**
+ * A secret is never sent to the browser: a stored one shows as "Set" with a Replace button,
+ * and only a newly typed value is submitted.
+ */
+export const SecretField = ({
+  name,
+  label,
+  error,
+  hint,
+  required,
+  value,
+  onChange,
+  isSet,
+  labels,
+}: BaseProps & {
+  value: string;
+  onChange: (value: string) => void;
+  isSet: boolean;
+  labels: { set: string; notSet: string; replace: string; keep: string };
+}) => {
+  const [replacing, setReplacing] = React.useState(!isSet);
+  React.useEffect(() => setReplacing(!isSet), [isSet]);
+
+  return (
+    <Field.Root name={name} error={error} hint={hint} required={required && !isSet} id={`field-${name}`}>
+      <Field.Label>{label}</Field.Label>
+      <Flex gap={2} alignItems="center">
+        <Badge active={isSet} data-testid={`${name}-status`}>
+          {isSet ? labels.set : labels.notSet}
+        </Badge>
+        {isSet ? (
+          <Button
+            variant="tertiary"
+            size="S"
+            onClick={() => {
+              if (replacing) onChange('');
+              setReplacing(!replacing);
+            }}
+          >
+            {replacing ? labels.keep : labels.replace}
+          </Button>
+        ) : null}
+      </Flex>
+      {replacing ? (
+        <TextInput
+          type="password"
+          autoComplete="new-password"
+          value={value}
+          onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.value)}
+        />
+      ) : null}
+      <Field.Hint />
+      <Field.Error />
+    </Field.Root>
+  );
+};

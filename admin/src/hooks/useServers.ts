@@ -1,0 +1,50 @@
+import { useFetchClient } from '@strapi/strapi/admin';
+import { useMutation, useQuery, useQueryClient } from 'react-query';
+import type { EmailServerInput, PublicServer } from '../../../server/src/validation/email-server';
+import { PLUGIN_ID } from '../pluginId';
+
+export type { PublicServer };
+
+const KEY = [PLUGIN_ID, 'servers'];
+const base = `/${PLUGIN_ID}/servers`;
+
+/** The plugin's admin API, through Strapi's authenticated fetch client and react-query's cache. */
+export const useServers = () => {
+  const { get } = useFetchClient();
+  return useQuery(KEY, async () => (await get<{ data: PublicServer[] }>(base)).data.data);
+};
+
+export const useServer = (documentId: string | undefined) => {
+  const { get } = useFetchClient();
+  return useQuery(
+    [...KEY, documentId],
+    async () => (await get<{ data: PublicServer }>(`${base}/${documentId}`)).data.data,
+    { enabled: Boolean(documentId) }
+  );
+};
+
+export const useSaveServer = (documentId?: string) => {
+  const { post, put } = useFetchClient();
+  const client = useQueryClient();
+  return useMutation(
+    async (body: Partial<EmailServerInput>) => {
+      const res = documentId
+        ? await put<{ data: PublicServer }>(`${base}/${documentId}`, body)
+        : await post<{ data: PublicServer }>(base, body);
+      return res.data.data;
+    },
+    { onSuccess: () => client.invalidateQueries(KEY) }
+  );
+};
+
+export const useDeleteServer = () => {
+  const { del } = useFetchClient();
+  const client = useQueryClient();
+  return useMutation(
+    async (documentId: string) => {
+      await del(`${base}/${documentId}`);
+      return documentId;
+    },
+    { onSuccess: () => client.invalidateQueries(KEY) }
+  );
+};

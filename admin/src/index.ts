@@ -1,0 +1,37 @@
+import type { StrapiApp } from '@strapi/strapi/admin';
+import { PERMISSIONS } from './permissions';
+import { PLUGIN_ID } from './pluginId';
+import { getTranslation } from './utils/getTranslation';
+
+const plugin: StrapiApp['appPlugins'][string] = {
+  register(app) {
+    app.addSettingsLink('global', {
+      id: PLUGIN_ID,
+      to: PLUGIN_ID,
+      intlLabel: { id: getTranslation('settings.link'), defaultMessage: 'Email servers' },
+      Component: () => import('./pages/SettingsRoutes'),
+      permissions: PERMISSIONS.read,
+    });
+    app.registerPlugin({ id: PLUGIN_ID, name: PLUGIN_ID });
+  },
+
+  async registerTrads({ locales }) {
+    return Promise.all(
+      locales.map(async (locale) => {
+        try {
+          const { default: data } = (await import(`./translations/${locale}.json`)) as {
+            default: Record<string, string>;
+          };
+          const prefixed = Object.fromEntries(
+            Object.entries(data).map(([key, value]) => [getTranslation(key), value])
+          );
+          return { data: prefixed, locale };
+        } catch {
+          return { data: {}, locale };
+        }
+      })
+    );
+  },
+};
+
+export default plugin;

@@ -1,0 +1,472 @@
+import * as React from 'react';
+import {
+  BackButton,
+  Layouts,
+  Page,
+  useAPIErrorHandler,
+  useNotification,
+  useRBAC,
+} from '@strapi/strapi/admin';
+import { Box, Button, Flex, Grid, Typography } from '@strapi/design-system';
+import { Check, Trash } from '@strapi/icons';
+import { useIntl } from 'react-intl';
+import { useNavigate, useParams } from 'react-router-dom';
+import { DeleteServerDialog } from '../components/DeleteServerDialog';
+import {
+  NumberField,
+  SecretField,
+  SelectField,
+  TextField,
+  ToggleField,
+} from '../components/FormFields';
+import { useSaveServer, useServer, type PublicServer } from '../hooks/useServers';
+import { PERMISSIONS } from '../permissions';
+import { getTranslation } from '../utils/getTranslation';
+import {
+  emptyValues,
+  errorsFromResponse,
+  toPayload,
+  validateForm,
+  valuesFromServer,
+  type FieldErrors,
+  type FormValues,
+} from '../utils/serverForm';
+
+const Section = ({ title, children }: { title: string; children: React.ReactNode }) => (
+  <Box background="neutral0" hasRadius shadow="filterShadow" padding={6}>
+    <Flex direction="column" alignItems="stretch" gap={4}>
+      <Typography variant="delta" tag="h2">
+        {title}
+      </Typography>
+      <Grid.Root gap={4}>{children}</Grid.Root>
+    </Flex>
+  </Box>
+);
+
+const Cell = ({ children, size = 6 }: { children?: React.ReactNode; size?: number }) => (
+  <Grid.Item col={size} s={12} direction="column" alignItems="stretch">
+    {children}
+  </Grid.Item>
+);
+
+interface ServerFormProps {
+  server?: PublicServer;
+}
+
+const ServerForm = ({ server }: ServerFormProps) => {
+  const { formatMessage } = useIntl();
+  const navigate = useNavigate();
+  const { toggleNotification } = useNotification();
+  const { formatAPIError } = useAPIErrorHandler();
+  const save = useSaveServer(server?.documentId);
+  const { allowedActions } = useRBAC({ update: PERMISSIONS.update, delete: PERMISSIONS.delete });
+  const isEdit = Boolean(server);
+
+  const [values, setValues] = React.useState<FormValues>(() =>
+    server ? valuesFromServer(server) : emptyValues
+  );
+  const [errors, setErrors] = React.useState<FieldErrors>({});
+  // Errors only the server can find (e.g. a duplicate name), kept until that field changes.
+  const [serverErrors, setServerErrors] = React.useState<FieldErrors>({});
+  const [submitted, setSubmitted] = React.useState(false);
+  const [touched, setTouched] = React.useState<Set<string>>(new Set());
+  const [deleteOpen, setDeleteOpen] = React.useState(false);
+
+  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
+    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+
+  const context = React.useMemo(
+    () => ({
+      stored: {
+        apiToken: Boolean(server?.apiTokenSet),
+        smtpPassword: Boolean(server?.smtpPasswordSet),
+        incomingPassword: Boolean(server?.incomingPasswordSet),
+      },
+    }),
+    [server]
+  );
+
+  // The shared schema runs on every change; errors show once a field was touched or a submit tried.
+  React.useEffect(() => {
+    let current = true;
+    validateForm(values, context).then((result) => {
+      if (current) setErrors(result);
+    });
+    return () => {
+      current = false;
+    };
+  }, [values, context]);
+
+  const set = <K extends keyof FormValues>(key: K) => (value: FormValues[K]) => {
+    setValues((v) => ({ ...v, [key]: value }));
+    setTouched((s) => new Set(s).add(key));
+    setServerErrors((e) => ({ ...e, [key]: undefined }));
+  };
+
+  const shown = (key: string) =>
+    serverErrors[key] ?? (submitted || touched.has(key) ? errors[key] : undefined);
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    const clientErrors = await validateForm(values, context);
+    setErrors(clientErrors);
+    if (Object.keys(clientErrors).length > 0) {
+      toggleNotification({
+        type: 'warning',
+        message: t('form.invalid', 'Some fields need your attention.'),
+      });
+      return;
+    }
+    try {
+      const saved = await save.mutateAsync(toPayload(values));
+      toggleNotification({
+        type: 'success',
+        message: isEdit
+          ? t('notification.updated', 'Saved {name}', { name: saved.name })
+          : t('notification.created', 'Created {name}', { name: saved.name }),
+      });
+      navigate(isEdit ? '..' : `../${saved.documentId}`, { relative: 'path' });
+    } catch (error) {
+      setServerErrors(errorsFromResponse(error));
+      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+    }
+  };
+
+  const secretLabels = {
+    set: t('secret.set', 'Set'),
+    notSet: t('secret.notSet', 'Not set'),
+    replace: t('secret.replace', 'Replace'),
+    keep: t('secret.keep', 'Keep current'),
+  };
+  const securityOptions = [
+    { value: '', label: t('security.auto', 'Automatic (from the port)') },
+    { value: 'tls', label: t('security.tls', 'TLS (implicit)') },
+    { value: 'starttls', label: t('security.starttls', 'STARTTLS (required)') },
+    { value: 'none', label: t('security.none', 'None (plain text)') },
+  ];
+  const title = isEdit ? server!.name : t('form.createTitle', 'Create new server');
+  const canSave = isEdit ? allowedActions.canUpdate : true;
+
+  return (
+    <Page.Main>
+      <Page.Title>{title}</Page.Title>
+      <form noValidate onSubmit={submit}>
+        <Layouts.Header
+          navigationAction={<BackButton fallback=".." disabled={false} />}
+          title={title}
+          subtitle={t('form.subtitle', 'Only the fields of the chosen server type are used.')}
+          primaryAction={
+            <Flex gap={2}>
+              {isEdit && allowedActions.canDelete ? (
+                <Button
+                  type="button"
+                  variant="danger-light"
+                  startIcon={<Trash />}
+                  onClick={() => setDeleteOpen(true)}
+                >
+                  {t('form.delete', 'Delete')}
+                </Button>
+              ) : null}
+              {canSave ? (
+                <Button type="submit" startIcon={<Check />} loading={save.isLoading}>
+                  {isEdit ? t('form.done', 'Done') : t('form.create', 'Create')}
+                </Button>
+              ) : null}
+            </Flex>
+          }
+        />
+        <Layouts.Content>
+          <Flex direction="column" alignItems="stretch" gap={6}>
+            <Section title={t('section.general', 'Server')}>
+              <Cell>
+                <TextField
+                  name="name"
+                  label={t('field.name', 'Name')}
+                  required
+                  value={values.name}
+                  onChange={set('name')}
+                  error={shown('name')}
+                />
+              </Cell>
+              <Cell>
+                <SelectField
+                  name="type"
+                  label={t('field.type', 'Server type')}
+                  required
+                  value={values.type}
+                  onChange={(v) => set('type')(v as FormValues['type'])}
+                  options={[
+                    { value: 'smtp', label: 'SMTP' },
+                    { value: 'sendgrid', label: 'SendGrid' },
+                  ]}
+                  error={shown('type')}
+                />
+              </Cell>
+              <Cell>
+                <TextField
+                  name="senderEmail"
+                  label={t('field.senderEmail', 'Sender email')}
+                  required
+                  type="email"
+                  value={values.senderEmail}
+                  onChange={set('senderEmail')}
+                  error={shown('senderEmail')}
+                  hint={t('hint.senderEmail', 'The From address, e.g. support@example.com')}
+                />
+              </Cell>
+              <Cell>
+                <TextField
+                  name="senderName"
+                  label={t('field.senderName', 'Sender name')}
+                  value={values.senderName}
+                  onChange={set('senderName')}
+                  error={shown('senderName')}
+                />
+              </Cell>
+              <Cell>
+                <TextField
+                  name="replyTo"
+                  label={t('field.replyTo', 'Reply to')}
+                  type="email"
+                  value={values.replyTo}
+                  onChange={set('replyTo')}
+                  error={shown('replyTo')}
+                  hint={t('hint.replyTo', 'Replies go to this address instead of the sender')}
+                />
+              </Cell>
+              <Cell size={3}>
+                <ToggleField
+                  name="isDefault"
+                  label={t('field.isDefault', 'Default')}
+                  hint={t('hint.isDefault', "Strapi's own emails go out through the default server")}
+                  checked={values.isDefault}
+                  onChange={set('isDefault')}
+                  onLabel={t('toggle.yes', 'Yes')}
+                  offLabel={t('toggle.no', 'No')}
+                />
+              </Cell>
+              <Cell size={3}>
+                <ToggleField
+                  name="enabled"
+                  label={t('field.enabled', 'Enabled')}
+                  hint={t('hint.enabled', 'A disabled server sends and fetches nothing')}
+                  checked={values.enabled}
+                  onChange={set('enabled')}
+                  onLabel={t('toggle.yes', 'Yes')}
+                  offLabel={t('toggle.no', 'No')}
+                />
+              </Cell>
+            </Section>
+
+            {values.type === 'sendgrid' ? (
+              <Section title={t('section.sendgrid', 'SendGrid')}>
+                <Cell size={12}>
+                  <SecretField
+                    name="apiToken"
+                    label={t('field.apiToken', 'SendGrid API token')}
+                    required
+                    isSet={Boolean(server?.apiTokenSet)}
+                    labels={secretLabels}
+                    value={values.apiToken}
+                    onChange={set('apiToken')}
+                    error={shown('apiToken')}
+                  />
+                </Cell>
+              </Section>
+            ) : (
+              <>
+                <Section title={t('section.outgoing', 'Outgoing mail server')}>
+                  <Cell>
+                    <TextField
+                      name="smtpHost"
+                      label={t('field.smtpHost', 'SMTP host')}
+                      required
+                      value={values.smtpHost}
+                      onChange={set('smtpHost')}
+                      error={shown('smtpHost')}
+                      hint={t('hint.host', 'A hostname or IP address, without smtp:// or a port')}
+                    />
+                  </Cell>
+                  <Cell size={3}>
+                    <NumberField
+                      name="smtpPort"
+                      label={t('field.smtpPort', 'SMTP port')}
+                      required
+                      value={values.smtpPort}
+                      onChange={set('smtpPort')}
+                      error={shown('smtpPort')}
+                    />
+                  </Cell>
+                  <Cell size={3}>
+                    <SelectField
+                      name="smtpSecurity"
+                      label={t('field.security', 'Security')}
+                      value={values.smtpSecurity}
+                      onChange={set('smtpSecurity')}
+                      options={securityOptions}
+                      error={shown('smtpSecurity')}
+                    />
+                  </Cell>
+                  <Cell>
+                    <TextField
+                      name="smtpUsername"
+                      label={t('field.smtpUsername', 'SMTP username')}
+                      autoComplete="off"
+                      value={values.smtpUsername}
+                      onChange={set('smtpUsername')}
+                      error={shown('smtpUsername')}
+                    />
+                  </Cell>
+                  <Cell>
+                    <SecretField
+                      name="smtpPassword"
+                      label={t('field.smtpPassword', 'SMTP password')}
+                      isSet={Boolean(server?.smtpPasswordSet)}
+                      labels={secretLabels}
+                      value={values.smtpPassword}
+                      onChange={set('smtpPassword')}
+                      error={shown('smtpPassword')}
+                    />
+                  </Cell>
+                  <Cell>
+                    <ToggleField
+                      name="tlsRejectUnauthorized"
+                      label={t('field.tlsRejectUnauthorized', 'Verify TLS certificates')}
+                      hint={t(
+                        'hint.tlsRejectUnauthorized',
+                        'Turn off only for a server with a self-signed certificate you trust'
+                      )}
+                      checked={values.tlsRejectUnauthorized}
+                      onChange={set('tlsRejectUnauthorized')}
+                      onLabel={t('toggle.yes', 'Yes')}
+                      offLabel={t('toggle.no', 'No')}
+                    />
+                  </Cell>
+                </Section>
+
+                <Section title={t('section.incoming', 'Incoming mail server')}>
+                  <Cell>
+                    <SelectField
+                      name="incomingProtocol"
+                      label={t('field.incomingProtocol', 'Protocol')}
+                      value={values.incomingProtocol}
+                      onChange={set('incomingProtocol')}
+                      options={[
+                        { value: '', label: t('protocol.none', 'None (no incoming mail)') },
+                        { value: 'imap', label: 'IMAP' },
+                        { value: 'pop3', label: 'POP3' },
+                      ]}
+                      error={shown('incomingProtocol')}
+                    />
+                  </Cell>
+                  {values.incomingProtocol ? (
+                    <>
+                      <Cell size={6} />
+                      <Cell>
+                        <TextField
+                          name="incomingHost"
+                          label={t('field.incomingHost', 'Incoming host')}
+                          required
+                          value={values.incomingHost}
+                          onChange={set('incomingHost')}
+                          error={shown('incomingHost')}
+                        />
+                      </Cell>
+                      <Cell size={3}>
+                        <NumberField
+                          name="incomingPort"
+                          label={t('field.incomingPort', 'Incoming port')}
+                          required
+                          value={values.incomingPort}
+                          onChange={set('incomingPort')}
+                          error={shown('incomingPort')}
+                        />
+                      </Cell>
+                      <Cell size={3}>
+                        <SelectField
+                          name="incomingSecurity"
+                          label={t('field.security', 'Security')}
+                          value={values.incomingSecurity}
+                          onChange={set('incomingSecurity')}
+                          options={securityOptions}
+                          error={shown('incomingSecurity')}
+                        />
+                      </Cell>
+                      <Cell>
+                        <TextField
+                          name="incomingUsername"
+                          label={t('field.incomingUsername', 'Incoming username')}
+                          required
+                          autoComplete="off"
+                          value={values.incomingUsername}
+                          onChange={set('incomingUsername')}
+                          error={shown('incomingUsername')}
+                        />
+                      </Cell>
+                      <Cell>
+                        <SecretField
+                          name="incomingPassword"
+                          label={t('field.incomingPassword', 'Incoming password')}
+                          required
+                          isSet={Boolean(server?.incomingPasswordSet)}
+                          labels={secretLabels}
+                          value={values.incomingPassword}
+                          onChange={set('incomingPassword')}
+                          error={shown('incomingPassword')}
+                        />
+                      </Cell>
+                      {values.incomingProtocol === 'imap' ? (
+                        <Cell>
+                          <TextField
+                            name="incomingFolder"
+                            label={t('field.incomingFolder', 'Folder')}
+                            value={values.incomingFolder}
+                            onChange={set('incomingFolder')}
+                            error={shown('incomingFolder')}
+                          />
+                        </Cell>
+                      ) : null}
+                      <Cell>
+                        <NumberField
+                          name="pollIntervalSeconds"
+                          label={t('field.pollIntervalSeconds', 'Check for new mail every (seconds)')}
+                          value={values.pollIntervalSeconds}
+                          onChange={set('pollIntervalSeconds')}
+                          error={shown('pollIntervalSeconds')}
+                        />
+                      </Cell>
+                    </>
+                  ) : null}
+                </Section>
+              </>
+            )}
+          </Flex>
+        </Layouts.Content>
+      </form>
+      {server ? (
+        <DeleteServerDialog
+          server={server}
+          open={deleteOpen}
+          onOpenChange={setDeleteOpen}
+          onDeleted={() => navigate('..', { relative: 'path' })}
+        />
+      ) : null}
+    </Page.Main>
+  );
+};
+
+export const CreatePage = () => {
+  const { allowedActions, isLoading } = useRBAC({ create: PERMISSIONS.create });
+  if (isLoading) return <Page.Loading />;
+  if (!allowedActions.canCreate) return <Page.NoPermissions />;
+  return <ServerForm />;
+};
+
+export const EditPage = () => {
+  const { documentId } = useParams<{ documentId: string }>();
+  const { data: server, isLoading, isError } = useServer(documentId);
+  if (isLoading) return <Page.Loading />;
+  if (isError || !server) return <Page.Error />;
+  return <ServerForm key={server.updatedAt} server={server} />;
+};

@@ -1,0 +1,143 @@
+import * as React from 'react';
+import { Layouts, Page, useRBAC } from '@strapi/strapi/admin';
+import {
+  Badge,
+  Box,
+  Button,
+  EmptyStateLayout,
+  Flex,
+  IconButton,
+  Table,
+  Tbody,
+  Td,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+  VisuallyHidden,
+} from '@strapi/design-system';
+import { Pencil, Plus, Trash } from '@strapi/icons';
+import { useIntl } from 'react-intl';
+import { useNavigate } from 'react-router-dom';
+import { DeleteServerDialog } from '../components/DeleteServerDialog';
+import { useServers, type PublicServer } from '../hooks/useServers';
+import { PERMISSIONS } from '../permissions';
+import { getTranslation } from '../utils/getTranslation';
+
+const TYPE_LABELS: Record<string, string> = { smtp: 'SMTP', sendgrid: 'SendGrid' };
+
+export const ListPage = () => {
+  const { formatMessage, formatDate } = useIntl();
+  const navigate = useNavigate();
+  const { data: servers, isLoading, isError } = useServers();
+  const { allowedActions } = useRBAC({
+    create: PERMISSIONS.create,
+    update: PERMISSIONS.update,
+    delete: PERMISSIONS.delete,
+  });
+  const [toDelete, setToDelete] = React.useState<PublicServer | null>(null);
+  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
+    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+
+  const title = t('list.title', 'Email servers');
+  if (isLoading) return <Page.Loading />;
+  if (isError || !servers) return <Page.Error />;
+
+  const createButton = allowedActions.canCreate ? (
+    <Button startIcon={<Plus />} onClick={() => navigate('create')}>
+      {t('list.create', 'Create new server')}
+    </Button>
+  ) : undefined;
+
+  return (
+    <Page.Main>
+      <Page.Title>{title}</Page.Title>
+      <Layouts.Header
+        title={title}
+        subtitle={t('list.subtitle', 'The SMTP and SendGrid servers Strapi sends and receives mail through')}
+        primaryAction={createButton}
+      />
+      <Layouts.Content>
+        {servers.length === 0 ? (
+          <EmptyStateLayout
+            content={t('list.empty', 'No email server yet')}
+            action={createButton}
+          />
+        ) : (
+          <Table colCount={7} rowCount={servers.length + 1}>
+            <Thead>
+              <Tr>
+                <Th><Typography variant="sigma">{t('field.name', 'Name')}</Typography></Th>
+                <Th><Typography variant="sigma">{t('field.type', 'Server type')}</Typography></Th>
+                <Th><Typography variant="sigma">{t('field.senderEmail', 'Sender email')}</Typography></Th>
+                <Th><Typography variant="sigma">{t('field.isDefault', 'Default')}</Typography></Th>
+                <Th><Typography variant="sigma">{t('field.enabled', 'Enabled')}</Typography></Th>
+                <Th><Typography variant="sigma">{t('list.lastCheck', 'Last check')}</Typography></Th>
+                <Th><VisuallyHidden>{t('list.actions', 'Actions')}</VisuallyHidden></Th>
+              </Tr>
+            </Thead>
+            <Tbody>
+              {servers.map((server) => (
+                <Tr
+                  key={server.documentId}
+                  onClick={() => navigate(server.documentId)}
+                  style={{ cursor: 'pointer' }}
+                  data-testid={`server-row-${server.name}`}
+                >
+                  <Td><Typography fontWeight="bold">{server.name}</Typography></Td>
+                  <Td><Typography>{TYPE_LABELS[server.type] ?? server.type}</Typography></Td>
+                  <Td><Typography>{server.senderEmail}</Typography></Td>
+                  <Td>
+                    {server.isDefault ? <Badge active>{t('list.default', 'Default')}</Badge> : null}
+                  </Td>
+                  <Td>
+                    <Typography textColor={server.enabled ? 'success600' : 'neutral500'}>
+                      {server.enabled ? t('list.enabled', 'Enabled') : t('list.disabled', 'Disabled')}
+                    </Typography>
+                  </Td>
+                  <Td>
+                    <Typography textColor={server.lastCheckOk === false ? 'danger600' : undefined}>
+                      {server.lastCheckAt
+                        ? `${server.lastCheckOk ? t('list.checkOk', 'OK') : server.lastCheckMessage ?? ''} · ${formatDate(server.lastCheckAt, { dateStyle: 'short', timeStyle: 'short' })}`
+                        : t('list.neverChecked', 'Never')}
+                    </Typography>
+                  </Td>
+                  <Td onClick={(e: React.MouseEvent) => e.stopPropagation()}>
+                    <Flex gap={1} justifyContent="flex-end">
+                      {allowedActions.canUpdate ? (
+                        <IconButton
+                          label={t('list.edit', 'Edit {name}', { name: server.name })}
+                          variant="ghost"
+                          onClick={() => navigate(server.documentId)}
+                        >
+                          <Pencil />
+                        </IconButton>
+                      ) : null}
+                      {allowedActions.canDelete ? (
+                        <IconButton
+                          label={t('list.delete', 'Delete {name}', { name: server.name })}
+                          variant="ghost"
+                          onClick={() => setToDelete(server)}
+                        >
+                          <Trash />
+                        </IconButton>
+                      ) : null}
+                    </Flex>
+                  </Td>
+                </Tr>
+              ))}
+            </Tbody>
+          </Table>
+        )}
+        <Box paddingTop={4} />
+      </Layouts.Content>
+      {toDelete ? (
+        <DeleteServerDialog
+          server={toDelete}
+          open
+          onOpenChange={(open) => !open && setToDelete(null)}
+        />
+      ) : null}
+    </Page.Main>
+  );
+};

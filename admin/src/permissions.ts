@@ -1,0 +1,8 @@
+const action = (name: string) => [{ action: `plugin::email-server.${name}`, subject: null }];
+
+export const PERMISSIONS = {
+  read: action('servers.read'),
+  create: action('servers.create'),
+  update: action('servers.update'),
+  delete: action('servers.delete'),
+};

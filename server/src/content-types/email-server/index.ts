@@ -1,0 +1,57 @@
+import type { Struct } from '@strapi/strapi';
+
+const hidden = {
+  'content-manager': { visible: false },
+  'content-type-builder': { visible: false },
+};
+
+/**
+ * One outgoing (and optionally incoming) email server. Secrets are stored encrypted and marked
+ * private so that no generic Strapi sanitizer can return them either.
+ */
+export default {
+  schema: {
+    kind: 'collectionType',
+    collectionName: 'email_servers',
+    info: {
+      singularName: 'email-server',
+      pluralName: 'email-servers',
+      displayName: 'Email server',
+      description: 'An SMTP or SendGrid server managed in Settings → Email servers',
+    },
+    options: { draftAndPublish: false },
+    // A database-level guarantee behind the service's case-insensitive name check, so two
+    // concurrent creates cannot both win.
+    indexes: [{ name: 'email_servers_name_key_uq', columns: ['name_key'], type: 'unique' }],
+    pluginOptions: hidden,
+    attributes: {
+      name: { type: 'string', required: true, maxLength: 100 },
+      // Lower-cased name, so uniqueness is case-insensitive on every database.
+      nameKey: { type: 'string', required: true, unique: true, private: true, maxLength: 100 },
+      type: { type: 'enumeration', enum: ['smtp', 'sendgrid'], required: true },
+      senderEmail: { type: 'string', required: true },
+      senderName: { type: 'string' },
+      replyTo: { type: 'string' },
+      apiToken: { type: 'text', private: true },
+      smtpHost: { type: 'string' },
+      smtpPort: { type: 'integer' },
+      smtpSecurity: { type: 'enumeration', enum: ['tls', 'starttls', 'none'] },
+      smtpUsername: { type: 'string' },
+      smtpPassword: { type: 'text', private: true },
+      incomingProtocol: { type: 'enumeration', enum: ['imap', 'pop3'] },
+      incomingHost: { type: 'string' },
+      incomingPort: { type: 'integer' },
+      incomingSecurity: { type: 'enumeration', enum: ['tls', 'starttls', 'none'] },
+      incomingUsername: { type: 'string' },
+      incomingPassword: { type: 'text', private: true },
+      incomingFolder: { type: 'string' },
+      tlsRejectUnauthorized: { type: 'boolean', default: true },
+      pollIntervalSeconds: { type: 'integer', default: 60 },
+      isDefault: { type: 'boolean', default: false },
+      enabled: { type: 'boolean', default: true },
+      lastCheckAt: { type: 'datetime' },
+      lastCheckOk: { type: 'boolean' },
+      lastCheckMessage: { type: 'string' },
+    },
+  } satisfies Partial<Struct.CollectionTypeSchema>,
+};

@@ -1,0 +1,5 @@
+import emailServer from './email-server';
+
+export default {
+  'email-server': emailServer,
+};

@@ -1,0 +1,19 @@
+/** RBAC actions, registered in bootstrap; each admin route checks one. */
+export const ACTIONS = {
+  serversRead: 'plugin::email-server.servers.read',
+  serversCreate: 'plugin::email-server.servers.create',
+  serversUpdate: 'plugin::email-server.servers.update',
+  serversDelete: 'plugin::email-server.servers.delete',
+} as const;
+
+export const actionDefinitions = [
+  { uid: 'servers.read', displayName: 'Read' },
+  { uid: 'servers.create', displayName: 'Create' },
+  { uid: 'servers.update', displayName: 'Update' },
+  { uid: 'servers.delete', displayName: 'Delete' },
+].map((action) => ({
+  ...action,
+  section: 'plugins',
+  subCategory: 'Email servers',
+  pluginName: 'email-server',
+}));

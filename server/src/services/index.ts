@@ -1,0 +1,7 @@
+import secrets from './secrets';
+import servers from './servers';
+
+export default {
+  secrets,
+  servers,
+};

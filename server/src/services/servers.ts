@@ -1,0 +1,162 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import {
+  INPUT_FIELDS,
+  SECRET_FIELDS,
+  normalizeServerInput,
+  type EmailServerInput,
+  type PublicServer,
+  type SecretField,
+} from '../validation/email-server';
+import { SERVER_UID, getService } from '../utils';
+import { fieldError } from '../utils/validate';
+
+/** A stored email server row, secrets still encrypted. */
+export interface StoredServer extends EmailServerInput {
+  id: number;
+  documentId: string;
+  nameKey: string;
+  lastCheckAt?: string | null;
+  lastCheckOk?: boolean | null;
+  lastCheckMessage?: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const PUBLIC_FIELDS = [
+  'documentId',
+  ...INPUT_FIELDS.filter((f) => !(SECRET_FIELDS as readonly string[]).includes(f)),
+  'lastCheckAt',
+  'lastCheckOk',
+  'lastCheckMessage',
+  'createdAt',
+  'updatedAt',
+] as const;
+
+/** The allow-list mapper every response goes through. */
+export const toPublic = (server: StoredServer): PublicServer => {
+  const out: Record<string, unknown> = {};
+  for (const field of PUBLIC_FIELDS) out[field] = (server as any)[field] ?? null;
+  out.apiTokenSet = Boolean(server.apiToken);
+  out.smtpPasswordSet = Boolean(server.smtpPassword);
+  out.incomingPasswordSet = Boolean(server.incomingPassword);
+  return out as unknown as PublicServer;
+};
+
+/** Which secrets a stored server has, as the validation schema's context wants it. */
+export const storedSecrets = (server: StoredServer) => ({
+  apiToken: Boolean(server.apiToken),
+  smtpPassword: Boolean(server.smtpPassword),
+  incomingPassword: Boolean(server.incomingPassword),
+});
+
+/** The editable fields of a stored server, secrets left out, as a base to merge an update onto. */
+export const toInput = (server: StoredServer): Partial<EmailServerInput> => {
+  const out: Record<string, unknown> = {};
+  for (const field of INPUT_FIELDS) {
+    if (!(SECRET_FIELDS as readonly string[]).includes(field)) out[field] = (server as any)[field];
+  }
+  return out;
+};
+
+/** Whether a secret still applies after normalisation; a secret that does not is cleared. */
+const secretApplies = (field: SecretField, input: EmailServerInput) => {
+  if (field === 'apiToken') return input.type === 'sendgrid';
+  if (field === 'smtpPassword') return input.type === 'smtp' && Boolean(input.smtpUsername);
+  return input.type === 'smtp' && Boolean(input.incomingProtocol);
+};
+
+const isUniqueViolation = (error: unknown) =>
+  /unique|duplicate/i.test(String((error as any)?.code ?? '') + String((error as any)?.message ?? ''));
+
+const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const documents = () => strapi.documents(SERVER_UID);
+  const secrets = () => getService(strapi, 'secrets');
+
+  const assertNameFree = async (name: string, exceptDocumentId?: string) => {
+    const clash = await strapi.db.query(SERVER_UID).findOne({
+      select: ['documentId'],
+      where: {
+        nameKey: name.toLowerCase(),
+        ...(exceptDocumentId ? { documentId: { $ne: exceptDocumentId } } : {}),
+      },
+    });
+    if (clash) throw fieldError('name', 'An email server with this name already exists.');
+  };
+
+  /** Builds the row to write: other-type fields nulled, secrets encrypted, kept or cleared. */
+  const toRow = (input: EmailServerInput, existing?: StoredServer) => {
+    const normalized = normalizeServerInput(input);
+    const row: Record<string, unknown> = { ...normalized, nameKey: normalized.name.toLowerCase() };
+    for (const field of SECRET_FIELDS) {
+      const given = normalized[field];
+      if (!secretApplies(field, normalized)) row[field] = null;
+      else if (typeof given === 'string' && given !== '') row[field] = secrets().encrypt(given);
+      else row[field] = existing?.[field] ?? null;
+    }
+    return row;
+  };
+
+  const clearOtherDefaults = async (documentId: string) => {
+    await strapi.db.query(SERVER_UID).updateMany({
+      where: { isDefault: true, documentId: { $ne: documentId } },
+      data: { isDefault: false },
+    });
+  };
+
+  const write = async (fn: () => Promise<StoredServer>) => {
+    try {
+      return await strapi.db.transaction(fn);
+    } catch (error) {
+      // Two requests raced past the name check; the unique index caught the second one.
+      if (isUniqueViolation(error)) throw fieldError('name', 'An email server with this name already exists.');
+      throw error;
+    }
+  };
+
+  return {
+    async list(): Promise<StoredServer[]> {
+      const rows = (await documents().findMany({ limit: -1 } as any)) as unknown as StoredServer[];
+      // Sorted here, not in SQL, so the order is the same on every database's collation.
+      return rows.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }));
+    },
+
+    async findOne(documentId: string): Promise<StoredServer | null> {
+      return (await documents().findOne({ documentId })) as unknown as StoredServer | null;
+    },
+
+    async getOrThrow(documentId: string): Promise<StoredServer> {
+      const server = await this.findOne(documentId);
+      if (!server) throw new errors.NotFoundError('Email server not found.');
+      return server;
+    },
+
+    async create(input: EmailServerInput): Promise<StoredServer> {
+      await assertNameFree(input.name);
+      return write(async () => {
+        const created = (await documents().create({ data: toRow(input) as any })) as unknown as StoredServer;
+        if (created.isDefault) await clearOtherDefaults(created.documentId);
+        return created;
+      });
+    },
+
+    async update(existing: StoredServer, input: EmailServerInput): Promise<StoredServer> {
+      await assertNameFree(input.name, existing.documentId);
+      return write(async () => {
+        const updated = (await documents().update({
+          documentId: existing.documentId,
+          data: toRow(input, existing) as any,
+        })) as unknown as StoredServer;
+        if (updated.isDefault) await clearOtherDefaults(updated.documentId);
+        return updated;
+      });
+    },
+
+    async delete(existing: StoredServer): Promise<void> {
+      await documents().delete({ documentId: existing.documentId });
+    },
+  };
+};
+
+export type ServersService = ReturnType<typeof serversService>;
+export default serversService;

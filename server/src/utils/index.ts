@@ -1,0 +1,13 @@
+import type { Core } from '@strapi/strapi';
+import type services from '../services';
+
+export const PLUGIN_ID = 'email-server';
+export const SERVER_UID = 'plugin::email-server.email-server' as const;
+
+type Services = typeof services;
+
+/** Typed access to this plugin's services. */
+export const getService = <Name extends keyof Services>(
+  strapi: Core.Strapi,
+  name: Name
+): ReturnType<Services[Name]> => strapi.plugin(PLUGIN_ID).service(name) as ReturnType<Services[Name]>;

@@ -1,0 +1,315 @@
+/**
+ * The one validation schema for an email server, used by the admin form (admin/src) and by the
+ * server controllers. It only imports yup so that it bundles into the admin panel unchanged.
+ *
+ * Messages are plain English sentences naming the problem; the admin shows them under the field.
+ */
+import * as yup from 'yup';
+
+export const SERVER_TYPES = ['smtp', 'sendgrid'] as const;
+export const SECURITY_MODES = ['tls', 'starttls', 'none'] as const;
+export const INCOMING_PROTOCOLS = ['imap', 'pop3'] as const;
+
+export type ServerType = (typeof SERVER_TYPES)[number];
+export type SecurityMode = (typeof SECURITY_MODES)[number];
+export type IncomingProtocol = (typeof INCOMING_PROTOCOLS)[number];
+
+export const SECRET_FIELDS = ['apiToken', 'smtpPassword', 'incomingPassword'] as const;
+export type SecretField = (typeof SECRET_FIELDS)[number];
+
+/** Fields that only make sense for an SMTP server; stored as null on a SendGrid server. */
+export const SMTP_ONLY_FIELDS = [
+  'smtpHost',
+  'smtpPort',
+  'smtpSecurity',
+  'smtpUsername',
+  'smtpPassword',
+  'incomingProtocol',
+  'incomingHost',
+  'incomingPort',
+  'incomingSecurity',
+  'incomingUsername',
+  'incomingPassword',
+  'incomingFolder',
+] as const;
+export const INCOMING_FIELDS = [
+  'incomingHost',
+  'incomingPort',
+  'incomingSecurity',
+  'incomingUsername',
+  'incomingPassword',
+  'incomingFolder',
+] as const;
+export const SENDGRID_ONLY_FIELDS = ['apiToken'] as const;
+
+/** Every key a client may send. Anything else is rejected. */
+export const INPUT_FIELDS = [
+  'name',
+  'type',
+  'senderEmail',
+  'senderName',
+  'replyTo',
+  'apiToken',
+  'smtpHost',
+  'smtpPort',
+  'smtpSecurity',
+  'smtpUsername',
+  'smtpPassword',
+  'incomingProtocol',
+  'incomingHost',
+  'incomingPort',
+  'incomingSecurity',
+  'incomingUsername',
+  'incomingPassword',
+  'incomingFolder',
+  'tlsRejectUnauthorized',
+  'pollIntervalSeconds',
+  'isDefault',
+  'enabled',
+] as const;
+
+export interface EmailServerInput {
+  name: string;
+  type: ServerType;
+  senderEmail: string;
+  senderName?: string | null;
+  replyTo?: string | null;
+  apiToken?: string | null;
+  smtpHost?: string | null;
+  smtpPort?: number | null;
+  smtpSecurity?: SecurityMode | null;
+  smtpUsername?: string | null;
+  smtpPassword?: string | null;
+  incomingProtocol?: IncomingProtocol | null;
+  incomingHost?: string | null;
+  incomingPort?: number | null;
+  incomingSecurity?: SecurityMode | null;
+  incomingUsername?: string | null;
+  incomingPassword?: string | null;
+  incomingFolder?: string | null;
+  tlsRejectUnauthorized?: boolean;
+  pollIntervalSeconds?: number;
+  isDefault?: boolean;
+  enabled?: boolean;
+}
+
+/**
+ * Which secrets the stored server already has. A secret that is absent or "" in an update keeps
+ * its stored value, so "required" for a secret means "given now or already stored".
+ */
+export interface SchemaContext {
+  stored?: Partial<Record<SecretField, boolean>>;
+}
+
+const CONTROL_CHARS = /[\r\n\0]/;
+// Characters that let a value act as a display name, a second address or a header fold.
+const ADDRESS_TRICKS = /[\s<>"(),;:\\[\]]/;
+// A conservative addr-spec: dot-atom local part, dotted domain with a letter TLD or an IP literal.
+const ADDRESS =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+const HOST_LABEL = '[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
+const HOSTNAME = new RegExp(`^(?=.{1,253}$)${HOST_LABEL}(\\.${HOST_LABEL})*\\.?$`);
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const IPV6 = /^[0-9A-Fa-f:.]+$/;
+
+export const isValidHost = (value: string) => {
+  if (IPV4.test(value)) return true;
+  if (value.includes(':')) return IPV6.test(value) && value.split(':').length <= 9;
+  // A dotted-quad that is not a valid IPv4 address is not a hostname either.
+  if (/^[\d.]+$/.test(value)) return false;
+  return HOSTNAME.test(value);
+};
+
+export const isValidAddress = (value: string) =>
+  value.length <= 254 && !ADDRESS_TRICKS.test(value) && ADDRESS.test(value);
+
+const emptyToNull = (value: unknown, original: unknown) =>
+  typeof original === 'string' && original.trim() === '' ? null : value;
+
+const text = (max: number) =>
+  yup
+    .string()
+    .typeError('Must be text.')
+    .nullable()
+    .trim()
+    .transform(emptyToNull)
+    .max(max, `Must be at most ${max} characters.`)
+    .test('no-control-chars', 'Must not contain line breaks.', (v) => !v || !CONTROL_CHARS.test(v));
+
+const address = () =>
+  text(254).test(
+    'address',
+    'Must be a single email address such as news@example.com, without a display name.',
+    (v) => !v || isValidAddress(v)
+  );
+
+const host = () =>
+  text(253).test(
+    'host',
+    'Must be a hostname or IP address such as smtp.example.com, without a scheme, port or spaces.',
+    (v) => !v || isValidHost(v)
+  );
+
+const port = () =>
+  yup
+    .number()
+    .nullable()
+    .transform((value, original) =>
+      original === '' || original === null || original === undefined ? null : value
+    )
+    .typeError('Must be a whole number between 1 and 65535.')
+    .integer('Must be a whole number between 1 and 65535.')
+    .min(1, 'Must be a whole number between 1 and 65535.')
+    .max(65535, 'Must be a whole number between 1 and 65535.');
+
+// Secrets are never trimmed: leading or trailing spaces can be part of a password.
+const secret = () =>
+  yup
+    .string()
+    .typeError('Must be text.')
+    .nullable()
+    .max(1024, 'Must be at most 1024 characters.')
+    .test('no-control-chars', 'Must not contain line breaks.', (v) => !v || !CONTROL_CHARS.test(v));
+
+const oneOfOrNull = <T extends string>(values: readonly T[], message: string) =>
+  yup
+    .mixed<T>()
+    .nullable()
+    .transform(emptyToNull)
+    .oneOf([...values, null, undefined] as T[], message);
+
+const REQUIRED = 'This field is required.';
+
+type Parent = Partial<EmailServerInput>;
+
+const hasSecret = (field: SecretField, parent: Parent, ctx: yup.TestContext) => {
+  const context = ctx.options.context as SchemaContext | undefined;
+  const given = parent[field];
+  return (typeof given === 'string' && given !== '') || Boolean(context?.stored?.[field]);
+};
+
+const isSmtp = (parent: Parent) => parent.type === 'smtp';
+const hasIncoming = (parent: Parent) => isSmtp(parent) && Boolean(parent.incomingProtocol);
+
+/** A field that is required only when `when(parent)` holds. */
+const requiredWhen =
+  (when: (parent: Parent) => boolean) => (value: unknown, ctx: yup.TestContext) =>
+    !when(ctx.parent as Parent) || (value !== null && value !== undefined && value !== '');
+
+export const emailServerSchema = yup
+  .object({
+    name: text(100).required(REQUIRED),
+    type: yup
+      .mixed<ServerType>()
+      .required(REQUIRED)
+      .oneOf([...SERVER_TYPES], 'Must be SMTP or SendGrid.'),
+    senderEmail: address().required(REQUIRED),
+    senderName: text(100),
+    replyTo: address(),
+    apiToken: secret().test('required-sendgrid', REQUIRED, function (this: yup.TestContext) {
+      const parent = this.parent as Parent;
+      return parent.type !== 'sendgrid' || hasSecret('apiToken', parent, this);
+    }),
+    smtpHost: host().test('required-smtp', REQUIRED, requiredWhen(isSmtp)),
+    smtpPort: port().test('required-smtp', REQUIRED, requiredWhen(isSmtp)),
+    smtpSecurity: oneOfOrNull(SECURITY_MODES, 'Must be TLS, STARTTLS or none.'),
+    smtpUsername: text(255).test(
+      'both-or-neither',
+      'Enter a username for this password, or leave both empty.',
+      function (this: yup.TestContext, value) {
+        const parent = this.parent as Parent;
+        if (!isSmtp(parent) || value) return true;
+        return !(typeof parent.smtpPassword === 'string' && parent.smtpPassword !== '');
+      }
+    ),
+    smtpPassword: secret().test(
+      'both-or-neither',
+      'Enter the password for this username, or leave both empty.',
+      function (this: yup.TestContext) {
+        const parent = this.parent as Parent;
+        if (!isSmtp(parent) || !parent.smtpUsername) return true;
+        return hasSecret('smtpPassword', parent, this);
+      }
+    ),
+    incomingProtocol: oneOfOrNull(INCOMING_PROTOCOLS, 'Must be IMAP, POP3 or none.'),
+    incomingHost: host().test('required-incoming', REQUIRED, requiredWhen(hasIncoming)),
+    incomingPort: port().test('required-incoming', REQUIRED, requiredWhen(hasIncoming)),
+    incomingSecurity: oneOfOrNull(SECURITY_MODES, 'Must be TLS, STARTTLS or none.'),
+    incomingUsername: text(255).test('required-incoming', REQUIRED, requiredWhen(hasIncoming)),
+    incomingPassword: secret().test(
+      'required-incoming',
+      REQUIRED,
+      function (this: yup.TestContext) {
+        const parent = this.parent as Parent;
+        return !hasIncoming(parent) || hasSecret('incomingPassword', parent, this);
+      }
+    ),
+    incomingFolder: text(255),
+    tlsRejectUnauthorized: yup.boolean().typeError('Must be true or false.'),
+    pollIntervalSeconds: yup
+      .number()
+      .typeError('Must be a whole number of seconds.')
+      .integer('Must be a whole number of seconds.')
+      .min(10, 'Must be at least 10 seconds.')
+      .max(86400, 'Must be at most 86400 seconds (one day).'),
+    isDefault: yup.boolean().typeError('Must be true or false.'),
+    enabled: yup.boolean().typeError('Must be true or false.'),
+  })
+  .test('known-fields', '', function (this: yup.TestContext, value) {
+    if (!value || typeof value !== 'object') return true;
+    const unknown = Object.keys(value).filter(
+      (key) => !(INPUT_FIELDS as readonly string[]).includes(key)
+    );
+    if (unknown.length === 0) return true;
+    return new yup.ValidationError(
+      unknown.map((key) =>
+        this.createError({ path: key, message: `"${key}" is not a field of an email server.` })
+      )
+    );
+  });
+
+/** Defaults that depend on other fields (DESIGN.md: tls on 465/993/995, else starttls). */
+export const defaultSmtpSecurity = (port?: number | null): SecurityMode =>
+  port === 465 ? 'tls' : 'starttls';
+export const defaultIncomingSecurity = (port?: number | null): SecurityMode =>
+  port === 993 || port === 995 ? 'tls' : 'starttls';
+
+/**
+ * Turns a validated input into the values to store: the other type's fields become null,
+ * dependent defaults are filled in. Secrets are left as given (the service decides whether an
+ * empty secret keeps the stored value).
+ */
+export const normalizeServerInput = (input: EmailServerInput): EmailServerInput => {
+  const out: EmailServerInput = { ...input };
+  if (out.type === 'sendgrid') {
+    for (const field of SMTP_ONLY_FIELDS) (out as any)[field] = null;
+    return out;
+  }
+  out.apiToken = null;
+  out.smtpSecurity = out.smtpSecurity ?? defaultSmtpSecurity(out.smtpPort);
+  if (!out.smtpUsername) {
+    out.smtpUsername = null;
+    out.smtpPassword = null;
+  }
+  if (!out.incomingProtocol) {
+    out.incomingProtocol = null;
+    for (const field of INCOMING_FIELDS) (out as any)[field] = null;
+  } else {
+    out.incomingSecurity = out.incomingSecurity ?? defaultIncomingSecurity(out.incomingPort);
+    out.incomingFolder = out.incomingProtocol === 'imap' ? out.incomingFolder || 'INBOX' : null;
+  }
+  return out;
+};
+
+/** An email server as every route returns it: no secrets, only whether each one is set. */
+export interface PublicServer extends Omit<EmailServerInput, SecretField> {
+  documentId: string;
+  apiTokenSet: boolean;
+  smtpPasswordSet: boolean;
+  incomingPasswordSet: boolean;
+  lastCheckAt: string | null;
+  lastCheckOk: boolean | null;
+  lastCheckMessage: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
