@@ -1,0 +1,92 @@
+import { bootStrapi, createLimitedAdmin, ADMIN_PASSWORD, type TestApp } from '../helpers/strapi';
+import { smtpServer } from '../helpers/fixtures';
+
+let app: TestApp;
+let documentId: string;
+beforeAll(async () => {
+  app = await bootStrapi();
+  documentId = (await app.as().post('/email-server/servers').send(smtpServer())).body.data.documentId;
+}, 120_000);
+afterAll(async () => app?.close());
+
+const ACTIONS = {
+  read: 'plugin::email-server.servers.read',
+  create: 'plugin::email-server.servers.create',
+  update: 'plugin::email-server.servers.update',
+  delete: 'plugin::email-server.servers.delete',
+};
+
+/** [method, path, body, the action it needs] */
+const routes = (): Array<[string, string, object | undefined, string]> => [
+  ['get', '/email-server/servers', undefined, ACTIONS.read],
+  ['get', `/email-server/servers/${documentId}`, undefined, ACTIONS.read],
+  ['post', '/email-server/servers', smtpServer({ name: 'Created by limited admin' }), ACTIONS.create],
+  ['put', `/email-server/servers/${documentId}`, { senderName: 'Changed' }, ACTIONS.update],
+  ['delete', `/email-server/servers/${documentId}`, undefined, ACTIONS.delete],
+];
+
+const call = (method: string, path: string, body: object | undefined, token?: string) => {
+  const req = (app.http as any)[method](path);
+  if (token) req.set('Authorization', `Bearer ${token}`);
+  return body ? req.send(body) : req;
+};
+
+it('answers 401 on every route without a token, and with a bad one', async () => {
+  for (const [method, path, body] of routes()) {
+    const anonymous = await call(method, path, body);
+    expect([method, path, anonymous.status]).toEqual([method, path, 401]);
+    const forged = await call(method, path, body, 'not-a-jwt');
+    expect([method, path, forged.status]).toEqual([method, path, 401]);
+  }
+});
+
+it('answers 403 on every route to an admin whose role lacks that action', async () => {
+  const everyOther = (action: string) => Object.values(ACTIONS).filter((a) => a !== action);
+  for (const [method, path, body, action] of routes()) {
+    const token = await createLimitedAdmin(app, everyOther(action));
+    const res = await call(method, path, body, token);
+    expect([method, path, res.status]).toEqual([method, path, 403]);
+  }
+  // None of the refused calls changed anything.
+  const list = await app.as().get('/email-server/servers');
+  expect(list.body.data.map((s: any) => [s.name, s.senderName])).toEqual([['Support mail', 'Support']]);
+});
+
+it('lets an admin with exactly the action through', async () => {
+  const reader = await createLimitedAdmin(app, [ACTIONS.read]);
+  expect((await call('get', '/email-server/servers', undefined, reader)).status).toBe(200);
+  expect((await call('post', '/email-server/servers', smtpServer({ name: 'x' }), reader)).status).toBe(403);
+});
+
+it('registers the actions so that they show in Settings → Roles', async () => {
+  const res = await app.as().get('/admin/permissions');
+  expect(res.status).toBe(200);
+  const plugins = res.body.data.sections.plugins.filter((a: any) => a.plugin === 'email-server');
+  expect(plugins.map((a: any) => a.action).sort()).toEqual(Object.values(ACTIONS).sort());
+  expect(plugins.every((a: any) => a.subCategory === 'Email servers')).toBe(true);
+});
+
+it('can be given to the Editor role through the roles API, and an editor then reads the list', async () => {
+  const roles = (await app.as().get('/admin/roles')).body.data;
+  const editor = roles.find((r: any) => r.code === 'strapi-editor');
+  const current = (await app.as().get(`/admin/roles/${editor.id}/permissions`)).body.data;
+  const keep = current.map(({ action, subject, properties, conditions }: any) => ({ action, subject, properties, conditions }));
+  const granted = await app
+    .as()
+    .put(`/admin/roles/${editor.id}/permissions`)
+    .send({ permissions: [...keep, { action: ACTIONS.read, subject: null, properties: {}, conditions: [] }] });
+  expect(granted.status).toBe(200);
+
+  await app.strapi.service('admin::user').create({
+    email: 'editor@example.com',
+    firstname: 'Ed',
+    lastname: 'Itor',
+    password: ADMIN_PASSWORD,
+    isActive: true,
+    roles: [editor.id],
+  });
+  const login = await app.http.post('/admin/login').send({ email: 'editor@example.com', password: ADMIN_PASSWORD });
+  const token = login.body.data.token;
+  expect((await call('get', '/email-server/servers', undefined, token)).status).toBe(200);
+  expect((await call('delete', `/email-server/servers/${documentId}`, undefined, token)).status).toBe(403);
+});
