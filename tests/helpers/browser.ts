@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT } from './strapi';
+
+export const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
+
+/** Debian's Chromium, never a downloaded browser. */
+export const launchBrowser = (): Promise<Browser> =>
+  chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+
+/** Saves a screenshot for the README, once notifications and animations have settled. */
+export const screenshot = async (page: Page, name: string, options: { fullPage?: boolean } = {}) => {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const close of await page.getByRole('button', { name: 'Close', exact: true }).all()) {
+    await close.click({ timeout: 1000 }).catch(() => undefined);
+  }
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: options.fullPage });
+};
+
+export const logIn = async (page: Page, url: string, email: string, password: string) => {
+  await page.goto(`${url}/admin/auth/login`);
+  await page.locator('input[name="email"]').fill(email);
+  await page.locator('input[name="password"]').fill(password);
+  await page.getByRole('button', { name: 'Login' }).click();
+  await page.waitForURL(/\/admin(\/)?$/, { timeout: 30_000 });
+  // Strapi's own "new Media Library" banner would cover the top of every screenshot.
+  const banner = page.getByText('Introducing the new Media Library');
+  if (await banner.isVisible().catch(() => false)) {
+    await page.getByRole('button', { name: /^Close the banner/ }).click({ timeout: 2000 }).catch(() => undefined);
+  }
+};

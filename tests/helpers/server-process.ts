@@ -1,0 +1,95 @@
+/**
+ * Runs the playground as a real `strapi start` child process (admin panel served), for the
+ * browser tests. The admin panel must have been built (`npm run build:playground`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { ADMIN_PASSWORD, PLAYGROUND, ROOT, createDatabase, type Database } from './strapi';
+
+export interface RunningStrapi {
+  url: string;
+  db: Database;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+
+export const startStrapiProcess = async (env: Record<string, string> = {}): Promise<RunningStrapi> => {
+  if (!fs.existsSync(path.join(PLAYGROUND, 'build', 'index.html'))) {
+    throw new Error('The admin panel is not built: run `npm run build:playground` first.');
+  }
+  const port = await freePort();
+  const db = await createDatabase();
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'node_modules', '.bin', 'strapi'), 'start'], {
+    cwd: PLAYGROUND,
+    env: {
+      ...process.env,
+      ...db.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      STRAPI_TELEMETRY_DISABLED: 'true',
+      STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
+      STRAPI_LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`strapi start exited early:\n${output}`);
+    try {
+      const res = await fetch(`${url}/_health`);
+      if (res.status === 204) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`strapi start did not answer in 90 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  return {
+    url,
+    db,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await db.drop();
+    },
+  };
+};
+
+export const registerFirstAdmin = async (url: string, email = 'admin@example.com') => {
+  const res = await fetch(`${url}/admin/register-admin`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password: ADMIN_PASSWORD, firstname: 'Ada', lastname: 'Admin' }),
+  });
+  if (!res.ok) throw new Error(`register-admin failed: ${res.status} ${await res.text()}`);
+  return { email, password: ADMIN_PASSWORD };
+};
