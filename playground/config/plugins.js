@@ -5,8 +5,30 @@ module.exports = ({ env }) => ({
     enabled: true,
     // The repository root: the built plugin (npm run build) is loaded from there.
     resolve: path.resolve(__dirname, '..', '..'),
+    config: {
+      sendgrid: { apiBaseUrl: env('EMAIL_SERVER_SENDGRID_API_URL', 'https://api.sendgrid.com') },
+      verifyTimeoutMs: env.int('EMAIL_SERVER_VERIFY_TIMEOUT_MS', 10000),
+    },
   },
   'users-permissions': {
     config: { jwtSecret: env('JWT_SECRET', 'playground-users-permissions-jwt-secret') },
   },
+  // Strapi's own provider, used when no email server is the default. The tests point it at a
+  // loopback SMTP server; without FALLBACK_SMTP_PORT Strapi's default (sendmail) applies.
+  ...(env('FALLBACK_SMTP_PORT')
+    ? {
+        email: {
+          config: {
+            provider: 'nodemailer',
+            providerOptions: {
+              host: '127.0.0.1',
+              port: env.int('FALLBACK_SMTP_PORT'),
+              secure: false,
+              ignoreTLS: true,
+            },
+            settings: { defaultFrom: 'fallback@example.com', defaultReplyTo: 'fallback@example.com' },
+          },
+        },
+      }
+    : {}),
 });

@@ -1,5 +1,9 @@
 import type { Core } from '@strapi/strapi';
+import { getService } from './utils';
 
-const destroy = (_: { strapi: Core.Strapi }) => {};
+const destroy = ({ strapi }: { strapi: Core.Strapi }) => {
+  getService(strapi, 'email-provider').uninstall();
+  getService(strapi, 'transports').closeAll();
+};
 
 export default destroy;

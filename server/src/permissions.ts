@@ -4,6 +4,7 @@ export const ACTIONS = {
   serversCreate: 'plugin::email-server.servers.create',
   serversUpdate: 'plugin::email-server.servers.update',
   serversDelete: 'plugin::email-server.servers.delete',
+  serversTest: 'plugin::email-server.servers.test',
 } as const;
 
 export const actionDefinitions = [
@@ -11,6 +12,7 @@ export const actionDefinitions = [
   { uid: 'servers.create', displayName: 'Create' },
   { uid: 'servers.update', displayName: 'Update' },
   { uid: 'servers.delete', displayName: 'Delete' },
+  { uid: 'servers.test', displayName: 'Test connection and send test emails' },
 ].map((action) => ({
   ...action,
   section: 'plugins',

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { emailServerSchema, type EmailServerInput } from '../validation/email-server';
+import { emailServerSchema, testEmailSchema, type EmailServerInput } from '../validation/email-server';
 import { getService } from '../utils';
 import { validate } from '../utils/validate';
 import { storedSecrets, toInput, toPublic } from '../services/servers';
@@ -37,6 +37,18 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
       });
       const updated = await servers().update(existing, input);
       ctx.body = { data: toPublic(updated) };
+    },
+
+    async verify(ctx: any) {
+      const server = await servers().getOrThrow(ctx.params.documentId);
+      ctx.body = { data: await getService(strapi, 'checks').verify(server) };
+    },
+
+    async testEmail(ctx: any) {
+      const server = await servers().getOrThrow(ctx.params.documentId);
+      const { to } = await validate<{ to: string }>(testEmailSchema, ctx.request.body);
+      const { messageId } = await getService(strapi, 'checks').sendTestEmail(server, to);
+      ctx.body = { data: { messageId } };
     },
 
     async delete(ctx: any) {

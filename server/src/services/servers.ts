@@ -149,11 +149,12 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
         })) as unknown as StoredServer;
         if (updated.isDefault) await clearOtherDefaults(updated.documentId);
         return updated;
-      });
+      }).finally(() => getService(strapi, 'transports').close(existing.documentId));
     },
 
     async delete(existing: StoredServer): Promise<void> {
       await documents().delete({ documentId: existing.documentId });
+      getService(strapi, 'transports').close(existing.documentId);
     },
   };
 };

@@ -268,6 +268,11 @@ export const emailServerSchema = yup
     );
   });
 
+/** Body of "Send test email". */
+export const testEmailSchema = yup
+  .object({ to: address().required(REQUIRED) })
+  .noUnknown(true, 'Only "to" is allowed.');
+
 /** Defaults that depend on other fields (DESIGN.md: tls on 465/993/995, else starttls). */
 export const defaultSmtpSecurity = (port?: number | null): SecurityMode =>
   port === 465 ? 'tls' : 'starttls';

@@ -12,5 +12,7 @@ export default () => ({
     { method: 'POST', path: '/servers', handler: 'servers.create', config: guard(ACTIONS.serversCreate) },
     { method: 'PUT', path: '/servers/:documentId', handler: 'servers.update', config: guard(ACTIONS.serversUpdate) },
     { method: 'DELETE', path: '/servers/:documentId', handler: 'servers.delete', config: guard(ACTIONS.serversDelete) },
+    { method: 'POST', path: '/servers/:documentId/verify', handler: 'servers.verify', config: guard(ACTIONS.serversTest) },
+    { method: 'POST', path: '/servers/:documentId/test-email', handler: 'servers.testEmail', config: guard(ACTIONS.serversTest) },
   ],
 });

@@ -1,0 +1,92 @@
+import net from 'node:net';
+import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
+import { describeError } from './describe-error';
+import type { Check, Credentials, Endpoint, OutgoingMessage, SendResult } from './types';
+
+export interface SmtpConfig extends Endpoint {
+  auth?: Credentials | null;
+}
+
+export interface PoolOptions {
+  maxConnections: number;
+  maxMessages: number;
+  /** Bounded waits so a dead relay fails a send instead of hanging it. */
+  connectionTimeoutMs: number;
+  socketTimeoutMs: number;
+}
+
+const transportOptions = (config: SmtpConfig, timeouts: { connection: number; socket: number }) => ({
+  host: config.host,
+  port: config.port,
+  secure: config.security === 'tls',
+  // STARTTLS is required, not opportunistic: a relay that does not offer it fails the send.
+  requireTLS: config.security === 'starttls',
+  ignoreTLS: config.security === 'none',
+  auth: config.auth ? { user: config.auth.username, pass: config.auth.password } : undefined,
+  tls: {
+    rejectUnauthorized: config.rejectUnauthorized,
+    // SNI needs a hostname; an IP address is not allowed there.
+    servername: net.isIP(config.host) ? undefined : config.host,
+  },
+  connectionTimeout: timeouts.connection,
+  greetingTimeout: timeouts.connection,
+  socketTimeout: timeouts.socket,
+});
+
+export interface SmtpTransport {
+  send(message: OutgoingMessage): Promise<SendResult>;
+  close(): void;
+}
+
+/** One pooled nodemailer transport: reuse it for every send to this server. */
+export const createSmtpTransport = (config: SmtpConfig, pool: PoolOptions): SmtpTransport => {
+  const transporter: Transporter<SMTPPool.SentMessageInfo> = nodemailer.createTransport({
+    ...transportOptions(config, { connection: pool.connectionTimeoutMs, socket: pool.socketTimeoutMs }),
+    pool: true,
+    maxConnections: pool.maxConnections,
+    maxMessages: pool.maxMessages,
+  } as SMTPPool.Options);
+
+  return {
+    async send(message) {
+      const info = await transporter.sendMail({
+        from: message.from,
+        replyTo: message.replyTo,
+        to: message.to,
+        cc: message.cc,
+        bcc: message.bcc,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        attachments: message.attachments,
+        headers: message.headers,
+      });
+      return { messageId: info.messageId };
+    },
+    close() {
+      transporter.close();
+    },
+  };
+};
+
+/** Connects, says EHLO, upgrades TLS and logs in, with a throwaway transport. Sends nothing. */
+export const verifySmtp = async (config: SmtpConfig, timeoutMs = 10_000): Promise<Check> => {
+  const started = Date.now();
+  const transporter = nodemailer.createTransport(
+    transportOptions(config, { connection: timeoutMs, socket: timeoutMs })
+  );
+  try {
+    await transporter.verify();
+    return {
+      ok: true,
+      message: config.auth ? `Connected to ${config.host}:${config.port} and logged in.` : `Connected to ${config.host}:${config.port}.`,
+      durationMs: Date.now() - started,
+    };
+  } catch (error) {
+    return { ok: false, message: describeError(error, config), durationMs: Date.now() - started };
+  } finally {
+    transporter.close();
+  }
+};

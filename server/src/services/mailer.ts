@@ -1,0 +1,131 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { describeError, scrub } from '../adapters/describe-error';
+import { describeSendgridError } from '../adapters/sendgrid';
+import type { Address, Attachment, OutgoingMessage } from '../adapters/types';
+import type { PluginConfig } from '../config';
+import { SERVER_UID, getService } from '../utils';
+import type { StoredServer } from './servers';
+
+export interface MailerSendOptions {
+  /** A server's name or documentId; the default server when absent. */
+  server?: string;
+  to: string | string[];
+  cc?: string | string[];
+  bcc?: string | string[];
+  subject: string;
+  text?: string;
+  html?: string;
+  attachments?: Attachment[];
+  headers?: Record<string, string>;
+  replyTo?: string;
+  /** Overrides the server's sender; most relays only accept their own sender addresses. */
+  from?: string | Address;
+  /** SendGrid categories (ignored over SMTP). */
+  categories?: string[];
+}
+
+export interface MailerResult {
+  messageId: string;
+  server: string;
+}
+
+const LINE_BREAK = /[\r\n]/;
+const list = (value?: string | string[]) =>
+  (Array.isArray(value) ? value : value ? [value] : []).map((v) => String(v).trim()).filter(Boolean);
+
+/** "Name <a@b>" or "a@b" into an address object. */
+export const parseAddress = (value: string | Address): Address => {
+  if (typeof value !== 'string') return value;
+  const match = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(value);
+  return match ? { name: match[1] || undefined, address: match[2].trim() } : { address: value.trim() };
+};
+
+const fail = (message: string) => new errors.ApplicationError(message);
+
+const checkOptions = (options: MailerSendOptions) => {
+  if (!options || typeof options !== 'object') throw fail('mailer.send needs an options object.');
+  if (list(options.to).length + list(options.cc).length + list(options.bcc).length === 0) {
+    throw fail('mailer.send needs at least one recipient in to, cc or bcc.');
+  }
+  if (typeof options.subject !== 'string') throw fail('mailer.send needs a subject.');
+  if (LINE_BREAK.test(options.subject)) throw fail('The subject must not contain line breaks.');
+  if (!options.text && !options.html) throw fail('mailer.send needs a text or an html body.');
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (LINE_BREAK.test(name) || LINE_BREAK.test(String(value))) {
+      throw fail(`The header "${name}" must not contain line breaks.`);
+    }
+  }
+  for (const address of [...list(options.to), ...list(options.cc), ...list(options.bcc), options.replyTo ?? '']) {
+    if (LINE_BREAK.test(address)) throw fail('Addresses must not contain line breaks.');
+  }
+};
+
+const mailerService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const db = () => strapi.db.query(SERVER_UID);
+
+  const service = {
+    /** The default enabled server, or null when there is none (Strapi's provider applies then). */
+    async findDefault(): Promise<StoredServer | null> {
+      return (await db().findOne({ where: { isDefault: true, enabled: true } })) as StoredServer | null;
+    },
+
+    /** A server by documentId or name (any case), the default when `ref` is absent. */
+    async resolveServer(ref?: string): Promise<StoredServer> {
+      if (!ref) {
+        const server = await service.findDefault();
+        if (!server) {
+          throw fail('No default email server is enabled: mark one as default in Settings → Email servers.');
+        }
+        return server;
+      }
+      const server = ((await db().findOne({ where: { documentId: ref } })) ??
+        (await db().findOne({ where: { nameKey: String(ref).trim().toLowerCase() } }))) as StoredServer | null;
+      if (!server) throw fail(`No email server is named "${ref}".`);
+      if (!server.enabled) throw fail(`The email server "${server.name}" is disabled.`);
+      return server;
+    },
+
+    /** Sends one message through this server, with its sender and reply-to unless given. */
+    async sendThrough(server: StoredServer, options: MailerSendOptions): Promise<MailerResult> {
+      checkOptions(options);
+      const message: OutgoingMessage = {
+        from: options.from
+          ? parseAddress(options.from)
+          : { address: server.senderEmail, name: server.senderName || undefined },
+        replyTo: options.replyTo || server.replyTo || undefined,
+        to: list(options.to),
+        cc: list(options.cc),
+        bcc: list(options.bcc),
+        subject: options.subject,
+        text: options.text,
+        html: options.html,
+        attachments: options.attachments,
+        headers: options.headers,
+        categories: options.categories,
+      };
+      const { transport, secrets } = getService(strapi, 'transports').get(server);
+      try {
+        const { messageId } = await transport.send(message);
+        return { messageId, server: server.name };
+      } catch (error) {
+        const reason =
+          server.type === 'sendgrid'
+            ? describeSendgridError(error, (strapi.config.get('plugin::email-server') as PluginConfig).sendgrid.apiBaseUrl)
+            : describeError(error, { host: server.smtpHost!, port: server.smtpPort! });
+        throw fail(scrub(`Sending through "${server.name}" failed: ${reason}`, secrets));
+      }
+    },
+
+    /** For other plugins: `strapi.plugin('email-server').service('mailer').send({...})`. */
+    async send(options: MailerSendOptions): Promise<MailerResult> {
+      checkOptions(options);
+      const server = await service.resolveServer(options.server);
+      return service.sendThrough(server, options);
+    },
+  };
+  return service;
+};
+
+export type MailerService = ReturnType<typeof mailerService>;
+export default mailerService;

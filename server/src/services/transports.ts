@@ -1,0 +1,74 @@
+import type { Core } from '@strapi/strapi';
+import { createSendgridTransport, type SendgridTransport } from '../adapters/sendgrid';
+import { createSmtpTransport, type SmtpTransport } from '../adapters/smtp';
+import type { PluginConfig } from '../config';
+import { getService } from '../utils';
+import type { StoredServer } from './servers';
+
+type Transport = SmtpTransport | SendgridTransport;
+
+export interface Entry {
+  /** The server row's updatedAt: an edit anywhere (any Strapi instance) makes a new one. */
+  version: string;
+  transport: Transport;
+  secrets: string[];
+}
+
+/**
+ * One long-lived transport per server (a nodemailer pool, or a SendGrid MailService), reused
+ * across sends, rebuilt when the server was edited and closed when it is deleted, disabled or
+ * Strapi stops.
+ */
+const transportsService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const cache = new Map<string, Entry>();
+  const config = () => strapi.config.get('plugin::email-server') as PluginConfig;
+
+  const build = (server: StoredServer): Entry => {
+    const { decrypt } = getService(strapi, 'secrets');
+    const version = String(server.updatedAt);
+    if (server.type === 'sendgrid') {
+      const apiToken = decrypt(server.apiToken) ?? '';
+      const { apiBaseUrl, timeoutMs } = config().sendgrid;
+      return { version, transport: createSendgridTransport({ apiToken, apiBaseUrl, timeoutMs }), secrets: [apiToken] };
+    }
+    const password = server.smtpUsername ? decrypt(server.smtpPassword) ?? '' : '';
+    const transport = createSmtpTransport(
+      {
+        host: server.smtpHost!,
+        port: server.smtpPort!,
+        security: server.smtpSecurity ?? 'starttls',
+        rejectUnauthorized: server.tlsRejectUnauthorized !== false,
+        auth: server.smtpUsername ? { username: server.smtpUsername, password } : null,
+      },
+      config().smtp
+    );
+    return { version, transport, secrets: [password] };
+  };
+
+  return {
+    /** The transport for this version of the server, with the secrets to scrub from its errors. */
+    get(server: StoredServer): Entry {
+      const cached = cache.get(server.documentId);
+      if (cached && cached.version === String(server.updatedAt)) return cached;
+      cached?.transport.close();
+      const entry = build(server);
+      cache.set(server.documentId, entry);
+      return entry;
+    },
+
+    close(documentId: string) {
+      cache.get(documentId)?.transport.close();
+      cache.delete(documentId);
+    },
+
+    closeAll() {
+      for (const entry of cache.values()) entry.transport.close();
+      cache.clear();
+    },
+
+    size: () => cache.size,
+  };
+};
+
+export type TransportsService = ReturnType<typeof transportsService>;
+export default transportsService;

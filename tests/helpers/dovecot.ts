@@ -1,0 +1,112 @@
+/**
+ * A real Dovecot (IMAP and POP3, plain/STARTTLS and implicit TLS) on loopback, from its own
+ * config file in a temp dir. Mail is put in with `doveadm save`.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, waitForPort } from './net';
+import { selfSignedCert } from './tls';
+
+export interface Dovecot {
+  ports: { imap: number; imaps: number; pop3: number; pop3s: number };
+  user: string;
+  password: string;
+  /** Delivers a raw RFC 5322 message to the user's INBOX. */
+  deliver(raw: string, user?: string): void;
+  addUser(user: string, password: string): void;
+  stop(): Promise<void>;
+}
+
+export const startDovecot = async (): Promise<Dovecot> => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dovecot-'));
+  fs.chmodSync(dir, 0o755);
+  const cert = selfSignedCert();
+  const ports = { imap: await freePort(), imaps: await freePort(), pop3: await freePort(), pop3s: await freePort() };
+  const passwd = path.join(dir, 'passwd');
+  const mail = path.join(dir, 'mail');
+  fs.mkdirSync(mail);
+  execFileSync('chown', ['vmail:vmail', mail]);
+  const users = new Map<string, string>([['agent@example.com', 'Imap-Password-1']]);
+  const writeUsers = () =>
+    fs.writeFileSync(passwd, [...users].map(([u, p]) => `${u}:{PLAIN}${p}::::::\n`).join(''));
+  writeUsers();
+
+  const conf = path.join(dir, 'dovecot.conf');
+  fs.writeFileSync(
+    conf,
+    `protocols = imap pop3
+listen = 127.0.0.1
+base_dir = ${dir}/run
+state_dir = ${dir}/state
+log_path = ${dir}/dovecot.log
+ssl = yes
+ssl_cert = <${cert.certFile}
+ssl_key = <${cert.keyFile}
+ssl_dh = </usr/share/dovecot/dh.pem
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_failure_delay = 0
+mail_location = maildir:~/Maildir
+pop3_uidl_format = %08Xu%08Xv
+first_valid_uid = 1
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u ${passwd}
+}
+userdb {
+  driver = static
+  args = uid=vmail gid=vmail home=${mail}/%u
+}
+service imap-login {
+  inet_listener imap {
+    port = ${ports.imap}
+  }
+  inet_listener imaps {
+    port = ${ports.imaps}
+    ssl = yes
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = ${ports.pop3}
+  }
+  inet_listener pop3s {
+    port = ${ports.pop3s}
+    ssl = yes
+  }
+}
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+`
+  );
+  // dovecot daemonizes: its stdio must not be a pipe we wait on.
+  const errFile = path.join(dir, 'start.err');
+  const errFd = fs.openSync(errFile, 'w');
+  const started = spawnSync('dovecot', ['-c', conf], { stdio: ['ignore', errFd, errFd] });
+  fs.closeSync(errFd);
+  if (started.status !== 0) throw new Error(`dovecot did not start: ${fs.readFileSync(errFile, 'utf8')}`);
+  await Promise.all(Object.values(ports).map((p) => waitForPort(p)));
+
+  return {
+    ports,
+    user: 'agent@example.com',
+    password: users.get('agent@example.com')!,
+    deliver(raw, user = 'agent@example.com') {
+      execFileSync('doveadm', ['-c', conf, 'save', '-u', user], { input: raw });
+    },
+    addUser(user, password) {
+      users.set(user, password);
+      writeUsers();
+    },
+    async stop() {
+      spawnSync('dovecot', ['-c', conf, 'stop']);
+      await new Promise((r) => setTimeout(r, 200));
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};

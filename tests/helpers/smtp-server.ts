@@ -1,0 +1,94 @@
+/**
+ * nodemailer's smtp-server on loopback, for what smtp-sink cannot do: AUTH accepted or refused,
+ * STARTTLS and implicit TLS with a self-signed certificate, and scripted failures.
+ */
+import { simpleParser } from 'mailparser';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { freePort } from './net';
+import type { ReceivedMail } from './smtp-sink';
+import { selfSignedCert } from './tls';
+
+export interface ScriptedSmtpOptions {
+  /** 'tls' = implicit TLS; 'starttls' = offers STARTTLS; 'plain' = no TLS at all. */
+  mode?: 'tls' | 'starttls' | 'plain';
+  /** Require AUTH with these credentials. */
+  auth?: { username: string; password: string };
+  /** Reply to RCPT TO for this address with an error (e.g. 550, 451, 421). */
+  rcptError?: (address: string) => { code: number; message: string } | undefined;
+  /** Drop the connection when DATA arrives. */
+  dropOnData?: boolean;
+}
+
+export interface ScriptedSmtp {
+  port: number;
+  received: ReceivedMail[];
+  connections: number;
+  authAttempts: Array<{ username: string; ok: boolean }>;
+  stop(): Promise<void>;
+}
+
+export const startSmtpServer = async (options: ScriptedSmtpOptions = {}): Promise<ScriptedSmtp> => {
+  const port = await freePort();
+  const mode = options.mode ?? 'plain';
+  const state: ScriptedSmtp = { port, received: [], connections: 0, authAttempts: [], stop: async () => undefined };
+  const cert = mode === 'plain' ? undefined : selfSignedCert();
+
+  const config: SMTPServerOptions = {
+    secure: mode === 'tls',
+    key: cert?.key,
+    cert: cert?.cert,
+    hideSTARTTLS: mode !== 'starttls',
+    disabledCommands: [...(options.auth ? [] : ['AUTH']), ...(mode === 'starttls' ? [] : ['STARTTLS'])],
+    authOptional: !options.auth,
+    allowInsecureAuth: true,
+    disableReverseLookup: true,
+    logger: false,
+    onConnect(_session, callback) {
+      state.connections += 1;
+      callback();
+    },
+    onAuth(auth, _session, callback) {
+      const ok = auth.username === options.auth?.username && auth.password === options.auth?.password;
+      state.authAttempts.push({ username: auth.username ?? '', ok });
+      if (!ok) return callback(new Error('Invalid username or password'));
+      callback(null, { user: auth.username });
+    },
+    onRcptTo(address, _session, callback) {
+      const error = options.rcptError?.(address.address);
+      if (error) return callback(Object.assign(new Error(error.message), { responseCode: error.code }));
+      callback();
+    },
+    onData(stream, session, callback) {
+      if (options.dropOnData) {
+        stream.resume();
+        for (const connection of (server as any).connections as Set<any>) {
+          if (connection.id === session.id) connection._socket.destroy();
+        }
+        return;
+      }
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', async () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        state.received.push({
+          mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          rcptTo: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+          mail: await simpleParser(raw),
+        });
+        callback();
+      });
+    },
+  };
+  const server = new SMTPServer(config);
+  // smtp-server emits 'error' for client-side TLS failures; the test asserts on the client.
+  server.on('error', () => undefined);
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  // close() would wait up to 30 s for the clients' pooled connections to go away by themselves.
+  state.stop = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const connection of (server as any).connections as Set<any>) connection._socket?.destroy();
+    });
+  return state;
+};

@@ -1,0 +1,81 @@
+/**
+ * Postfix's smtp-sink on loopback: a real SMTP server that accepts everything and dumps each
+ * message (with its envelope) to a file, read back here with mailparser.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { freePort, waitForPort, waitUntil } from './net';
+
+export interface ReceivedMail {
+  mailFrom: string;
+  rcptTo: string[];
+  raw: string;
+  mail: ParsedMail;
+}
+
+export interface SmtpSink {
+  port: number;
+  messages(): Promise<ReceivedMail[]>;
+  waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  clear(): void;
+  stop(): Promise<void>;
+}
+
+export const parseDump = async (raw: string): Promise<ReceivedMail> => {
+  const lines = raw.split(/\r?\n/);
+  let i = 0;
+  let mailFrom = '';
+  const rcptTo: string[] = [];
+  for (; i < lines.length && /^X-(Client|Helo|Mail|Rcpt)-/.test(lines[i]); i++) {
+    const [name, value] = [lines[i].slice(0, lines[i].indexOf(':')), lines[i].slice(lines[i].indexOf(':') + 1).trim()];
+    const address = value.replace(/^<|>.*$/g, '');
+    if (name === 'X-Mail-Args') mailFrom = address;
+    if (name === 'X-Rcpt-Args') rcptTo.push(address);
+  }
+  const message = lines.slice(i).join('\r\n');
+  return { mailFrom, rcptTo, raw: message, mail: await simpleParser(message) };
+};
+
+export const startSmtpSink = async (): Promise<SmtpSink> => {
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smtp-sink-'));
+  fs.chmodSync(dir, 0o777);
+  // smtp-sink refuses to run as root; vmail is created by scripts/setup.sh.
+  const child: ChildProcess = spawn('smtp-sink', ['-u', 'vmail', '-d', `${dir}/%Y%m%d%H%M%S.`, `127.0.0.1:${port}`, '256'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  await waitForPort(port).catch((e) => {
+    throw new Error(`smtp-sink did not start: ${stderr || e.message}`);
+  });
+
+  const files = () => fs.readdirSync(dir).sort();
+  const sink: SmtpSink = {
+    port,
+    async messages() {
+      return Promise.all(files().map((f) => parseDump(fs.readFileSync(path.join(dir, f), 'latin1'))));
+    },
+    async waitForMessages(count, timeoutMs = 10_000) {
+      await waitUntil(() => files().length >= count, timeoutMs, `${count} messages at smtp-sink`);
+      // smtp-sink writes the file while the transaction runs; give the last one a moment.
+      await new Promise((r) => setTimeout(r, 50));
+      return sink.messages();
+    },
+    clear() {
+      for (const f of files()) fs.rmSync(path.join(dir, f));
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return sink;
+};
