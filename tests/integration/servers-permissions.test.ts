@@ -14,6 +14,7 @@ const ACTIONS = {
   create: 'plugin::email-server.servers.create',
   update: 'plugin::email-server.servers.update',
   delete: 'plugin::email-server.servers.delete',
+  test: 'plugin::email-server.servers.test',
 };
 
 /** [method, path, body, the action it needs] */
@@ -22,6 +23,8 @@ const routes = (): Array<[string, string, object | undefined, string]> => [
   ['get', `/email-server/servers/${documentId}`, undefined, ACTIONS.read],
   ['post', '/email-server/servers', smtpServer({ name: 'Created by limited admin' }), ACTIONS.create],
   ['put', `/email-server/servers/${documentId}`, { senderName: 'Changed' }, ACTIONS.update],
+  ['post', `/email-server/servers/${documentId}/verify`, {}, ACTIONS.test],
+  ['post', `/email-server/servers/${documentId}/test-email`, { to: 'a@example.org' }, ACTIONS.test],
   ['delete', `/email-server/servers/${documentId}`, undefined, ACTIONS.delete],
 ];
 

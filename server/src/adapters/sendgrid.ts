@@ -25,11 +25,12 @@ const toBase64 = async (attachment: Attachment): Promise<string> => {
 /** SendGrid's error body, first message: the part that says what to fix. */
 export const describeSendgridError = (error: any, baseUrl: string): string => {
   const status = error?.code ?? error?.response?.statusCode;
-  const detail = error?.response?.body?.errors?.[0]?.message as string | undefined;
+  const detail = (error?.response?.body?.errors?.[0]?.message as string | undefined)?.replace(/\.+$/, '');
   if (status === 401 || status === 403) return 'SendGrid rejected the API token: check that it is valid and has the Mail Send permission.';
   if (status === 429) return 'SendGrid rate limit reached; try again later.';
   if (status === 400 || status === 413) return `SendGrid rejected the message: ${detail ?? 'invalid request'}.`;
   if (typeof status === 'number' && status >= 500) return `SendGrid is unavailable (HTTP ${status}); try again later.`;
+  if (typeof status === 'number' && status >= 400) return `SendGrid refused the request (HTTP ${status}): ${detail ?? 'no details'}.`;
   const url = new URL(baseUrl);
   return describeError(error, { host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) });
 };

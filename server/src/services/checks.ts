@@ -72,12 +72,17 @@ const checksService = ({ strapi }: { strapi: Core.Strapi }) => {
       const message = ok
         ? null
         : [result.outgoing, result.incoming].filter((c) => c && !c.ok).map((c) => c!.message).join(' ');
-      // A direct row update: the check is not an edit, so it must not bump updatedAt and
-      // rebuild the server's transport.
-      await strapi.db.query(SERVER_UID).update({
-        where: { id: server.id },
-        data: { lastCheckAt: new Date(), lastCheckOk: ok, lastCheckMessage: message?.slice(0, 255) ?? null },
-      });
+      // Written below the query layer: a check is not an edit, so it must not move updatedAt.
+      const meta = strapi.db.metadata.get(SERVER_UID);
+      const column = (attribute: string) => (meta.attributes[attribute] as { columnName?: string }).columnName ?? attribute;
+      await strapi.db
+        .connection(meta.tableName)
+        .where({ id: server.id })
+        .update({
+          [column('lastCheckAt')]: new Date(),
+          [column('lastCheckOk')]: ok,
+          [column('lastCheckMessage')]: message?.slice(0, 255) ?? null,
+        });
       return result;
     },
 

@@ -182,6 +182,17 @@ const REQUIRED = 'This field is required.';
 
 type Parent = Partial<EmailServerInput>;
 
+/** One error per unknown key, on that key, so the response names each of them. */
+const onlyKnownKeys = (fields: readonly string[], what: string) =>
+  function (this: yup.TestContext, value: unknown) {
+    if (!value || typeof value !== 'object') return true;
+    const unknown = Object.keys(value).filter((key) => !fields.includes(key));
+    if (unknown.length === 0) return true;
+    return new yup.ValidationError(
+      unknown.map((key) => this.createError({ path: key, message: `"${key}" is not a field of ${what}.` }))
+    );
+  };
+
 const hasSecret = (field: SecretField, parent: Parent, ctx: yup.TestContext) => {
   const context = ctx.options.context as SchemaContext | undefined;
   const given = parent[field];
@@ -255,23 +266,12 @@ export const emailServerSchema = yup
     isDefault: yup.boolean().typeError('Must be true or false.'),
     enabled: yup.boolean().typeError('Must be true or false.'),
   })
-  .test('known-fields', '', function (this: yup.TestContext, value) {
-    if (!value || typeof value !== 'object') return true;
-    const unknown = Object.keys(value).filter(
-      (key) => !(INPUT_FIELDS as readonly string[]).includes(key)
-    );
-    if (unknown.length === 0) return true;
-    return new yup.ValidationError(
-      unknown.map((key) =>
-        this.createError({ path: key, message: `"${key}" is not a field of an email server.` })
-      )
-    );
-  });
+  .test('known-fields', '', onlyKnownKeys(INPUT_FIELDS, 'an email server'));
 
 /** Body of "Send test email". */
 export const testEmailSchema = yup
   .object({ to: address().required(REQUIRED) })
-  .noUnknown(true, 'Only "to" is allowed.');
+  .test('known-fields', '', onlyKnownKeys(['to'], 'a test email'));
 
 /** Defaults that depend on other fields (DESIGN.md: tls on 465/993/995, else starttls). */
 export const defaultSmtpSecurity = (port?: number | null): SecurityMode =>
