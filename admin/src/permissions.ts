@@ -5,4 +5,5 @@ export const PERMISSIONS = {
   create: action('servers.create'),
   update: action('servers.update'),
   delete: action('servers.delete'),
+  test: action('servers.test'),
 };

@@ -5,6 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, logIn, screenshot } from '../helpers/browser';
 import { registerFirstAdmin, startStrapiProcess, type RunningStrapi } from '../helpers/server-process';
+import { startSmtpServer, type ScriptedSmtp } from '../helpers/smtp-server';
 
 jest.setTimeout(180_000);
 
@@ -12,8 +13,10 @@ let strapi: RunningStrapi;
 let browser: Browser;
 let page: Page;
 let apiToken: string;
+let relay: ScriptedSmtp;
 
 beforeAll(async () => {
+  relay = await startSmtpServer({ auth: { username: 'relay', password: 'Relay-Secret-1' } });
   strapi = await startStrapiProcess();
   const { email, password } = await registerFirstAdmin(strapi.url);
   const login = await fetch(`${strapi.url}/admin/login`, {
@@ -31,6 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await strapi?.stop();
+  await relay?.stop();
 });
 
 const input = (name: string) => page.locator(`input[name="${name}"]`);
@@ -167,4 +171,44 @@ it('shows a duplicate name from the server on the name field, and deletes from t
   await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
   await visible('No email server yet').waitFor();
   expect(await fetchServers()).toEqual([]);
+});
+
+it('tests the connection, sends a test email, and shows a failure after the password changes', async () => {
+  await page.goto(`${strapi.url}/admin/settings/email-server/create`);
+  await input('name').fill('Relay');
+  await input('senderEmail').fill('relay@example.com');
+  await input('smtpHost').fill('127.0.0.1');
+  await input('smtpPort').fill(String(relay.port));
+  await chooseOption('Security', 'None (plain text)');
+  await input('smtpUsername').fill('relay');
+  await page.locator('input[type="password"]').fill('Relay-Secret-1');
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByRole('button', { name: 'Done' }).waitFor();
+
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await page.getByText(`Outgoing: Connected to 127.0.0.1:${relay.port} and logged in.`).waitFor();
+  await screenshot(page, 'test-connection');
+
+  await input('testEmailTo').fill('me@example.org');
+  await page.getByRole('button', { name: 'Send test email' }).click();
+  await page.getByText('Test email sent to me@example.org').waitFor();
+  expect(relay.received).toHaveLength(1);
+  expect(relay.received[0].rcptTo).toEqual(['me@example.org']);
+  expect(relay.received[0].mail.from?.value[0].address).toBe('relay@example.com');
+
+  // Replace the password with a wrong one, press Done, and test again.
+  await page.getByRole('button', { name: 'Replace' }).click();
+  await page.locator('input[type="password"]').fill('Wrong-Secret-2');
+  await page.getByRole('button', { name: 'Done' }).click();
+  await page.getByRole('heading', { name: 'Email servers' }).waitFor();
+  await page.getByRole('row', { name: /Relay/ }).click();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await page.getByText(`Outgoing: Authentication failed on 127.0.0.1:${relay.port}: check the username and password.`).waitFor();
+  expect(await page.content()).not.toContain('Wrong-Secret-2');
+
+  // The list shows the failed check.
+  await page.goto(`${strapi.url}/admin/settings/email-server`);
+  const row = page.getByRole('row', { name: /Relay/ });
+  await row.waitFor();
+  expect(await row.innerText()).toContain('Authentication failed');
 });

@@ -4,7 +4,6 @@ import {
   Button,
   Field,
   Flex,
-  NumberInput,
   SingleSelect,
   SingleSelectOption,
   TextInput,
@@ -43,6 +42,10 @@ export const TextField = ({
   </Field.Root>
 );
 
+/**
+ * A whole-number input. A plain text input rather than the design system's NumberInput, which
+ * formats with thousands separators ("44,519") and so misrepresents ports.
+ */
 export const NumberField = ({
   name,
   label,
@@ -51,14 +54,30 @@ export const NumberField = ({
   required,
   value,
   onChange,
-}: BaseProps & { value: number | undefined; onChange: (value: number | undefined) => void }) => (
-  <Field.Root name={name} error={error} hint={hint} required={required} id={`field-${name}`}>
-    <Field.Label>{label}</Field.Label>
-    <NumberInput value={value} onValueChange={onChange} />
-    <Field.Hint />
-    <Field.Error />
-  </Field.Root>
-);
+}: BaseProps & { value: number | undefined; onChange: (value: number | undefined) => void }) => {
+  const [text, setText] = React.useState(value === undefined ? '' : String(value));
+  React.useEffect(() => {
+    if (value === undefined ? text !== '' : Number(text) !== value) setText(value === undefined ? '' : String(value));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [value]);
+  return (
+    <Field.Root name={name} error={error} hint={hint} required={required} id={`field-${name}`}>
+      <Field.Label>{label}</Field.Label>
+      <TextInput
+        inputMode="numeric"
+        value={text}
+        onChange={(e: React.ChangeEvent<HTMLInputElement>) => {
+          const raw = e.target.value.trim();
+          setText(e.target.value);
+          // Anything that is not a plain number becomes NaN, which the schema reports.
+          onChange(raw === '' ? undefined : /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN);
+        }}
+      />
+      <Field.Hint />
+      <Field.Error />
+    </Field.Root>
+  );
+};
 
 export const SelectField = ({
   name,

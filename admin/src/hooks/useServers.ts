@@ -48,3 +48,29 @@ export const useDeleteServer = () => {
     { onSuccess: () => client.invalidateQueries(KEY) }
   );
 };
+
+export interface Check {
+  ok: boolean;
+  message: string;
+  durationMs: number;
+}
+
+export const useVerifyServer = (documentId: string) => {
+  const { post } = useFetchClient();
+  const client = useQueryClient();
+  return useMutation(
+    async () =>
+      (await post<{ data: { outgoing: Check; incoming: Check | null } }>(`${base}/${documentId}/verify`, {})).data
+        .data,
+    // The list shows the last check.
+    { onSuccess: () => client.invalidateQueries(KEY) }
+  );
+};
+
+export const useSendTestEmail = (documentId: string) => {
+  const { post } = useFetchClient();
+  return useMutation(
+    async (to: string) =>
+      (await post<{ data: { messageId: string } }>(`${base}/${documentId}/test-email`, { to })).data.data
+  );
+};

@@ -11,6 +11,7 @@ import { Box, Button, Flex, Grid, Typography } from '@strapi/design-system';
 import { Check, Trash } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { useNavigate, useParams } from 'react-router-dom';
+import { ConnectionTools } from '../components/ConnectionTools';
 import { DeleteServerDialog } from '../components/DeleteServerDialog';
 import {
   NumberField,
@@ -59,7 +60,11 @@ const ServerForm = ({ server }: ServerFormProps) => {
   const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
   const save = useSaveServer(server?.documentId);
-  const { allowedActions } = useRBAC({ update: PERMISSIONS.update, delete: PERMISSIONS.delete });
+  const { allowedActions } = useRBAC({
+    update: PERMISSIONS.update,
+    delete: PERMISSIONS.delete,
+    test: PERMISSIONS.test,
+  });
   const isEdit = Boolean(server);
 
   const [values, setValues] = React.useState<FormValues>(() =>
@@ -441,6 +446,17 @@ const ServerForm = ({ server }: ServerFormProps) => {
                 </Section>
               </>
             )}
+
+            {server && allowedActions.canTest ? (
+              <Box background="neutral0" hasRadius shadow="filterShadow" padding={6}>
+                <Flex direction="column" alignItems="stretch" gap={4}>
+                  <Typography variant="delta" tag="h2">
+                    {t('section.connection', 'Connection')}
+                  </Typography>
+                  <ConnectionTools documentId={server.documentId} />
+                </Flex>
+              </Box>
+            ) : null}
           </Flex>
         </Layouts.Content>
       </form>

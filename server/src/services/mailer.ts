@@ -4,7 +4,7 @@ import { describeError, scrub } from '../adapters/describe-error';
 import { describeSendgridError } from '../adapters/sendgrid';
 import type { Address, Attachment, OutgoingMessage } from '../adapters/types';
 import type { PluginConfig } from '../config';
-import { SERVER_UID, getService } from '../utils';
+import { getService } from '../utils';
 import type { StoredServer } from './servers';
 
 export interface MailerSendOptions {
@@ -62,13 +62,11 @@ const checkOptions = (options: MailerSendOptions) => {
 };
 
 const mailerService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const db = () => strapi.db.query(SERVER_UID);
+  const servers = () => getService(strapi, 'servers');
 
   const service = {
     /** The default enabled server, or null when there is none (Strapi's provider applies then). */
-    async findDefault(): Promise<StoredServer | null> {
-      return (await db().findOne({ where: { isDefault: true, enabled: true } })) as StoredServer | null;
-    },
+    findDefault: (): Promise<StoredServer | null> => servers().findDefaultCached(),
 
     /** A server by documentId or name (any case), the default when `ref` is absent. */
     async resolveServer(ref?: string): Promise<StoredServer> {
@@ -79,8 +77,7 @@ const mailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         }
         return server;
       }
-      const server = ((await db().findOne({ where: { documentId: ref } })) ??
-        (await db().findOne({ where: { nameKey: String(ref).trim().toLowerCase() } }))) as StoredServer | null;
+      const server = await servers().findByRefCached(ref);
       if (!server) throw fail(`No email server is named "${ref}".`);
       if (!server.enabled) throw fail(`The email server "${server.name}" is disabled.`);
       return server;

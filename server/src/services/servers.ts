@@ -69,8 +69,26 @@ const secretApplies = (field: SecretField, input: EmailServerInput) => {
 const isUniqueViolation = (error: unknown) =>
   /unique|duplicate/i.test(String((error as any)?.code ?? '') + String((error as any)?.message ?? ''));
 
+/**
+ * How long a looked-up server is reused by the send path. Edits made through this instance clear
+ * the cache at once; edits made on another instance behind the same database show within this.
+ */
+const LOOKUP_TTL_MS = 1000;
+
 const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
   const documents = () => strapi.documents(SERVER_UID);
+  const lookups = new Map<string, { at: number; value: StoredServer | null }>();
+  const cachedLookup = async (key: string, load: () => Promise<StoredServer | null>) => {
+    const hit = lookups.get(key);
+    if (hit && Date.now() - hit.at < LOOKUP_TTL_MS) return hit.value;
+    const value = await load();
+    lookups.set(key, { at: Date.now(), value });
+    return value;
+  };
+  const forget = (documentId: string) => {
+    lookups.clear();
+    getService(strapi, 'transports').close(documentId);
+  };
   const secrets = () => getService(strapi, 'secrets');
 
   const assertNameFree = async (name: string, exceptDocumentId?: string) => {
@@ -131,13 +149,29 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
       return server;
     },
 
+    /** The default enabled server (for sending), looked up at most once a second. */
+    findDefaultCached(): Promise<StoredServer | null> {
+      return cachedLookup('default', async () =>
+        (await strapi.db.query(SERVER_UID).findOne({ where: { isDefault: true, enabled: true } })) as StoredServer | null
+      );
+    },
+
+    /** A server by documentId or by name in any case (for sending), cached like the default. */
+    findByRefCached(ref: string): Promise<StoredServer | null> {
+      return cachedLookup(`ref:${ref}`, async () => {
+        const query = strapi.db.query(SERVER_UID);
+        return ((await query.findOne({ where: { documentId: ref } })) ??
+          (await query.findOne({ where: { nameKey: String(ref).trim().toLowerCase() } }))) as StoredServer | null;
+      });
+    },
+
     async create(input: EmailServerInput): Promise<StoredServer> {
       await assertNameFree(input.name);
       return write(async () => {
         const created = (await documents().create({ data: toRow(input) as any })) as unknown as StoredServer;
         if (created.isDefault) await clearOtherDefaults(created.documentId);
         return created;
-      });
+      }).finally(() => lookups.clear());
     },
 
     async update(existing: StoredServer, input: EmailServerInput): Promise<StoredServer> {
@@ -149,12 +183,12 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
         })) as unknown as StoredServer;
         if (updated.isDefault) await clearOtherDefaults(updated.documentId);
         return updated;
-      }).finally(() => getService(strapi, 'transports').close(existing.documentId));
+      }).finally(() => forget(existing.documentId));
     },
 
     async delete(existing: StoredServer): Promise<void> {
       await documents().delete({ documentId: existing.documentId });
-      getService(strapi, 'transports').close(existing.documentId);
+      forget(existing.documentId);
     },
   };
 };
