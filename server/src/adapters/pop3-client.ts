@@ -129,6 +129,24 @@ export class Pop3Client {
       });
   }
 
+  /** [message number, size in octets] for every message. */
+  async list(): Promise<Map<number, number>> {
+    await this.command('LIST');
+    const body = await this.readBlock();
+    return new Map(
+      body
+        .split('\r\n')
+        .filter(Boolean)
+        .map((line) => line.split(' ').map(Number) as [number, number])
+    );
+  }
+
+  /** The headers of a message (TOP n 0), for mails too large to fetch whole. */
+  async top(number: number, lines = 0): Promise<Buffer> {
+    await this.command(`TOP ${number} ${lines}`);
+    return Buffer.from(await this.readBlock(), 'latin1');
+  }
+
   async retr(number: number): Promise<Buffer> {
     await this.command(`RETR ${number}`);
     return Buffer.from(await this.readBlock(), 'latin1');

@@ -29,6 +29,7 @@ const PUBLIC_FIELDS = [
   'lastCheckAt',
   'lastCheckOk',
   'lastCheckMessage',
+  'incomingAttention',
   'createdAt',
   'updatedAt',
 ] as const;
@@ -105,7 +106,12 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** Builds the row to write: other-type fields nulled, secrets encrypted, kept or cleared. */
   const toRow = (input: EmailServerInput, existing?: StoredServer) => {
     const normalized = normalizeServerInput(input);
-    const row: Record<string, unknown> = { ...normalized, nameKey: normalized.name.toLowerCase() };
+    // Any edit is a chance the admin fixed what paused polling: try again.
+    const row: Record<string, unknown> = {
+      ...normalized,
+      nameKey: normalized.name.toLowerCase(),
+      incomingAttention: null,
+    };
     for (const field of SECRET_FIELDS) {
       const given = normalized[field];
       if (!secretApplies(field, normalized)) row[field] = null;

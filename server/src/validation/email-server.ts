@@ -9,6 +9,7 @@ import * as yup from 'yup';
 export const SERVER_TYPES = ['smtp', 'sendgrid'] as const;
 export const SECURITY_MODES = ['tls', 'starttls', 'none'] as const;
 export const INCOMING_PROTOCOLS = ['imap', 'pop3'] as const;
+export const AFTER_FETCH = ['keep', 'seen', 'delete'] as const;
 
 export type ServerType = (typeof SERVER_TYPES)[number];
 export type SecurityMode = (typeof SECURITY_MODES)[number];
@@ -31,6 +32,7 @@ export const SMTP_ONLY_FIELDS = [
   'incomingUsername',
   'incomingPassword',
   'incomingFolder',
+  'afterFetch',
 ] as const;
 export const INCOMING_FIELDS = [
   'incomingHost',
@@ -39,6 +41,7 @@ export const INCOMING_FIELDS = [
   'incomingUsername',
   'incomingPassword',
   'incomingFolder',
+  'afterFetch',
 ] as const;
 export const SENDGRID_ONLY_FIELDS = ['apiToken'] as const;
 
@@ -62,6 +65,7 @@ export const INPUT_FIELDS = [
   'incomingUsername',
   'incomingPassword',
   'incomingFolder',
+  'afterFetch',
   'tlsRejectUnauthorized',
   'pollIntervalSeconds',
   'isDefault',
@@ -87,6 +91,7 @@ export interface EmailServerInput {
   incomingUsername?: string | null;
   incomingPassword?: string | null;
   incomingFolder?: string | null;
+  afterFetch?: (typeof AFTER_FETCH)[number] | null;
   tlsRejectUnauthorized?: boolean;
   pollIntervalSeconds?: number;
   isDefault?: boolean;
@@ -256,6 +261,13 @@ export const emailServerSchema = yup
       }
     ),
     incomingFolder: text(255),
+    afterFetch: oneOfOrNull(AFTER_FETCH, 'Must be keep, seen or delete.').test(
+      'pop3-seen',
+      'POP3 has no "seen" flag: choose keep or delete.',
+      function (this: yup.TestContext, value) {
+        return !(value === 'seen' && (this.parent as Parent).incomingProtocol === 'pop3');
+      }
+    ),
     tlsRejectUnauthorized: yup.boolean().typeError('Must be true or false.'),
     pollIntervalSeconds: yup
       .number()
@@ -302,6 +314,7 @@ export const normalizeServerInput = (input: EmailServerInput): EmailServerInput 
   } else {
     out.incomingSecurity = out.incomingSecurity ?? defaultIncomingSecurity(out.incomingPort);
     out.incomingFolder = out.incomingProtocol === 'imap' ? out.incomingFolder || 'INBOX' : null;
+    out.afterFetch = out.afterFetch ?? 'keep';
   }
   return out;
 };
@@ -315,6 +328,8 @@ export interface PublicServer extends Omit<EmailServerInput, SecretField> {
   lastCheckAt: string | null;
   lastCheckOk: boolean | null;
   lastCheckMessage: string | null;
+  /** Why polling is paused (repeated login failures); null when it runs. */
+  incomingAttention: string | null;
   createdAt: string;
   updatedAt: string;
 }

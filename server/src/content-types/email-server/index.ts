@@ -1,9 +1,5 @@
 import type { Struct } from '@strapi/strapi';
-
-const hidden = {
-  'content-manager': { visible: false },
-  'content-type-builder': { visible: false },
-};
+import { hidden } from '../hidden';
 
 /**
  * One outgoing (and optionally incoming) email server. Secrets are stored encrypted and marked
@@ -52,6 +48,10 @@ export default {
       lastCheckAt: { type: 'datetime' },
       lastCheckOk: { type: 'boolean' },
       lastCheckMessage: { type: 'string' },
+      /** keep (default), seen (IMAP \\Seen) or delete (POP3 DELE / IMAP expunge), after a fetch. */
+      afterFetch: { type: 'enumeration', enum: ['keep', 'seen', 'delete'], default: 'keep' },
+      /** Set when repeated login failures paused polling; cleared by an edit or a good check. */
+      incomingAttention: { type: 'string' },
     },
   } satisfies Partial<Struct.CollectionTypeSchema>,
 };

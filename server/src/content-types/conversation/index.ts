@@ -1,0 +1,27 @@
+import type { Struct } from '@strapi/strapi';
+import { hidden } from '../hidden';
+
+/** A thread of inbound mails and agent replies on one server. */
+export default {
+  schema: {
+    kind: 'collectionType',
+    collectionName: 'email_conversations',
+    info: {
+      singularName: 'conversation',
+      pluralName: 'conversations',
+      displayName: 'Conversation',
+    },
+    options: { draftAndPublish: false },
+    pluginOptions: hidden,
+    attributes: {
+      server: { type: 'string', required: true },
+      subject: { type: 'text' },
+      status: { type: 'enumeration', enum: ['open', 'closed'], default: 'open' },
+      participants: { type: 'json' },
+      /** Lower-cased participant addresses and subject, for search on every database. */
+      searchText: { type: 'text', private: true },
+      lastMessageAt: { type: 'datetime' },
+      unread: { type: 'boolean', default: true },
+    },
+  } satisfies Partial<Struct.CollectionTypeSchema>,
+};

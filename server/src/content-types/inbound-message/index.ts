@@ -1,0 +1,45 @@
+import type { Struct } from '@strapi/strapi';
+import { hidden } from '../hidden';
+
+/** A mail fetched from a server's IMAP or POP3 mailbox, stored once. */
+export default {
+  schema: {
+    kind: 'collectionType',
+    collectionName: 'email_inbound_messages',
+    info: {
+      singularName: 'inbound-message',
+      pluralName: 'inbound-messages',
+      displayName: 'Inbound message',
+    },
+    options: { draftAndPublish: false },
+    pluginOptions: hidden,
+    // The mailbox position of a mail is stored once, whatever races or restarts happen.
+    indexes: [{ name: 'email_inbound_dedupe_uq', columns: ['dedupe_key'], type: 'unique' }],
+    attributes: {
+      server: { type: 'string', required: true }, // the email server's documentId
+      folder: { type: 'string' },
+      uidValidity: { type: 'string' },
+      uid: { type: 'biginteger' },
+      uidl: { type: 'string' },
+      /** imap:<server>:<folder>:<uidvalidity>:<uid> or pop3:<server>:<uidl> */
+      dedupeKey: { type: 'string', required: true, unique: true },
+      messageId: { type: 'string' },
+      inReplyTo: { type: 'string' },
+      references: { type: 'json' },
+      from: { type: 'json' },
+      to: { type: 'json' },
+      cc: { type: 'json' },
+      replyTo: { type: 'json' },
+      subject: { type: 'text' },
+      date: { type: 'datetime' },
+      text: { type: 'richtext' },
+      html: { type: 'richtext' },
+      attachments: { type: 'json' },
+      size: { type: 'integer' },
+      rawSize: { type: 'integer' },
+      /** Why the mail was stored only in part (unparsable, too large); null when whole. */
+      problem: { type: 'string' },
+      conversation: { type: 'string' }, // the conversation's documentId
+    },
+  } satisfies Partial<Struct.CollectionTypeSchema>,
+};
