@@ -8,6 +8,13 @@ module.exports = ({ env }) => ({
     config: {
       sendgrid: { apiBaseUrl: env('EMAIL_SERVER_SENDGRID_API_URL', 'https://api.sendgrid.com') },
       verifyTimeoutMs: env.int('EMAIL_SERVER_VERIFY_TIMEOUT_MS', 10000),
+      incoming: {
+        polling: env.bool('EMAIL_SERVER_POLLING', true),
+        tickMs: env.int('EMAIL_SERVER_POLL_TICK_MS', 5000),
+        maxMessageBytes: env.int('EMAIL_SERVER_MAX_MESSAGE_BYTES', 25 * 1024 * 1024),
+        maxAuthFailures: env.int('EMAIL_SERVER_MAX_AUTH_FAILURES', 3),
+        batchSize: env.int('EMAIL_SERVER_FETCH_BATCH', 50),
+      },
     },
   },
   'users-permissions': {

@@ -5,6 +5,7 @@ import { getService } from './utils';
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(actionDefinitions);
   getService(strapi, 'email-provider').install();
+  getService(strapi, 'poller').start();
 };
 
 export default bootstrap;

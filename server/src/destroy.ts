@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { getService } from './utils';
 
-const destroy = ({ strapi }: { strapi: Core.Strapi }) => {
+const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
+  await getService(strapi, 'poller').stop();
   getService(strapi, 'email-provider').uninstall();
   getService(strapi, 'transports').closeAll();
 };

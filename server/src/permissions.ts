@@ -5,6 +5,8 @@ export const ACTIONS = {
   serversUpdate: 'plugin::email-server.servers.update',
   serversDelete: 'plugin::email-server.servers.delete',
   serversTest: 'plugin::email-server.servers.test',
+  inboxRead: 'plugin::email-server.inbox.read',
+  inboxReply: 'plugin::email-server.inbox.reply',
 } as const;
 
 export const actionDefinitions = [
@@ -18,4 +20,9 @@ export const actionDefinitions = [
   section: 'plugins',
   subCategory: 'Email servers',
   pluginName: 'email-server',
-}));
+})).concat(
+  [
+    { uid: 'inbox.read', displayName: 'Read the inbox and fetch mail' },
+    { uid: 'inbox.reply', displayName: 'Reply and change conversation status' },
+  ].map((action) => ({ ...action, section: 'plugins', subCategory: 'Inbox', pluginName: 'email-server' }))
+);

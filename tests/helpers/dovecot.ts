@@ -15,7 +15,10 @@ export interface Dovecot {
   password: string;
   /** Delivers a raw RFC 5322 message to the user's INBOX. */
   deliver(raw: string, user?: string): void;
-  addUser(user: string, password: string): void;
+  /** A mailbox no other test has used (password: Imap-Password-1). */
+  newMailbox(): string;
+  /** Removes the user's mail store: the next access makes a new INBOX with a new UIDVALIDITY. */
+  recreateInbox(user: string): void;
   stop(): Promise<void>;
 }
 
@@ -28,7 +31,11 @@ export const startDovecot = async (): Promise<Dovecot> => {
   const mail = path.join(dir, 'mail');
   fs.mkdirSync(mail);
   execFileSync('chown', ['vmail:vmail', mail]);
+  // Users are all made up front: Dovecot re-reads its passwd-file only when its mtime (in
+  // seconds) changes, so users added in the same second would not log in.
   const users = new Map<string, string>([['agent@example.com', 'Imap-Password-1']]);
+  for (let i = 1; i <= 100; i++) users.set(`box${i}@example.com`, 'Imap-Password-1');
+  let nextBox = 0;
   const writeUsers = () =>
     fs.writeFileSync(passwd, [...users].map(([u, p]) => `${u}:{PLAIN}${p}::::::\n`).join(''));
   writeUsers();
@@ -99,9 +106,13 @@ service anvil {
     deliver(raw, user = 'agent@example.com') {
       execFileSync('doveadm', ['-c', conf, 'save', '-u', user], { input: raw });
     },
-    addUser(user, password) {
-      users.set(user, password);
-      writeUsers();
+    newMailbox() {
+      nextBox += 1;
+      if (nextBox > 100) throw new Error('out of test mailboxes');
+      return `box${nextBox}@example.com`;
+    },
+    recreateInbox(user) {
+      fs.rmSync(path.join(mail, user, 'Maildir'), { recursive: true, force: true });
     },
     async stop() {
       spawnSync('dovecot', ['-c', conf, 'stop']);

@@ -62,6 +62,7 @@ export const createSmtpTransport = (config: SmtpConfig, pool: PoolOptions): Smtp
         html: message.html,
         attachments: message.attachments,
         headers: message.headers,
+        messageId: message.messageId,
       });
       return { messageId: info.messageId };
     },

@@ -2,6 +2,7 @@ import conversation from './conversation';
 import emailServer from './email-server';
 import inboundMessage from './inbound-message';
 import mailboxState from './mailbox-state';
+import messageAttachment from './message-attachment';
 import outboundMessage from './outbound-message';
 
 export default {
@@ -10,4 +11,5 @@ export default {
   'outbound-message': outboundMessage,
   conversation,
   'mailbox-state': mailboxState,
+  'message-attachment': messageAttachment,
 };

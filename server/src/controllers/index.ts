@@ -1,5 +1,7 @@
+import inbox from './inbox';
 import servers from './servers';
 
 export default {
+  inbox,
   servers,
 };

@@ -83,6 +83,10 @@ const checksService = ({ strapi }: { strapi: Core.Strapi }) => {
           [column('lastCheckOk')]: ok,
           [column('lastCheckMessage')]: message?.slice(0, 255) ?? null,
         });
+      if (result.incoming?.ok && server.incomingAttention) {
+        await getService(strapi, 'servers').markNeedsAttention(server, null);
+        await getService(strapi, 'poller').resume(server.documentId);
+      }
       return result;
     },
 

@@ -23,6 +23,8 @@ export interface MailerSendOptions {
   from?: string | Address;
   /** SendGrid categories (ignored over SMTP). */
   categories?: string[];
+  /** A Message-ID of your own, e.g. to thread later replies; generated when absent. */
+  messageId?: string;
 }
 
 export interface MailerResult {
@@ -100,6 +102,7 @@ const mailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         attachments: options.attachments,
         headers: options.headers,
         categories: options.categories,
+        messageId: options.messageId,
       };
       const { transport, secrets } = getService(strapi, 'transports').get(server);
       try {

@@ -14,6 +14,7 @@ import { fieldError } from '../utils/validate';
 /** A stored email server row, secrets still encrypted. */
 export interface StoredServer extends EmailServerInput {
   id: number;
+  incomingAttention?: string | null;
   documentId: string;
   nameKey: string;
   lastCheckAt?: string | null;
@@ -86,9 +87,10 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
     lookups.set(key, { at: Date.now(), value });
     return value;
   };
-  const forget = (documentId: string) => {
+  const forget = async (documentId: string) => {
     lookups.clear();
     getService(strapi, 'transports').close(documentId);
+    await getService(strapi, 'poller').resume(documentId);
   };
   const secrets = () => getService(strapi, 'secrets');
 
@@ -190,6 +192,15 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (updated.isDefault) await clearOtherDefaults(updated.documentId);
         return updated;
       }).finally(() => forget(existing.documentId));
+    },
+
+    /** Pauses polling until the server is edited or passes a connection test. */
+    async markNeedsAttention(server: StoredServer, message: string | null): Promise<void> {
+      // Below the query layer: this is not an edit and must not move updatedAt.
+      const meta = strapi.db.metadata.get(SERVER_UID);
+      const column = (meta.attributes.incomingAttention as { columnName?: string }).columnName ?? 'incomingAttention';
+      await strapi.db.connection(meta.tableName).where({ id: server.id }).update({ [column]: message ? message.slice(0, 255) : null });
+      lookups.clear();
     },
 
     async delete(existing: StoredServer): Promise<void> {

@@ -4,6 +4,15 @@ import type services from '../services';
 export const PLUGIN_ID = 'email-server';
 export const SERVER_UID = 'plugin::email-server.email-server' as const;
 
+export const UIDS = {
+  server: SERVER_UID,
+  inbound: 'plugin::email-server.inbound-message',
+  outbound: 'plugin::email-server.outbound-message',
+  attachment: 'plugin::email-server.message-attachment',
+  conversation: 'plugin::email-server.conversation',
+  mailboxState: 'plugin::email-server.mailbox-state',
+} as const;
+
 type Services = typeof services;
 
 /** Typed access to this plugin's services. */

@@ -333,3 +333,32 @@ export interface PublicServer extends Omit<EmailServerInput, SecretField> {
   createdAt: string;
   updatedAt: string;
 }
+
+/** Query of the conversation list. */
+export const conversationQuerySchema = yup
+  .object({
+    server: text(100),
+    status: oneOfOrNull(['open', 'closed'] as const, 'Must be open or closed.'),
+    q: text(200),
+    page: yup.number().typeError('Must be a whole number.').integer('Must be a whole number.').min(1, 'Must be at least 1.').default(1),
+    pageSize: yup
+      .number()
+      .typeError('Must be a whole number.')
+      .integer('Must be a whole number.')
+      .min(1, 'Must be at least 1.')
+      .max(100, 'Must be at most 100.')
+      .default(25),
+  })
+  .test('known-fields', '', onlyKnownKeys(['server', 'status', 'q', 'page', 'pageSize'], 'the conversation list query'));
+
+export const conversationUpdateSchema = yup
+  .object({ status: yup.mixed().required(REQUIRED).oneOf(['open', 'closed'], 'Must be open or closed.') })
+  .test('known-fields', '', onlyKnownKeys(['status'], 'a conversation'));
+
+/** An agent's reply. Line breaks are fine in a body; the size keeps a paste from going wild. */
+export const replySchema = yup
+  .object({
+    text: yup.string().typeError('Must be text.').trim().required(REQUIRED).max(100_000, 'Must be at most 100000 characters.'),
+    html: yup.string().typeError('Must be text.').nullable().max(500_000, 'Must be at most 500000 characters.'),
+  })
+  .test('known-fields', '', onlyKnownKeys(['text', 'html'], 'a reply'));

@@ -14,5 +14,16 @@ export default () => ({
     { method: 'DELETE', path: '/servers/:documentId', handler: 'servers.delete', config: guard(ACTIONS.serversDelete) },
     { method: 'POST', path: '/servers/:documentId/verify', handler: 'servers.verify', config: guard(ACTIONS.serversTest) },
     { method: 'POST', path: '/servers/:documentId/test-email', handler: 'servers.testEmail', config: guard(ACTIONS.serversTest) },
+    { method: 'POST', path: '/servers/:documentId/fetch', handler: 'inbox.fetch', config: guard(ACTIONS.inboxRead) },
+    { method: 'GET', path: '/conversations', handler: 'inbox.find', config: guard(ACTIONS.inboxRead) },
+    { method: 'GET', path: '/conversations/:documentId', handler: 'inbox.findOne', config: guard(ACTIONS.inboxRead) },
+    { method: 'PUT', path: '/conversations/:documentId', handler: 'inbox.update', config: guard(ACTIONS.inboxReply) },
+    { method: 'POST', path: '/conversations/:documentId/reply', handler: 'inbox.reply', config: guard(ACTIONS.inboxReply) },
+    {
+      method: 'GET',
+      path: '/messages/:documentId/attachments/:index',
+      handler: 'inbox.attachment',
+      config: guard(ACTIONS.inboxRead),
+    },
   ],
 });

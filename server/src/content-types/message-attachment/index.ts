@@ -1,0 +1,25 @@
+import type { Struct } from '@strapi/strapi';
+import { hidden } from '../hidden';
+
+/** The bytes of an inbound mail's attachment, apart from the message so lists stay light. */
+export default {
+  schema: {
+    kind: 'collectionType',
+    collectionName: 'email_message_attachments',
+    info: {
+      singularName: 'message-attachment',
+      pluralName: 'message-attachments',
+      displayName: 'Message attachment',
+    },
+    options: { draftAndPublish: false },
+    pluginOptions: hidden,
+    attributes: {
+      message: { type: 'string', required: true }, // the inbound message's documentId
+      index: { type: 'integer' },
+      filename: { type: 'string' },
+      contentType: { type: 'string' },
+      size: { type: 'integer' },
+      content: { type: 'richtext', private: true }, // base64
+    },
+  } satisfies Partial<Struct.CollectionTypeSchema>,
+};

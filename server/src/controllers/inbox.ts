@@ -1,0 +1,44 @@
+import type { Core } from '@strapi/strapi';
+import { getService } from '../utils';
+import { validate } from '../utils/validate';
+import { conversationQuerySchema, conversationUpdateSchema, replySchema } from '../validation/email-server';
+
+const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
+  async fetch(ctx: any) {
+    const server = await getService(strapi, 'servers').getOrThrow(ctx.params.documentId);
+    ctx.body = { data: await getService(strapi, 'poller').fetchNow(server) };
+  },
+
+  async find(ctx: any) {
+    const query = await validate<any>(conversationQuerySchema, { ...ctx.query });
+    ctx.body = await getService(strapi, 'inbox').list(query);
+  },
+
+  async findOne(ctx: any) {
+    const remote = ctx.query?.remote === 'true' || ctx.query?.remote === '1';
+    ctx.body = { data: await getService(strapi, 'inbox').get(ctx.params.documentId, { remote }) };
+  },
+
+  async update(ctx: any) {
+    const { status } = await validate<{ status: 'open' | 'closed' }>(conversationUpdateSchema, ctx.request.body);
+    ctx.body = { data: await getService(strapi, 'inbox').setStatus(ctx.params.documentId, status) };
+  },
+
+  async reply(ctx: any) {
+    const body = await validate<{ text: string; html?: string }>(replySchema, ctx.request.body);
+    const agent = ctx.state?.user?.email as string | undefined;
+    ctx.body = { data: await getService(strapi, 'inbox').reply(ctx.params.documentId, body, agent) };
+  },
+
+  async attachment(ctx: any) {
+    const index = Number(ctx.params.index);
+    const file = await getService(strapi, 'inbox').attachment(ctx.params.documentId, Number.isInteger(index) ? index : -1);
+    ctx.set('Content-Type', file.contentType || 'application/octet-stream');
+    // Always a download: an attached HTML file must not render in the admin's origin.
+    ctx.set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.body = file.content;
+  },
+});
+
+export default inboxController;

@@ -1,0 +1,210 @@
+import crypto from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import sanitizeHtml from 'sanitize-html';
+import { UIDS, getService } from '../utils';
+import { baseSubject, newDocumentId, type MailAddress } from './ingest';
+
+export interface ConversationQuery {
+  server?: string;
+  status?: 'open' | 'closed';
+  q?: string;
+  page: number;
+  pageSize: number;
+}
+
+/**
+ * Mail HTML as the admin may show it: no scripts, no event handlers, no forms or frames, and no
+ * remote content. Remote images keep their address in data-remote-src, so the admin can load them
+ * when the agent asks (`remote: true`).
+ */
+export const sanitizeMailHtml = (html: string, remote = false) =>
+  sanitizeHtml(html, {
+    allowedTags: sanitizeHtml.defaults.allowedTags.concat(['img', 'center', 'font', 'span']),
+    allowedAttributes: {
+      '*': ['style', 'align', 'width', 'height', 'bgcolor', 'color', 'dir', 'lang', 'title'],
+      a: ['href', 'name', 'target', 'rel'],
+      img: ['src', 'alt', 'width', 'height', 'data-remote-src'],
+      td: ['colspan', 'rowspan', 'valign'],
+      th: ['colspan', 'rowspan', 'valign'],
+      font: ['face', 'size', 'color'],
+    },
+    allowedSchemes: ['http', 'https', 'mailto', 'cid'],
+    allowedSchemesByTag: { img: remote ? ['http', 'https', 'cid', 'data'] : ['cid', 'data'] },
+    allowProtocolRelative: false,
+    transformTags: {
+      a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, target: '_blank', rel: 'noopener noreferrer nofollow' } }),
+      img: (tagName, attribs) => {
+        if (!remote && /^(https?:)?\/\//i.test(attribs.src ?? '')) {
+          const { src, ...rest } = attribs;
+          return { tagName, attribs: { ...rest, 'data-remote-src': src } };
+        }
+        return { tagName, attribs };
+      },
+    },
+  });
+
+const toMessage = (row: any, direction: 'inbound' | 'outbound', remote: boolean) => ({
+  documentId: row.documentId,
+  direction,
+  messageId: row.messageId ?? null,
+  inReplyTo: row.inReplyTo ?? null,
+  from: row.from ?? null,
+  to: row.to ?? [],
+  cc: row.cc ?? [],
+  subject: row.subject ?? '',
+  date: row.date,
+  text: row.text ?? null,
+  html: row.html ? sanitizeMailHtml(row.html, remote) : null,
+  attachments: (row.attachments ?? []).map((a: any) => ({
+    filename: a.filename,
+    contentType: a.contentType,
+    size: a.size,
+    url: `/email-server/messages/${row.documentId}/attachments/${a.index}`,
+  })),
+  problem: row.problem ?? null,
+});
+
+const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const q = (uid: string) => strapi.db.query(uid as any);
+
+  const serverNames = async (ids: string[]) => {
+    const rows = ids.length
+      ? await q(UIDS.server).findMany({ select: ['documentId', 'name'], where: { documentId: { $in: ids } } })
+      : [];
+    return new Map(rows.map((r: any) => [r.documentId, r.name as string]));
+  };
+
+  const toConversation = (row: any, names: Map<string, string>) => ({
+    documentId: row.documentId,
+    subject: row.subject,
+    status: row.status,
+    server: { documentId: row.server, name: names.get(row.server) ?? null },
+    participants: row.participants ?? [],
+    lastMessageAt: row.lastMessageAt,
+    unread: Boolean(row.unread),
+  });
+
+  const getRow = async (documentId: string) => {
+    const row = await q(UIDS.conversation).findOne({ where: { documentId } });
+    if (!row) throw new errors.NotFoundError('Conversation not found.');
+    return row;
+  };
+
+  return {
+    async list(query: ConversationQuery) {
+      const where: Record<string, unknown> = {};
+      if (query.server) where.server = query.server;
+      if (query.status) where.status = query.status;
+      if (query.q) where.searchText = { $contains: query.q.toLowerCase() };
+      const [rows, total] = await Promise.all([
+        q(UIDS.conversation).findMany({
+          where,
+          orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
+          offset: (query.page - 1) * query.pageSize,
+          limit: query.pageSize,
+        }),
+        q(UIDS.conversation).count({ where }),
+      ]);
+      const names = await serverNames([...new Set(rows.map((r: any) => r.server as string))]);
+      return {
+        data: rows.map((r: any) => toConversation(r, names)),
+        meta: {
+          pagination: { page: query.page, pageSize: query.pageSize, total, pageCount: Math.ceil(total / query.pageSize) },
+        },
+      };
+    },
+
+    /** The conversation with its messages in order; opening it marks it read. */
+    async get(documentId: string, { remote = false } = {}) {
+      const row = await getRow(documentId);
+      const [inbound, outbound] = await Promise.all([
+        q(UIDS.inbound).findMany({ where: { conversation: documentId }, orderBy: [{ date: 'asc' }, { id: 'asc' }] }),
+        q(UIDS.outbound).findMany({ where: { conversation: documentId }, orderBy: [{ date: 'asc' }, { id: 'asc' }] }),
+      ]);
+      if (row.unread) await q(UIDS.conversation).update({ where: { id: row.id }, data: { unread: false } });
+      const messages = [
+        ...inbound.map((m: any) => toMessage(m, 'inbound', remote)),
+        ...outbound.map((m: any) => toMessage(m, 'outbound', remote)),
+      ].sort((a, b) => new Date(a.date).getTime() - new Date(b.date).getTime());
+      const names = await serverNames([row.server]);
+      return { ...toConversation({ ...row, unread: false }, names), messages };
+    },
+
+    async setStatus(documentId: string, status: 'open' | 'closed') {
+      const row = await getRow(documentId);
+      await q(UIDS.conversation).update({ where: { id: row.id }, data: { status } });
+      const names = await serverNames([row.server]);
+      return toConversation({ ...row, status }, names);
+    },
+
+    /**
+     * Sends the agent's reply through the conversation's server, threaded to the last inbound
+     * mail, and stores it once the server accepted it. A failure stores nothing.
+     */
+    async reply(documentId: string, body: { text: string; html?: string }, agent?: string) {
+      const conversation = await getRow(documentId);
+      const last = await q(UIDS.inbound).findOne({
+        where: { conversation: documentId },
+        orderBy: [{ date: 'desc' }, { id: 'desc' }],
+      });
+      if (!last) throw new errors.ApplicationError('This conversation has no message to reply to.');
+      const server = await q(UIDS.server).findOne({ where: { documentId: conversation.server } });
+      if (!server) throw new errors.ApplicationError('The email server of this conversation was deleted.');
+      if (!server.enabled) throw new errors.ApplicationError(`The email server "${server.name}" is disabled.`);
+
+      const to: MailAddress[] = last.replyTo?.length ? last.replyTo : last.from ? [last.from] : [];
+      if (to.length === 0) throw new errors.ApplicationError('The last message has no sender address to reply to.');
+      const subject = `Re: ${baseSubject(last.subject ?? '') || conversation.subject || ''}`.trim();
+      const references = [...(last.references ?? []), last.messageId].filter(Boolean).slice(-20);
+      const domain = String(server.senderEmail).split('@')[1] ?? 'localhost';
+      const messageId = `<${crypto.randomUUID()}@${domain}>`;
+      const headers: Record<string, string> = {};
+      if (last.messageId) headers['In-Reply-To'] = last.messageId;
+      if (references.length) headers.References = references.join(' ');
+
+      await getService(strapi, 'mailer').sendThrough(server, {
+        to: to.map((a) => a.address),
+        subject,
+        text: body.text,
+        html: body.html,
+        headers,
+        messageId,
+      });
+      const now = new Date();
+      const stored = await q(UIDS.outbound).create({
+        data: {
+          documentId: newDocumentId(),
+          server: server.documentId,
+          messageId,
+          inReplyTo: last.messageId ?? null,
+          references,
+          from: { address: server.senderEmail, ...(server.senderName ? { name: server.senderName } : {}) },
+          to,
+          cc: [],
+          subject,
+          date: now,
+          text: body.text,
+          html: body.html ?? null,
+          conversation: documentId,
+          sentBy: agent ?? null,
+        },
+      });
+      await q(UIDS.conversation).update({ where: { id: conversation.id }, data: { lastMessageAt: now } });
+      return toMessage(stored, 'outbound', false);
+    },
+
+    async attachment(messageDocumentId: string, index: number) {
+      const row = await q(UIDS.attachment).findOne({ where: { message: messageDocumentId, index } });
+      if (!row) throw new errors.NotFoundError('Attachment not found.');
+      return {
+        filename: row.filename as string,
+        contentType: row.contentType as string,
+        content: Buffer.from(row.content ?? '', 'base64'),
+      };
+    },
+  };
+};
+
+export type InboxService = ReturnType<typeof inboxService>;
+export default inboxService;

@@ -1,0 +1,250 @@
+import crypto from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { ImapCursor, RawMail } from '../adapters/fetch-mailbox';
+import { UIDS } from '../utils';
+import type { StoredServer } from './servers';
+
+export interface MailAddress {
+  address: string;
+  name?: string;
+}
+
+interface ParsedRow {
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  from: MailAddress | null;
+  to: MailAddress[];
+  cc: MailAddress[];
+  replyTo: MailAddress[];
+  subject: string;
+  date: Date | null;
+  text: string | null;
+  html: string | null;
+  attachments: Array<{ filename: string; contentType: string; size: number; contentId?: string; content: Buffer }>;
+  problem: string | null;
+}
+
+const newDocumentId = () => crypto.randomBytes(12).toString('hex');
+
+const addresses = (value?: AddressObject | AddressObject[]): MailAddress[] =>
+  (Array.isArray(value) ? value : value ? [value] : [])
+    .flatMap((group) => group.value)
+    // A group ("undisclosed-recipients:;") has members instead of an address.
+    .flatMap((a) => (a.group ? a.group : [a]))
+    .filter((a) => a.address)
+    .map((a) => ({ address: a.address!.toLowerCase(), ...(a.name ? { name: a.name } : {}) }));
+
+const ids = (value?: string | string[]) =>
+  (Array.isArray(value) ? value : value ? value.split(/\s+/) : []).map((v) => v.trim()).filter(Boolean);
+
+/** Strips "Re:", "Fwd:" and the like so replies share their conversation's subject. */
+export const baseSubject = (subject: string) =>
+  subject.replace(/^(\s*(re|fwd?|aw|wg|sv|tr)(\[\d+\])?\s*:\s*)+/i, '').trim();
+
+const fromParsed = (mail: ParsedMail, problem: string | null): ParsedRow => ({
+  messageId: mail.messageId ?? null,
+  inReplyTo: mail.inReplyTo ?? null,
+  references: ids(mail.references),
+  from: addresses(mail.from)[0] ?? null,
+  to: addresses(mail.to),
+  cc: addresses(mail.cc),
+  replyTo: addresses(mail.replyTo),
+  subject: (mail.subject ?? '').slice(0, 2000),
+  date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null,
+  text: mail.text ?? null,
+  html: typeof mail.html === 'string' ? mail.html : null,
+  attachments: mail.attachments.map((a, i) => ({
+    filename: a.filename || `attachment-${i + 1}`,
+    contentType: a.contentType || 'application/octet-stream',
+    size: a.size ?? a.content.length,
+    contentId: a.cid,
+    content: a.content,
+  })),
+  problem,
+});
+
+/**
+ * Parses a raw mail as far as it goes. A mail mailparser cannot read, or one over the size limit
+ * (fetched as headers only), is kept with what could be read and a `problem` that says why.
+ */
+export const parseRaw = async (raw: RawMail): Promise<ParsedRow> => {
+  try {
+    const mail = await simpleParser(raw.source, { skipImageLinks: true, skipTextToHtml: true });
+    return fromParsed(mail, raw.headersOnly ? `Too large (${raw.size} bytes): only the headers were fetched.` : null);
+  } catch (error) {
+    const headerEnd = raw.source.indexOf('\r\n\r\n');
+    const headers = raw.source.subarray(0, headerEnd > 0 ? headerEnd + 4 : Math.min(raw.source.length, 64 * 1024));
+    let partial: ParsedRow;
+    try {
+      partial = fromParsed(await simpleParser(headers), null);
+    } catch {
+      partial = fromParsed({ attachments: [], headers: new Map(), headerLines: [] } as unknown as ParsedMail, null);
+    }
+    return { ...partial, text: raw.source.toString('utf8').slice(0, 100_000), problem: `Could not be parsed: ${(error as Error).message}`.slice(0, 255) };
+  }
+};
+
+/** Stores fetched mails once each, threads them into conversations, and moves the cursor. */
+const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const q = (uid: string) => strapi.db.query(uid as any);
+
+  /** The conversation a mail belongs to: by In-Reply-To/References, else a new one. */
+  const findThread = async (server: string, row: ParsedRow): Promise<string | null> => {
+    const refs = [row.inReplyTo, ...row.references].filter(Boolean) as string[];
+    if (refs.length === 0) return null;
+    for (const uid of [UIDS.inbound, UIDS.outbound]) {
+      const hit = await q(uid).findOne({
+        select: ['conversation'],
+        where: { server, messageId: { $in: refs }, conversation: { $notNull: true } },
+        orderBy: { id: 'desc' },
+      });
+      if (hit?.conversation) return hit.conversation;
+    }
+    return null;
+  };
+
+  const touchConversation = async (server: StoredServer, documentId: string | null, row: ParsedRow, at: Date) => {
+    const people = [row.from, ...row.replyTo].filter(Boolean) as MailAddress[];
+    if (documentId) {
+      const existing = await q(UIDS.conversation).findOne({ where: { documentId } });
+      if (existing) {
+        const participants: MailAddress[] = existing.participants ?? [];
+        for (const p of people) if (!participants.some((x) => x.address === p.address)) participants.push(p);
+        await q(UIDS.conversation).update({
+          where: { id: existing.id },
+          data: {
+            participants,
+            searchText: searchText(existing.subject ?? '', participants),
+            lastMessageAt: at > new Date(existing.lastMessageAt ?? 0) ? at : existing.lastMessageAt,
+            unread: true,
+            status: 'open',
+          },
+        });
+        return documentId;
+      }
+    }
+    const created = await q(UIDS.conversation).create({
+      data: {
+        documentId: newDocumentId(),
+        server: server.documentId,
+        subject: baseSubject(row.subject) || '(no subject)',
+        status: 'open',
+        participants: people,
+        searchText: searchText(row.subject, people),
+        lastMessageAt: at,
+        unread: true,
+      },
+    });
+    return created.documentId as string;
+  };
+
+  return {
+    /**
+     * One transaction per batch: the rows and the cursor are committed together, so a crash
+     * either keeps both or neither, and a refetch finds the rows by their dedupe key.
+     */
+    async storeBatch(
+      server: StoredServer,
+      mails: RawMail[],
+      position: { protocol: 'imap'; folder: string; cursor: ImapCursor; resync: boolean } | { protocol: 'pop3' }
+    ): Promise<number> {
+      const keyOf = (mail: RawMail) =>
+        position.protocol === 'imap'
+          ? `imap:${server.documentId}:${position.folder}:${position.cursor.uidValidity}:${mail.uid}`
+          : `pop3:${server.documentId}:${mail.uidl}`;
+      // Parse outside the transaction: it is the slow part and needs no lock.
+      const parsed = await Promise.all(mails.map(async (mail) => ({ mail, key: keyOf(mail), row: await parseRaw(mail) })));
+      let stored = 0;
+      await strapi.db.transaction(async () => {
+        const keys = parsed.map((p) => p.key);
+        const known = new Set(
+          keys.length
+            ? (await q(UIDS.inbound).findMany({ select: ['dedupeKey'], where: { dedupeKey: { $in: keys } } })).map((r: any) => r.dedupeKey)
+            : []
+        );
+        const messageIds = parsed.map((p) => p.row.messageId).filter(Boolean) as string[];
+        const knownIds = new Set(
+          messageIds.length
+            ? (await q(UIDS.inbound).findMany({ select: ['messageId'], where: { server: server.documentId, messageId: { $in: messageIds } } })).map((r: any) => r.messageId)
+            : []
+        );
+        for (const { mail, key, row } of parsed) {
+          // The mailbox position first, the Message-ID second (an IMAP re-sync renumbers UIDs).
+          if (known.has(key) || (row.messageId && knownIds.has(row.messageId))) continue;
+          known.add(key);
+          if (row.messageId) knownIds.add(row.messageId);
+          const at = row.date ?? new Date();
+          const conversation = await touchConversation(server, await findThread(server.documentId, row), row, at);
+          const message = await q(UIDS.inbound).create({
+            data: {
+              documentId: newDocumentId(),
+              server: server.documentId,
+              folder: position.protocol === 'imap' ? position.folder : null,
+              uidValidity: position.protocol === 'imap' ? position.cursor.uidValidity : null,
+              uid: position.protocol === 'imap' ? mail.uid : null,
+              uidl: mail.uidl ?? null,
+              dedupeKey: key,
+              messageId: row.messageId,
+              inReplyTo: row.inReplyTo,
+              references: row.references,
+              from: row.from,
+              to: row.to,
+              cc: row.cc,
+              replyTo: row.replyTo,
+              subject: row.subject,
+              date: at,
+              text: row.text,
+              html: row.html,
+              attachments: row.attachments.map(({ content: _content, ...meta }, index) => ({ ...meta, index })),
+              size: mail.size,
+              rawSize: mail.source.length,
+              problem: row.problem,
+              conversation,
+            },
+          });
+          for (const [index, a] of row.attachments.entries()) {
+            await q(UIDS.attachment).create({
+              data: {
+                documentId: newDocumentId(),
+                message: message.documentId,
+                index,
+                filename: a.filename,
+                contentType: a.contentType,
+                size: a.size,
+                content: a.content.toString('base64'),
+              },
+            });
+          }
+          stored += 1;
+        }
+        if (position.protocol === 'imap') {
+          await q(UIDS.mailboxState).update({
+            where: { server: server.documentId },
+            data: { folder: position.folder, uidValidity: position.cursor.uidValidity, lastUid: position.cursor.lastUid },
+          });
+        }
+      });
+      return stored;
+    },
+
+    /** POP3: which of these UIDLs are already stored for this server. */
+    async knownUidls(server: StoredServer, uidls: string[]): Promise<Set<string>> {
+      const known = new Set<string>();
+      for (let i = 0; i < uidls.length; i += 500) {
+        const keys = uidls.slice(i, i + 500).map((u) => `pop3:${server.documentId}:${u}`);
+        const rows = await q(UIDS.inbound).findMany({ select: ['uidl'], where: { dedupeKey: { $in: keys } } });
+        for (const r of rows) known.add(r.uidl);
+      }
+      return known;
+    },
+  };
+};
+
+const searchText = (subject: string, people: MailAddress[]) =>
+  [subject, ...people.flatMap((p) => [p.address, p.name ?? ''])].join(' ').toLowerCase().slice(0, 4000);
+
+export { newDocumentId };
+export type IngestService = ReturnType<typeof ingestService>;
+export default ingestService;

@@ -1,0 +1,215 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { describeError, scrub } from '../adapters/describe-error';
+import { fetchImap, fetchPop3, type FetchOptions } from '../adapters/fetch-mailbox';
+import type { IncomingConfig } from '../adapters/incoming';
+import type { PluginConfig } from '../config';
+import { UIDS, getService } from '../utils';
+import type { StoredServer } from './servers';
+
+export interface FetchResult {
+  fetched: number;
+  stored: number;
+}
+
+const isAuthFailure = (error: any) =>
+  Boolean(error?.authenticationFailed) || error?.code === 'EAUTH' || /Authentication failed/.test(describeError(error, ''));
+
+/**
+ * Polls every enabled server with an incoming protocol. A poll holds a lease row in the database
+ * (`mailbox-state`), so one server is never fetched twice at once, in one process or across
+ * several Strapi instances on the same database.
+ */
+const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+  const running = new Map<string, Promise<FetchResult>>();
+  let timer: NodeJS.Timeout | null = null;
+  let stopping = false;
+  const config = () => (strapi.config.get('plugin::email-server') as PluginConfig).incoming;
+  const states = () => strapi.db.query(UIDS.mailboxState);
+
+  /** Raw access below the query layer, for the atomic lease update. */
+  const table = () => {
+    const meta = strapi.db.metadata.get(UIDS.mailboxState);
+    const col = (name: string) => (meta.attributes[name] as { columnName?: string }).columnName ?? name;
+    return { knex: () => strapi.db.connection(meta.tableName), col };
+  };
+
+  const ensureState = async (server: string) => {
+    if (await states().findOne({ where: { server } })) return;
+    try {
+      await states().create({ data: { documentId: crypto.randomBytes(12).toString('hex'), server, failures: 0, authFailures: 0 } });
+    } catch {
+      // Another instance created it first: the unique index on server said so.
+    }
+  };
+
+  const acquire = async (server: string): Promise<boolean> => {
+    await ensureState(server);
+    const { knex, col } = table();
+    const now = Date.now();
+    const taken = await knex()
+      .where(col('server'), server)
+      .andWhere((w) => w.whereNull(col('leaseUntil')).orWhere(col('leaseUntil'), '<', now))
+      .update({ [col('leaseOwner')]: owner, [col('leaseUntil')]: now + config().leaseMs });
+    return Number(taken) === 1;
+  };
+
+  /** Extends our lease; false when another poller took it (ours expired). */
+  const renew = async (server: string) => {
+    const { knex, col } = table();
+    const updated = await knex()
+      .where({ [col('server')]: server, [col('leaseOwner')]: owner })
+      .update({ [col('leaseUntil')]: Date.now() + config().leaseMs });
+    return Number(updated) === 1;
+  };
+
+  const release = async (server: string, patch: Record<string, unknown>) => {
+    const { knex, col } = table();
+    const data: Record<string, unknown> = { [col('leaseOwner')]: null, [col('leaseUntil')]: null };
+    for (const [key, value] of Object.entries(patch)) data[col(key)] = value;
+    await knex().where({ [col('server')]: server, [col('leaseOwner')]: owner }).update(data);
+  };
+
+  const incomingConfig = (server: StoredServer): IncomingConfig => ({
+    protocol: server.incomingProtocol!,
+    host: server.incomingHost!,
+    port: server.incomingPort!,
+    security: server.incomingSecurity ?? 'starttls',
+    rejectUnauthorized: server.tlsRejectUnauthorized !== false,
+    auth: {
+      username: server.incomingUsername!,
+      password: getService(strapi, 'secrets').decrypt(server.incomingPassword) ?? '',
+    },
+    folder: server.incomingFolder,
+  });
+
+  const fetchLeased = async (server: StoredServer): Promise<FetchResult> => {
+    const ingest = getService(strapi, 'ingest');
+    const state = await states().findOne({ where: { server: server.documentId } });
+    const incoming = incomingConfig(server);
+    const options: FetchOptions = {
+      afterFetch: (server.afterFetch as FetchOptions['afterFetch']) ?? 'keep',
+      initialSyncDays: config().initialSyncDays,
+      initialSyncMax: config().initialSyncMax,
+      maxMessageBytes: config().maxMessageBytes,
+      batchSize: config().batchSize,
+      timeoutMs: config().timeoutMs,
+      shouldStop: () => stopping,
+    };
+    let stored = 0;
+    const keepLease = async () => {
+      if (!(await renew(server.documentId))) throw new Error('The poll lease was lost to another poller.');
+    };
+    try {
+      const { fetched } =
+        incoming.protocol === 'imap'
+          ? await fetchImap(
+              incoming,
+              state?.uidValidity ? { uidValidity: state.uidValidity, lastUid: Number(state.lastUid ?? 0) } : null,
+              options,
+              async (batch, cursor, resync) => {
+                await keepLease();
+                stored += await ingest.storeBatch(server, batch, { protocol: 'imap', folder: incoming.folder || 'INBOX', cursor, resync });
+              }
+            )
+          : await fetchPop3(
+              incoming,
+              !state?.lastFetchAt,
+              options,
+              (uidls) => ingest.knownUidls(server, uidls),
+              async (batch) => {
+                await keepLease();
+                stored += await ingest.storeBatch(server, batch, { protocol: 'pop3' });
+              }
+            );
+      await release(server.documentId, {
+        failures: 0,
+        authFailures: 0,
+        lastError: null,
+        lastFetchAt: new Date(),
+        nextPollAt: Date.now() + (server.pollIntervalSeconds ?? 60) * 1000,
+      });
+      return { fetched, stored };
+    } catch (error) {
+      const message = scrub(describeError(error, incoming), [incoming.auth.password]).slice(0, 255);
+      const auth = isAuthFailure(error);
+      const failures = (state?.failures ?? 0) + 1;
+      const authFailures = auth ? (state?.authFailures ?? 0) + 1 : 0;
+      const backoff = Math.min((server.pollIntervalSeconds ?? 60) * 2 ** Math.min(failures, 10), config().maxBackoffSeconds);
+      await release(server.documentId, { failures, authFailures, lastError: message, nextPollAt: Date.now() + backoff * 1000 });
+      if (auth && authFailures >= config().maxAuthFailures) {
+        await getService(strapi, 'servers').markNeedsAttention(
+          server,
+          `Polling paused after ${authFailures} failed logins: ${message} Edit the server or test its connection to resume.`
+        );
+      }
+      strapi.log.warn(`[email-server] Fetching mail for "${server.name}" failed: ${message}`);
+      throw new errors.ApplicationError(`Fetching mail for "${server.name}" failed: ${message}`);
+    }
+  };
+
+  const service = {
+    /** Fetches one server now; refuses when another poll of it holds the lease. */
+    async fetchNow(server: StoredServer): Promise<FetchResult> {
+      if (server.type !== 'smtp' || !server.incomingProtocol) {
+        throw new errors.ApplicationError(`The email server "${server.name}" has no incoming mail server.`);
+      }
+      if (!server.enabled) throw new errors.ApplicationError(`The email server "${server.name}" is disabled.`);
+      const inFlight = running.get(server.documentId);
+      if (inFlight) return inFlight;
+      if (!(await acquire(server.documentId))) {
+        throw new errors.ApplicationError(`Mail for "${server.name}" is being fetched right now; try again in a moment.`);
+      }
+      const job = fetchLeased(server).finally(() => running.delete(server.documentId));
+      running.set(server.documentId, job);
+      return job;
+    },
+
+    /** One pass: every due server whose lease is free. */
+    async tick() {
+      if (stopping) return;
+      const servers = (await strapi.db.query(UIDS.server).findMany({
+        where: { type: 'smtp', enabled: true, incomingProtocol: { $notNull: true }, incomingAttention: { $null: true } },
+      })) as StoredServer[];
+      const due = await states().findMany({ where: { server: { $in: servers.map((s) => s.documentId) } } });
+      const nextPoll = new Map(due.map((s: any) => [s.server, Number(s.nextPollAt ?? 0)]));
+      for (const server of servers) {
+        if (stopping) return;
+        if ((nextPoll.get(server.documentId) ?? 0) > Date.now() || running.has(server.documentId)) continue;
+        await service.fetchNow(server).catch(() => undefined);
+      }
+    },
+
+    /** After an edit or a good connection test: forget failures and poll at the next tick. */
+    async resume(server: string) {
+      await states().updateMany({ where: { server }, data: { failures: 0, authFailures: 0, nextPollAt: 0, lastError: null } });
+    },
+
+    start() {
+      if (timer || !config().polling) return;
+      stopping = false;
+      const loop = () => {
+        timer = setTimeout(async () => {
+          await service.tick().catch((error) => strapi.log.error(`[email-server] poller: ${error.message}`));
+          if (!stopping) loop();
+        }, config().tickMs);
+      };
+      loop();
+    },
+
+    /** Stops polling and waits for running fetches to reach a batch boundary. */
+    async stop() {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await Promise.allSettled([...running.values()]);
+    },
+  };
+  return service;
+};
+
+export type PollerService = ReturnType<typeof pollerService>;
+export default pollerService;
