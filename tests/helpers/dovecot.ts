@@ -14,7 +14,7 @@ export interface Dovecot {
   user: string;
   password: string;
   /** Delivers a raw RFC 5322 message to the user's INBOX. */
-  deliver(raw: string, user?: string): void;
+  deliver(raw: string | Buffer, user?: string): void;
   /** A mailbox no other test has used (password: Imap-Password-1). */
   newMailbox(): string;
   /** Removes the user's mail store: the next access makes a new INBOX with a new UIDVALIDITY. */

@@ -19,7 +19,8 @@ type Socket = net.Socket | tls.TLSSocket;
 
 export class Pop3Client {
   private socket: Socket | null = null;
-  private buffer = '';
+  // Received bytes as chunks: joining them on every read would copy a 25 MB mail ~1,700 times.
+  private chunks: Buffer[] = [];
   private waiter: (() => void) | null = null;
   private failure: Error | null = null;
 
@@ -32,10 +33,11 @@ export class Pop3Client {
 
   private attach(socket: Socket) {
     this.socket = socket;
-    socket.setEncoding('latin1');
+    // Decoded here, not with setEncoding: a STLS upgrade wraps this very socket, and TLS needs
+    // it to keep yielding Buffers.
     socket.setTimeout(this.timeoutMs, () => this.fail(Object.assign(new Error('POP3 timed out'), { code: 'ETIMEDOUT' })));
-    socket.on('data', (chunk: string) => {
-      this.buffer += chunk;
+    socket.on('data', (chunk: Buffer) => {
+      this.chunks.push(chunk);
       this.waiter?.();
     });
     socket.on('error', (error) => this.fail(error));
@@ -59,23 +61,41 @@ export class Pop3Client {
 
   private readLine() {
     return this.waitFor(() => {
-      const end = this.buffer.indexOf('\r\n');
+      if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks)];
+      const first = this.chunks[0];
+      const end = first ? first.indexOf('\r\n') : -1;
       if (end < 0) return undefined;
-      const line = this.buffer.slice(0, end);
-      this.buffer = this.buffer.slice(end + 2);
-      return line;
+      this.chunks = first.length > end + 2 ? [first.subarray(end + 2)] : [];
+      return first.subarray(0, end).toString('latin1');
     });
   }
 
-  /** A multi-line body up to the lone ".", dot-unstuffed. */
+  /** A multi-line body up to the lone ".", dot-unstuffed, as a latin1 string. */
   private readBlock() {
+    // Only the chunks that arrived since the last look are scanned, with 4 bytes of overlap.
+    let scannedChunks = 0;
+    let scannedBytes = 0;
+    let carry = Buffer.alloc(0);
     return this.waitFor(() => {
-      const start = this.buffer.startsWith('.\r\n') ? 0 : -1;
-      const end = start === 0 ? 0 : this.buffer.indexOf('\r\n.\r\n');
-      if (end < 0) return undefined;
-      const body = start === 0 ? '' : this.buffer.slice(0, end + 2);
-      this.buffer = this.buffer.slice(end + (start === 0 ? 3 : 5));
-      return body.replace(/^\.\./gm, '.');
+      if (scannedChunks === 0 && this.chunks[0]?.subarray(0, 3).toString('latin1') === '.\r\n') {
+        const all = Buffer.concat(this.chunks);
+        this.chunks = all.length > 3 ? [all.subarray(3)] : [];
+        return '';
+      }
+      for (; scannedChunks < this.chunks.length; scannedChunks++) {
+        const chunk = this.chunks[scannedChunks];
+        const window = Buffer.concat([carry, chunk]);
+        const hit = window.indexOf('\r\n.\r\n');
+        if (hit >= 0) {
+          const end = scannedBytes - carry.length + hit;
+          const all = Buffer.concat(this.chunks);
+          this.chunks = all.length > end + 5 ? [all.subarray(end + 5)] : [];
+          return all.subarray(0, end + 2).toString('latin1').replace(/^\.\./gm, '.');
+        }
+        scannedBytes += chunk.length;
+        carry = window.subarray(Math.max(0, window.length - 4));
+      }
+      return undefined;
     });
   }
 
@@ -109,7 +129,7 @@ export class Pop3Client {
         const s = tls.connect(this.tlsOptions(plain), () => resolve(s));
         s.once('error', reject);
       });
-      this.buffer = '';
+      this.chunks = [];
       this.attach(secured);
     }
     await this.command(`USER ${credentials.username}`, 'USER');
