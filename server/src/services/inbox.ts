@@ -65,6 +65,27 @@ const toMessage = (row: any, direction: 'inbound' | 'outbound', remote: boolean)
   problem: row.problem ?? null,
 });
 
+/**
+ * Oldest first by Date, except that an answer never shows before the message it answers: Date
+ * headers have one-second precision and senders' clocks drift.
+ */
+const inThreadOrder = <M extends { messageId: string | null; inReplyTo: string | null; date: any }>(messages: M[]) => {
+  const at = new Map(messages.map((m) => [m, new Date(m.date).getTime() || 0]));
+  const byId = new Map(messages.filter((m) => m.messageId).map((m) => [m.messageId!, m]));
+  for (let pass = 0; pass < messages.length; pass++) {
+    let moved = false;
+    for (const m of messages) {
+      const parent = m.inReplyTo ? byId.get(m.inReplyTo) : undefined;
+      if (parent && parent !== m && at.get(m)! <= at.get(parent)!) {
+        at.set(m, at.get(parent)! + 1);
+        moved = true;
+      }
+    }
+    if (!moved) break;
+  }
+  return [...messages].sort((a, b) => at.get(a)! - at.get(b)!);
+};
+
 const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
   const q = (uid: string) => strapi.db.query(uid as any);
 
@@ -123,10 +144,10 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
         q(UIDS.outbound).findMany({ where: { conversation: documentId }, orderBy: [{ date: 'asc' }, { id: 'asc' }] }),
       ]);
       if (row.unread) await q(UIDS.conversation).update({ where: { id: row.id }, data: { unread: false } });
-      const messages = [
+      const messages = inThreadOrder([
         ...inbound.map((m: any) => toMessage(m, 'inbound', remote)),
         ...outbound.map((m: any) => toMessage(m, 'outbound', remote)),
-      ].sort((a, b) => new Date(a.date).getTime() - new Date(b.date).getTime());
+      ]);
       const names = await serverNames([row.server]);
       return { ...toConversation({ ...row, unread: false }, names), messages };
     },
