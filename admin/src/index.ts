@@ -1,5 +1,6 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
-import { PERMISSIONS } from './permissions';
+import { Mail } from '@strapi/icons';
+import { INBOX_PERMISSIONS, PERMISSIONS } from './permissions';
 import { PLUGIN_ID } from './pluginId';
 import { getTranslation } from './utils/getTranslation';
 
@@ -11,6 +12,13 @@ const plugin: StrapiApp['appPlugins'][string] = {
       intlLabel: { id: getTranslation('settings.link'), defaultMessage: 'Email servers' },
       Component: () => import('./pages/SettingsRoutes'),
       permissions: PERMISSIONS.read,
+    });
+    app.addMenuLink({
+      to: `plugins/${PLUGIN_ID}`,
+      icon: Mail,
+      intlLabel: { id: getTranslation('inbox.title'), defaultMessage: 'Inbox' },
+      Component: () => import('./pages/inbox/InboxRoutes'),
+      permissions: INBOX_PERMISSIONS.read,
     });
     app.registerPlugin({ id: PLUGIN_ID, name: PLUGIN_ID });
   },

@@ -7,3 +7,8 @@ export const PERMISSIONS = {
   delete: action('servers.delete'),
   test: action('servers.test'),
 };
+
+export const INBOX_PERMISSIONS = {
+  read: action('inbox.read'),
+  reply: action('inbox.reply'),
+};

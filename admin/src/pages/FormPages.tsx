@@ -433,6 +433,22 @@ const ServerForm = ({ server }: ServerFormProps) => {
                         </Cell>
                       ) : null}
                       <Cell>
+                        <SelectField
+                          name="afterFetch"
+                          label={t('field.afterFetch', 'After fetching')}
+                          value={values.afterFetch}
+                          onChange={set('afterFetch')}
+                          options={[
+                            { value: 'keep', label: t('afterFetch.keep', 'Keep on the server') },
+                            ...(values.incomingProtocol === 'imap'
+                              ? [{ value: 'seen', label: t('afterFetch.seen', 'Mark as read (IMAP)') }]
+                              : []),
+                            { value: 'delete', label: t('afterFetch.delete', 'Delete from the server') },
+                          ]}
+                          error={shown('afterFetch')}
+                        />
+                      </Cell>
+                      <Cell>
                         <NumberField
                           name="pollIntervalSeconds"
                           label={t('field.pollIntervalSeconds', 'Check for new mail every (seconds)')}

@@ -94,6 +94,13 @@ export const ListPage = () => {
                     <Typography textColor={server.enabled ? 'success600' : 'neutral500'}>
                       {server.enabled ? t('list.enabled', 'Enabled') : t('list.disabled', 'Disabled')}
                     </Typography>
+                    {server.incomingAttention ? (
+                      <Box>
+                        <Badge textColor="danger600" title={server.incomingAttention}>
+                          {t('list.attention', 'Needs attention')}
+                        </Badge>
+                      </Box>
+                    ) : null}
                   </Td>
                   <Td>
                     <Typography textColor={server.lastCheckOk === false ? 'danger600' : undefined}>

@@ -25,6 +25,7 @@ export interface FormValues {
   incomingUsername: string;
   incomingPassword: string;
   incomingFolder: string;
+  afterFetch: string;
   tlsRejectUnauthorized: boolean;
   pollIntervalSeconds: number | undefined;
   isDefault: boolean;
@@ -52,6 +53,7 @@ export const emptyValues: FormValues = {
   incomingUsername: '',
   incomingPassword: '',
   incomingFolder: 'INBOX',
+  afterFetch: 'keep',
   tlsRejectUnauthorized: true,
   pollIntervalSeconds: 60,
   isDefault: false,
@@ -75,6 +77,7 @@ export const valuesFromServer = (server: PublicServer): FormValues => ({
   incomingSecurity: server.incomingSecurity ?? '',
   incomingUsername: server.incomingUsername ?? '',
   incomingFolder: server.incomingFolder ?? 'INBOX',
+  afterFetch: server.afterFetch ?? 'keep',
   tlsRejectUnauthorized: server.tlsRejectUnauthorized ?? true,
   pollIntervalSeconds: server.pollIntervalSeconds ?? 60,
   isDefault: Boolean(server.isDefault),
@@ -119,6 +122,7 @@ export const toPayload = (values: FormValues): Partial<EmailServerInput> => {
         incomingPassword: orUndefined(values.incomingPassword),
         incomingFolder: values.incomingProtocol === 'imap' ? orNull(values.incomingFolder) : null,
         pollIntervalSeconds: values.pollIntervalSeconds ?? null,
+        afterFetch: values.afterFetch || 'keep',
       });
     }
   }

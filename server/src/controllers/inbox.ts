@@ -9,6 +9,16 @@ const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = { data: await getService(strapi, 'poller').fetchNow(server) };
   },
 
+  /** The servers that receive mail, for the inbox's filter and its "Fetch now". */
+  async servers(ctx: any) {
+    const rows = await getService(strapi, 'servers').list();
+    ctx.body = {
+      data: rows
+        .filter((s) => s.type === 'smtp' && s.incomingProtocol)
+        .map((s) => ({ documentId: s.documentId, name: s.name, enabled: s.enabled, incomingAttention: s.incomingAttention ?? null })),
+    };
+  },
+
   async find(ctx: any) {
     const query = await validate<any>(conversationQuerySchema, { ...ctx.query });
     ctx.body = await getService(strapi, 'inbox').list(query);

@@ -15,6 +15,7 @@ export default () => ({
     { method: 'POST', path: '/servers/:documentId/verify', handler: 'servers.verify', config: guard(ACTIONS.serversTest) },
     { method: 'POST', path: '/servers/:documentId/test-email', handler: 'servers.testEmail', config: guard(ACTIONS.serversTest) },
     { method: 'POST', path: '/servers/:documentId/fetch', handler: 'inbox.fetch', config: guard(ACTIONS.inboxRead) },
+    { method: 'GET', path: '/inbox/servers', handler: 'inbox.servers', config: guard(ACTIONS.inboxRead) },
     { method: 'GET', path: '/conversations', handler: 'inbox.find', config: guard(ACTIONS.inboxRead) },
     { method: 'GET', path: '/conversations/:documentId', handler: 'inbox.findOne', config: guard(ACTIONS.inboxRead) },
     { method: 'PUT', path: '/conversations/:documentId', handler: 'inbox.update', config: guard(ACTIONS.inboxReply) },

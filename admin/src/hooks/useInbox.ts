@@ -1,0 +1,112 @@
+import { useFetchClient } from '@strapi/strapi/admin';
+import { useMutation, useQuery, useQueryClient } from 'react-query';
+import { PLUGIN_ID } from '../pluginId';
+
+export interface MailAddress {
+  address: string;
+  name?: string;
+}
+
+export interface Conversation {
+  documentId: string;
+  subject: string;
+  status: 'open' | 'closed';
+  server: { documentId: string; name: string | null };
+  participants: MailAddress[];
+  lastMessageAt: string;
+  unread: boolean;
+}
+
+export interface Message {
+  documentId: string;
+  direction: 'inbound' | 'outbound';
+  messageId: string | null;
+  from: MailAddress | null;
+  to: MailAddress[];
+  cc: MailAddress[];
+  subject: string;
+  date: string;
+  text: string | null;
+  html: string | null;
+  attachments: Array<{ filename: string; contentType: string; size: number; url: string }>;
+  problem: string | null;
+}
+
+export interface InboxFilters {
+  server?: string;
+  status?: string;
+  q?: string;
+  page: number;
+}
+
+const KEY = [PLUGIN_ID, 'inbox'];
+
+export const useInboxServers = () => {
+  const { get } = useFetchClient();
+  return useQuery([...KEY, 'servers'], async () =>
+    (await get<{ data: Array<{ documentId: string; name: string; enabled: boolean; incomingAttention: string | null }> }>(`/${PLUGIN_ID}/inbox/servers`)).data.data
+  );
+};
+
+export const useConversations = (filters: InboxFilters) => {
+  const { get } = useFetchClient();
+  return useQuery([...KEY, 'list', filters], async () => {
+    const params: Record<string, string> = { page: String(filters.page), pageSize: '20' };
+    if (filters.server) params.server = filters.server;
+    if (filters.status) params.status = filters.status;
+    if (filters.q) params.q = filters.q;
+    const res = await get<{ data: Conversation[]; meta: { pagination: { page: number; pageCount: number; total: number } } }>(
+      `/${PLUGIN_ID}/conversations`,
+      { params }
+    );
+    return res.data;
+  }, { keepPreviousData: true });
+};
+
+export const useConversation = (documentId: string | undefined, remote: boolean) => {
+  const { get } = useFetchClient();
+  const client = useQueryClient();
+  return useQuery(
+    [...KEY, 'conversation', documentId, remote],
+    async () =>
+      (await get<{ data: Conversation & { messages: Message[] } }>(`/${PLUGIN_ID}/conversations/${documentId}`, {
+        params: remote ? { remote: '1' } : {},
+      })).data.data,
+    // Opening a conversation marks it read: the list should show that.
+    { enabled: Boolean(documentId), onSuccess: () => client.invalidateQueries([...KEY, 'list']) }
+  );
+};
+
+export const useInboxActions = (documentId?: string) => {
+  const { post, put, get } = useFetchClient();
+  const client = useQueryClient();
+  const refresh = () => client.invalidateQueries(KEY);
+  return {
+    fetchNow: useMutation(
+      async (servers: string[]) => {
+        let stored = 0;
+        for (const id of servers) stored += (await post<{ data: { stored: number } }>(`/${PLUGIN_ID}/servers/${id}/fetch`, {})).data.data.stored;
+        return stored;
+      },
+      { onSuccess: refresh }
+    ),
+    reply: useMutation(
+      async (body: { text: string }) => (await post(`/${PLUGIN_ID}/conversations/${documentId}/reply`, body)).data,
+      { onSuccess: refresh }
+    ),
+    setStatus: useMutation(
+      async (status: 'open' | 'closed') => (await put(`/${PLUGIN_ID}/conversations/${documentId}`, { status })).data,
+      { onSuccess: refresh }
+    ),
+    /** Attachments need the admin token, so they are fetched and handed to the browser as a file. */
+    download: async (url: string, filename: string) => {
+      const res = await get(url, { responseType: 'blob' });
+      const href = URL.createObjectURL(res.data as Blob);
+      const a = document.createElement('a');
+      a.href = href;
+      a.download = filename;
+      a.click();
+      URL.revokeObjectURL(href);
+    },
+  };
+};

@@ -1,0 +1,17 @@
+import { Page } from '@strapi/strapi/admin';
+import { Route, Routes } from 'react-router-dom';
+import { INBOX_PERMISSIONS } from '../../permissions';
+import { ConversationPage } from './ConversationPage';
+import { InboxPage } from './InboxPage';
+
+const InboxRoutes = () => (
+  <Page.Protect permissions={INBOX_PERMISSIONS.read}>
+    <Routes>
+      <Route index element={<InboxPage />} />
+      <Route path=":documentId" element={<ConversationPage />} />
+      <Route path="*" element={<Page.Error />} />
+    </Routes>
+  </Page.Protect>
+);
+
+export default InboxRoutes;

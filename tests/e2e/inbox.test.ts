@@ -1,0 +1,146 @@
+/**
+ * The Inbox in real headless Chromium: a mail delivered to Dovecot shows up, the agent replies,
+ * the reply arrives threaded, the customer's answer lands in the same conversation, and a
+ * hostile HTML mail runs nothing in the admin.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, logIn, screenshot } from '../helpers/browser';
+import { registerFirstAdmin, startStrapiProcess, type RunningStrapi } from '../helpers/server-process';
+import { startSmtpServer, type ScriptedSmtp } from '../helpers/smtp-server';
+import { startDovecot, type Dovecot } from '../helpers/dovecot';
+import { mail, messageIdOf } from '../helpers/mails';
+
+jest.setTimeout(180_000);
+
+let strapi: RunningStrapi;
+let browser: Browser;
+let page: Page;
+let relay: ScriptedSmtp;
+let dovecot: Dovecot;
+let box: string;
+const dialogs: string[] = [];
+
+beforeAll(async () => {
+  [relay, dovecot] = await Promise.all([startSmtpServer(), startDovecot()]);
+  box = dovecot.newMailbox();
+  strapi = await startStrapiProcess({ EMAIL_SERVER_POLLING: 'false' });
+  const { email, password } = await registerFirstAdmin(strapi.url);
+  const login = await fetch(`${strapi.url}/admin/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const token = (await login.json()).data.token;
+  const created = await fetch(`${strapi.url}/email-server/servers`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      name: 'Helpdesk',
+      type: 'smtp',
+      senderEmail: 'help@example.com',
+      smtpHost: '127.0.0.1',
+      smtpPort: relay.port,
+      smtpSecurity: 'none',
+      incomingProtocol: 'imap',
+      incomingHost: '127.0.0.1',
+      incomingPort: dovecot.ports.imap,
+      incomingSecurity: 'starttls',
+      incomingUsername: box,
+      incomingPassword: 'Imap-Password-1',
+      tlsRejectUnauthorized: false,
+    }),
+  });
+  expect(created.status).toBe(201);
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.setDefaultTimeout(15_000);
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await logIn(page, strapi.url, email, password);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await strapi?.stop();
+  await relay?.stop();
+  await dovecot?.stop();
+});
+
+const fetchNow = async () => {
+  await page.getByRole('button', { name: 'Fetch now' }).click();
+  await page.getByText(/new mail|No new mail/).first().waitFor();
+};
+
+it('shows a delivered mail, sends a threaded reply, and files the answer in the same conversation', async () => {
+  const first = mail({ subject: 'Where is my parcel?', from: 'Carol <carol@customer.example>', body: 'Ordered last week.' });
+  dovecot.deliver(first, box);
+
+  await page.goto(`${strapi.url}/admin`);
+  await page.getByRole('link', { name: 'Inbox' }).click();
+  await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+  await fetchNow();
+  await page.getByRole('row', { name: /Where is my parcel\?/ }).click();
+  await page.getByRole('heading', { name: 'Where is my parcel?' }).waitFor();
+  await page.getByText('Ordered last week.').waitFor();
+
+  await page.getByLabel('Reply').fill('It ships today.');
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  await page.getByText('Reply sent').waitFor();
+  const sent = relay.received.at(-1)!;
+  expect(sent.rcptTo).toEqual(['carol@customer.example']);
+  expect(sent.mail.subject).toBe('Re: Where is my parcel?');
+  expect(sent.mail.inReplyTo).toBe(messageIdOf(first));
+  expect(sent.mail.references).toBe(messageIdOf(first));
+  await page.getByTestId('message-outbound').waitFor();
+
+  // The customer answers the reply.
+  dovecot.deliver(
+    mail({
+      subject: 'Re: Where is my parcel?',
+      from: 'Carol <carol@customer.example>',
+      inReplyTo: sent.mail.messageId,
+      references: `${messageIdOf(first)} ${sent.mail.messageId}`,
+      body: 'Great, thanks!',
+      date: new Date(Date.now() + 2000),
+    }),
+    box
+  );
+  await page.getByRole('link', { name: 'Back' }).click();
+  await fetchNow();
+  expect(await page.getByRole('row', { name: /Where is my parcel\?/ }).count()).toBe(1);
+  await page.getByRole('row', { name: /Where is my parcel\?/ }).click();
+  await page.getByTestId('message-inbound').nth(1).waitFor();
+  expect(await page.getByTestId('message-inbound').count()).toBe(2);
+  expect(await page.getByTestId('message-outbound').count()).toBe(1);
+  await screenshot(page, 'conversation');
+});
+
+it('runs nothing from a hostile HTML mail', async () => {
+  dovecot.deliver(
+    [
+      'From: mallory@customer.example',
+      'To: help@example.com',
+      'Subject: Totally normal invoice',
+      'Message-ID: <hostile@customer.example>',
+      'MIME-Version: 1.0',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<p>Invoice attached</p><script>window.parent.__pwned = 1; alert("script")</script>' +
+        '<img src="x" onerror="window.parent.__pwned = 2; alert(\'onerror\')">' +
+        '<svg onload="alert(\'svg\')"></svg><a href="javascript:alert(\'link\')">pay</a>',
+      '',
+    ].join('\r\n'),
+    box
+  );
+  await page.goto(`${strapi.url}/admin/plugins/email-server`);
+  await fetchNow();
+  await page.getByRole('row', { name: /Totally normal invoice/ }).click();
+  await page.getByRole('heading', { name: 'Totally normal invoice' }).waitFor();
+  await page.frameLocator('iframe').first().getByText('Invoice attached').waitFor();
+  await page.frameLocator('iframe').first().getByText('pay').click().catch(() => undefined);
+  await page.waitForTimeout(500);
+  expect(dialogs).toEqual([]);
+  expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+});
