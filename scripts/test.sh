@@ -30,7 +30,7 @@ run_jest sqlite --selectProjects unit integration
 if [ "${SKIP_POSTGRES:-}" != 1 ]; then
   step "Integration tests on PostgreSQL"
   bash scripts/postgres.sh start
-  TEST_DB=postgres run_jest postgres --selectProjects integration
+  TEST_DB=postgres run_jest postgres --selectProjects integration multi-instance
 fi
 
 if [ "${SKIP_E2E:-}" != 1 ]; then

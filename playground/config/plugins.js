@@ -14,6 +14,7 @@ module.exports = ({ env }) => ({
         maxMessageBytes: env.int('EMAIL_SERVER_MAX_MESSAGE_BYTES', 25 * 1024 * 1024),
         maxAuthFailures: env.int('EMAIL_SERVER_MAX_AUTH_FAILURES', 3),
         batchSize: env.int('EMAIL_SERVER_FETCH_BATCH', 50),
+        leaseMs: env.int('EMAIL_SERVER_LEASE_MS', 5 * 60 * 1000),
       },
     },
   },

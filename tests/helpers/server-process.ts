@@ -12,7 +12,17 @@ export interface RunningStrapi {
   url: string;
   db: Database;
   output: () => string;
-  stop(): Promise<void>;
+  /** SIGTERM (a clean stop), and drops the database unless `keepDatabase`. */
+  stop(options?: { keepDatabase?: boolean }): Promise<void>;
+  /** SIGKILL: the process gets no chance to clean up. */
+  kill(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Run on this database (another instance's, or one a killed instance left) instead of a new one. */
+  db?: Database;
+  /** Serve the built admin panel (needs `npm run build:playground`). */
+  admin?: boolean;
 }
 
 const freePort = () =>
@@ -25,12 +35,16 @@ const freePort = () =>
     server.on('error', reject);
   });
 
-export const startStrapiProcess = async (env: Record<string, string> = {}): Promise<RunningStrapi> => {
-  if (!fs.existsSync(path.join(PLAYGROUND, 'build', 'index.html'))) {
+export const startStrapiProcess = async (
+  env: Record<string, string> = {},
+  options: StartOptions = {}
+): Promise<RunningStrapi> => {
+  const admin = options.admin ?? true;
+  if (admin && !fs.existsSync(path.join(PLAYGROUND, 'build', 'index.html'))) {
     throw new Error('The admin panel is not built: run `npm run build:playground` first.');
   }
   const port = await freePort();
-  const db = await createDatabase();
+  const db = options.db ?? (await createDatabase());
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'node_modules', '.bin', 'strapi'), 'start'], {
     cwd: PLAYGROUND,
@@ -43,6 +57,8 @@ export const startStrapiProcess = async (env: Record<string, string> = {}): Prom
       STRAPI_TELEMETRY_DISABLED: 'true',
       STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
       STRAPI_LOG_LEVEL: 'warn',
+      SERVE_ADMIN_PANEL: String(admin),
+      APP_KEYS: 'testKeyA,testKeyB',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,17 +87,39 @@ export const startStrapiProcess = async (env: Record<string, string> = {}): Prom
     url,
     db,
     output: () => output,
-    async stop() {
-      if (child.exitCode === null) {
+    async stop({ keepDatabase = false } = {}) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;
         clearTimeout(timer);
       }
-      await db.drop();
+      if (!keepDatabase) await db.drop();
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
     },
   };
+};
+
+/** An admin JWT for a running instance (registers the first admin when there is none). */
+export const adminToken = async (url: string) => {
+  await fetch(`${url}/admin/register-admin`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@example.com', password: ADMIN_PASSWORD, firstname: 'Ada', lastname: 'Admin' }),
+  });
+  const login = await fetch(`${url}/admin/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@example.com', password: ADMIN_PASSWORD }),
+  });
+  if (!login.ok) throw new Error(`admin login failed: ${await login.text()}`);
+  return (await login.json()).data.token as string;
 };
 
 export const registerFirstAdmin = async (url: string, email = 'admin@example.com') => {

@@ -14,6 +14,13 @@ export interface FetchResult {
   stored: number;
 }
 
+/** A failure to store what was fetched: the mail server is fine, the batch will be fetched again. */
+class StoreError extends Error {
+  constructor(readonly cause: unknown) {
+    super('Storing the fetched mail failed; it will be fetched again at the next poll.');
+  }
+}
+
 const isAuthFailure = (error: any) =>
   Boolean(error?.authenticationFailed) || error?.code === 'EAUTH' || /Authentication failed/.test(describeError(error, ''));
 
@@ -100,6 +107,13 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
       shouldStop: () => stopping,
     };
     let stored = 0;
+    const storing = async (fn: () => Promise<number>) => {
+      try {
+        return await fn();
+      } catch (error) {
+        throw new StoreError(error);
+      }
+    };
     const keepLease = async () => {
       if (!(await renew(server.documentId))) throw new Error('The poll lease was lost to another poller.');
     };
@@ -112,7 +126,9 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
               options,
               async (batch, cursor, resync) => {
                 await keepLease();
-                stored += await ingest.storeBatch(server, batch, { protocol: 'imap', folder: incoming.folder || 'INBOX', cursor, resync });
+                stored += await storing(() =>
+                  ingest.storeBatch(server, batch, { protocol: 'imap', folder: incoming.folder || 'INBOX', cursor, resync })
+                );
               }
             )
           : await fetchPop3(
@@ -122,7 +138,7 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
               (uidls) => ingest.knownUidls(server, uidls),
               async (batch) => {
                 await keepLease();
-                stored += await ingest.storeBatch(server, batch, { protocol: 'pop3' });
+                stored += await storing(() => ingest.storeBatch(server, batch, { protocol: 'pop3' }));
               }
             );
       await release(server.documentId, {
@@ -134,7 +150,11 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
       return { fetched, stored };
     } catch (error) {
-      const message = scrub(describeError(error, incoming), [incoming.auth.password]).slice(0, 255);
+      if (error instanceof StoreError) {
+        // The database's own message can quote mail content: it goes to the log, not the admin.
+        strapi.log.error(`[email-server] Storing mail for "${server.name}" failed: ${String((error.cause as Error)?.message).slice(0, 200)}`);
+      }
+      const message = error instanceof StoreError ? error.message : scrub(describeError(error, incoming), [incoming.auth.password]).slice(0, 255);
       const auth = isAuthFailure(error);
       const failures = (state?.failures ?? 0) + 1;
       const authFailures = auth ? (state?.authFailures ?? 0) + 1 : 0;
