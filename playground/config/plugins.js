@@ -15,6 +15,7 @@ module.exports = ({ env }) => ({
         maxAuthFailures: env.int('EMAIL_SERVER_MAX_AUTH_FAILURES', 3),
         batchSize: env.int('EMAIL_SERVER_FETCH_BATCH', 50),
         leaseMs: env.int('EMAIL_SERVER_LEASE_MS', 5 * 60 * 1000),
+        initialSyncMax: env.int('EMAIL_SERVER_INITIAL_SYNC_MAX', 1000),
       },
     },
   },

@@ -17,6 +17,8 @@ export interface Dovecot {
   deliver(raw: string | Buffer, user?: string): void;
   /** A mailbox no other test has used (password: Imap-Password-1). */
   newMailbox(): string;
+  /** Writes many mails straight into the user's Maildir (much faster than doveadm save). */
+  deliverMany(raws: Array<string | Buffer>, user: string): void;
   /** Removes the user's mail store: the next access makes a new INBOX with a new UIDVALIDITY. */
   recreateInbox(user: string): void;
   stop(): Promise<void>;
@@ -110,6 +112,12 @@ service anvil {
       nextBox += 1;
       if (nextBox > 100) throw new Error('out of test mailboxes');
       return `box${nextBox}@example.com`;
+    },
+    deliverMany(raws, user) {
+      const home = path.join(mail, user, 'Maildir');
+      for (const sub of ['new', 'cur', 'tmp']) fs.mkdirSync(path.join(home, sub), { recursive: true });
+      raws.forEach((raw, i) => fs.writeFileSync(path.join(home, 'new', `${Date.now()}.M${i}P${process.pid}.bench`), raw));
+      execFileSync('chown', ['-R', 'vmail:vmail', path.join(mail, user)]);
     },
     recreateInbox(user) {
       fs.rmSync(path.join(mail, user, 'Maildir'), { recursive: true, force: true });
