@@ -115,6 +115,18 @@ it('re-syncs without duplicates when UIDVALIDITY changes', async () => {
   expect((await fetchNow(server.documentId)).body.data).toEqual({ fetched: 0, stored: 0 });
 });
 
+it('pointing the server at another mailbox starts that mailbox over instead of skipping its mail', async () => {
+  const first = newMailbox();
+  const second = newMailbox();
+  for (let i = 0; i < 3; i++) dovecot.deliver(mail({ subject: `First box ${i}` }), first);
+  for (let i = 0; i < 2; i++) dovecot.deliver(mail({ subject: `Second box ${i}` }), second);
+  const server = await createServer(first);
+  expect((await fetchNow(server.documentId)).body.data.stored).toBe(3);
+  await app.as().put(`/email-server/servers/${server.documentId}`).send({ incomingUsername: second });
+  expect((await fetchNow(server.documentId)).body.data).toEqual({ fetched: 2, stored: 2 });
+  expect((await rows(server.documentId)).map((r: any) => r.subject)).toEqual(['First box 0', 'First box 1', 'First box 2', 'Second box 0', 'Second box 1']);
+});
+
 it.each([
   ['seen', (left: Array<{ seen: boolean }>) => expect(left.map((m) => m.seen)).toEqual([true, true, true, true])],
   ['delete', (left: Array<{ seen: boolean }>) => expect(left).toEqual([])],

@@ -18,6 +18,7 @@ beforeAll(async () => {
     EMAIL_SERVER_FETCH_BATCH: '4',
     // 2 MB: the over-size test stays small; the corpus' 20 MB mail goes through a server below.
     EMAIL_SERVER_MAX_MESSAGE_BYTES: String(30 * 1024 * 1024),
+    EMAIL_SERVER_INITIAL_SYNC_MAX: '10',
   });
 }, 120_000);
 afterAll(async () => {
@@ -67,6 +68,17 @@ it('stores N mails once by UIDL; a second fetch adds nothing; a new mail adds on
   expect(stored.map((r: any) => r.subject)).toEqual([0, 1, 2, 3, 4, 5].map((i) => `Ticket ${i}`).concat('Ticket new'));
   expect(stored.every((r: any) => typeof r.uidl === 'string' && r.uidl.length > 0)).toBe(true);
   expect(await leftOnServer(box)).toBe(7); // "keep"
+});
+
+it('a first sync takes only the newest mails, and the older ones stay left out afterwards', async () => {
+  const box = dovecot.newMailbox();
+  for (let i = 0; i < 13; i++) dovecot.deliver(mail({ subject: `Old ${i}` }), box);
+  const server = await createServer(box);
+  expect((await fetchNow(server.documentId)).body.data).toEqual({ fetched: 10, stored: 10 });
+  expect((await rows(server.documentId)).map((r: any) => r.subject)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((i) => `Old ${i}`));
+  expect((await fetchNow(server.documentId)).body.data).toEqual({ fetched: 0, stored: 0 });
+  dovecot.deliver(mail({ subject: 'Fresh' }), box);
+  expect((await fetchNow(server.documentId)).body.data).toEqual({ fetched: 1, stored: 1 });
 });
 
 it('the delete policy removes fetched mails from the server (POP3 DELE, after commit)', async () => {

@@ -65,8 +65,10 @@ it('registers the actions so that they show in Settings → Roles', async () => 
   const res = await app.as().get('/admin/permissions');
   expect(res.status).toBe(200);
   const plugins = res.body.data.sections.plugins.filter((a: any) => a.plugin === 'email-server');
-  expect(plugins.map((a: any) => a.action).sort()).toEqual(Object.values(ACTIONS).sort());
-  expect(plugins.every((a: any) => a.subCategory === 'Email servers')).toBe(true);
+  const bySubCategory = (name: string) => plugins.filter((a: any) => a.subCategory === name).map((a: any) => a.action).sort();
+  expect(bySubCategory('Email servers')).toEqual(Object.values(ACTIONS).sort());
+  expect(bySubCategory('Inbox')).toEqual(['plugin::email-server.inbox.read', 'plugin::email-server.inbox.reply']);
+  expect(plugins).toHaveLength(Object.values(ACTIONS).length + 2);
 });
 
 it('can be given to the Editor role through the roles API, and an editor then reads the list', async () => {

@@ -124,10 +124,26 @@ export class Pop3Client {
     if (security === 'starttls') {
       await this.command('STLS');
       const plain = this.socket as net.Socket;
-      plain.removeAllListeners();
+      plain.removeAllListeners('data');
+      plain.removeAllListeners('close');
+      plain.removeAllListeners('timeout');
+      plain.setTimeout(0);
+      // The handshake is bounded like every other step: a server that stalls in it fails the fetch.
       const secured = await new Promise<tls.TLSSocket>((resolve, reject) => {
-        const s = tls.connect(this.tlsOptions(plain), () => resolve(s));
-        s.once('error', reject);
+        const s = tls.connect(this.tlsOptions(plain), () => {
+          clearTimeout(timer);
+          resolve(s);
+        });
+        const timer = setTimeout(() => {
+          s.destroy();
+          plain.destroy();
+          reject(Object.assign(new Error('POP3 STLS handshake timed out'), { code: 'ETIMEDOUT' }));
+        }, this.timeoutMs);
+        s.once('error', (error) => {
+          clearTimeout(timer);
+          plain.destroy();
+          reject(error);
+        });
       });
       this.chunks = [];
       this.attach(secured);

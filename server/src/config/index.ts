@@ -23,6 +23,8 @@ export interface PluginConfig {
     /** How long a poll may hold a server before another instance may take it over. */
     leaseMs: number;
     batchSize: number;
+    /** A batch also stops at this many bytes. */
+    maxBatchBytes: number;
     /** Mails above this size are stored with their headers only. */
     maxMessageBytes: number;
     /** The first sync of a mailbox imports the last N days, at most M mails. */
@@ -45,6 +47,7 @@ const defaults: PluginConfig = {
     tickMs: 5_000,
     leaseMs: 5 * 60_000,
     batchSize: 50,
+    maxBatchBytes: 64 * 1024 * 1024,
     maxMessageBytes: 25 * 1024 * 1024,
     initialSyncDays: 30,
     initialSyncMax: 1000,

@@ -41,7 +41,10 @@ const ids = (value?: string | string[]) =>
 
 /** Strips "Re:", "Fwd:" and the like so replies share their conversation's subject. */
 export const baseSubject = (subject: string) =>
-  subject.replace(/^(\s*(re|fwd?|aw|wg|sv|tr)(\[\d+\])?\s*:\s*)+/i, '').trim();
+  oneLine(subject).replace(/^(\s*(re|fwd?|aw|wg|sv|tr)(\[\d+\])?\s*:\s*)+/i, '').trim();
+
+/** Encoded words can decode to line breaks; a subject stays on one line (and stays answerable). */
+export const oneLine = (value: string) => value.replace(/[\r\n\t]+/g, ' ');
 
 const fromParsed = (mail: ParsedMail, problem: string | null): ParsedRow => ({
   messageId: mail.messageId ?? null,
@@ -51,7 +54,7 @@ const fromParsed = (mail: ParsedMail, problem: string | null): ParsedRow => ({
   to: addresses(mail.to),
   cc: addresses(mail.cc),
   replyTo: addresses(mail.replyTo),
-  subject: (mail.subject ?? '').slice(0, 2000),
+  subject: oneLine(mail.subject ?? '').slice(0, 2000),
   date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null,
   text: mail.text ?? null,
   html: typeof mail.html === 'string' ? mail.html : null,
@@ -82,7 +85,8 @@ export const parseRaw = async (raw: RawMail): Promise<ParsedRow> => {
     } catch {
       partial = fromParsed({ attachments: [], headers: new Map(), headerLines: [] } as unknown as ParsedMail, null);
     }
-    return { ...partial, text: raw.source.toString('utf8').slice(0, 100_000), problem: `Could not be parsed: ${(error as Error).message}`.slice(0, 255) };
+    // The whole source is kept, so deleting the mail on the server loses nothing.
+    return { ...partial, text: raw.source.toString('utf8'), problem: `Could not be parsed: ${(error as Error).message}`.slice(0, 255) };
   }
 };
 
@@ -119,15 +123,19 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     async storeBatch(
       server: StoredServer,
       mails: RawMail[],
-      position: { protocol: 'imap'; folder: string; cursor: ImapCursor; resync: boolean } | { protocol: 'pop3' }
-    ): Promise<number> {
+      position:
+        | { protocol: 'imap'; mailbox: string; folder: string; cursor: ImapCursor; resync: boolean }
+        | { protocol: 'pop3'; mailbox: string }
+    ): Promise<{ stored: number; duplicates: string[] }> {
       const keyOf = (mail: RawMail) =>
         position.protocol === 'imap'
-          ? `imap:${server.documentId}:${position.folder}:${position.cursor.uidValidity}:${mail.uid}`
-          : `pop3:${server.documentId}:${mail.uidl}`;
-      // Parse outside the transaction: it is the slow part and needs no lock.
-      const parsed = await Promise.all(mails.map(async (mail) => ({ mail, key: keyOf(mail), row: await parseRaw(mail) })));
+          ? `imap:${server.documentId}:${position.mailbox}:${position.cursor.uidValidity}:${mail.uid}`
+          : `pop3:${server.documentId}:${position.mailbox}:${mail.uidl}`;
+      // Parsed outside the transaction (it needs no lock) and one at a time (bounded memory).
+      const parsed: Array<{ mail: RawMail; key: string; row: ParsedRow }> = [];
+      for (const mail of mails) parsed.push({ mail, key: keyOf(mail), row: await parseRaw(mail) });
       let stored = 0;
+      const duplicates: string[] = [];
       await strapi.db.transaction(async () => {
         const keys = parsed.map((p) => p.key);
         const known = new Set(
@@ -150,7 +158,10 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
         const inBatch = new Map<string, string>();
         for (const { mail, key, row } of parsed) {
           // The mailbox position first, the Message-ID second (an IMAP re-sync renumbers UIDs).
-          if (known.has(key) || (row.messageId && knownIds.has(row.messageId))) continue;
+          if (known.has(key) || (row.messageId && knownIds.has(row.messageId))) {
+            if (mail.uidl) duplicates.push(mail.uidl);
+            continue;
+          }
           known.add(key);
           if (row.messageId) knownIds.add(row.messageId);
           const at = row.date ?? new Date();
@@ -244,18 +255,23 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (position.protocol === 'imap') {
           await q(UIDS.mailboxState).update({
             where: { server: server.documentId },
-            data: { folder: position.folder, uidValidity: position.cursor.uidValidity, lastUid: position.cursor.lastUid },
+            data: {
+              folder: position.folder,
+              mailbox: position.mailbox,
+              uidValidity: position.cursor.uidValidity,
+              lastUid: position.cursor.lastUid,
+            },
           });
         }
       });
-      return stored;
+      return { stored, duplicates };
     },
 
-    /** POP3: which of these UIDLs are already stored for this server. */
-    async knownUidls(server: StoredServer, uidls: string[]): Promise<Set<string>> {
+    /** POP3: which of these UIDLs are already stored for this server's mailbox. */
+    async knownUidls(server: StoredServer, mailbox: string, uidls: string[]): Promise<Set<string>> {
       const known = new Set<string>();
       for (let i = 0; i < uidls.length; i += 500) {
-        const keys = uidls.slice(i, i + 500).map((u) => `pop3:${server.documentId}:${u}`);
+        const keys = uidls.slice(i, i + 500).map((u) => `pop3:${server.documentId}:${mailbox}:${u}`);
         const rows = await q(UIDS.inbound).findMany({ select: ['uidl'], where: { dedupeKey: { $in: keys } } });
         for (const r of rows) known.add(r.uidl);
       }

@@ -21,6 +21,13 @@ class StoreError extends Error {
   }
 }
 
+const mailboxId = (incoming: IncomingConfig) =>
+  crypto
+    .createHash('sha256')
+    .update(`${incoming.protocol}:${incoming.auth.username}@${incoming.host}:${incoming.port}/${incoming.folder || 'INBOX'}`.toLowerCase())
+    .digest('hex')
+    .slice(0, 16);
+
 const isAuthFailure = (error: any) =>
   Boolean(error?.authenticationFailed) || error?.code === 'EAUTH' || /Authentication failed/.test(describeError(error, ''));
 
@@ -34,6 +41,7 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const running = new Map<string, Promise<FetchResult>>();
   let timer: NodeJS.Timeout | null = null;
   let stopping = false;
+  let ticking: Promise<void> | null = null;
   const config = () => (strapi.config.get('plugin::email-server') as PluginConfig).incoming;
   const states = () => strapi.db.query(UIDS.mailboxState);
 
@@ -76,7 +84,8 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const release = async (server: string, patch: Record<string, unknown>) => {
     const { knex, col } = table();
     const data: Record<string, unknown> = { [col('leaseOwner')]: null, [col('leaseUntil')]: null };
-    for (const [key, value] of Object.entries(patch)) data[col(key)] = value;
+    // Below the query layer JSON columns take text, on SQLite and PostgreSQL alike.
+    for (const [key, value] of Object.entries(patch)) data[col(key)] = Array.isArray(value) ? JSON.stringify(value) : value;
     await knex().where({ [col('server')]: server, [col('leaseOwner')]: owner }).update(data);
   };
 
@@ -94,22 +103,38 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
   });
 
   const fetchLeased = async (server: StoredServer): Promise<FetchResult> => {
+    let state: any;
+    let incoming: IncomingConfig;
+    try {
+      state = await states().findOne({ where: { server: server.documentId } });
+      incoming = incomingConfig(server);
+    } catch (error) {
+      await release(server.documentId, {});
+      throw error;
+    }
     const ingest = getService(strapi, 'ingest');
-    const state = await states().findOne({ where: { server: server.documentId } });
-    const incoming = incomingConfig(server);
     const options: FetchOptions = {
       afterFetch: (server.afterFetch as FetchOptions['afterFetch']) ?? 'keep',
       initialSyncDays: config().initialSyncDays,
       initialSyncMax: config().initialSyncMax,
       maxMessageBytes: config().maxMessageBytes,
       batchSize: config().batchSize,
+      maxBatchBytes: config().maxBatchBytes,
       timeoutMs: config().timeoutMs,
       shouldStop: () => stopping,
     };
+    // The cursor and the dedupe keys belong to one mailbox: another user, host or folder on the
+    // same server entry starts over instead of skipping mail below an unrelated UID.
+    const mailbox = mailboxId(incoming);
+    const sameMailbox = state?.mailbox === mailbox;
+    const skipped = new Set<string>(sameMailbox ? state?.skippedUidls ?? [] : []);
+    const duplicates = new Set<string>(sameMailbox ? state?.duplicateUidls ?? [] : []);
     let stored = 0;
-    const storing = async (fn: () => Promise<number>) => {
+    const storing = async (fn: () => Promise<{ stored: number; duplicates: string[] }>) => {
       try {
-        return await fn();
+        const result = await fn();
+        result.duplicates.forEach((u) => duplicates.add(u));
+        return result.stored;
       } catch (error) {
         throw new StoreError(error);
       }
@@ -122,26 +147,35 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
         incoming.protocol === 'imap'
           ? await fetchImap(
               incoming,
-              state?.uidValidity ? { uidValidity: state.uidValidity, lastUid: Number(state.lastUid ?? 0) } : null,
+              sameMailbox && state?.uidValidity ? { uidValidity: state.uidValidity, lastUid: Number(state.lastUid ?? 0) } : null,
               options,
               async (batch, cursor, resync) => {
                 await keepLease();
                 stored += await storing(() =>
-                  ingest.storeBatch(server, batch, { protocol: 'imap', folder: incoming.folder || 'INBOX', cursor, resync })
+                  ingest.storeBatch(server, batch, { protocol: 'imap', mailbox, folder: incoming.folder || 'INBOX', cursor, resync })
                 );
               }
             )
           : await fetchPop3(
               incoming,
-              !state?.lastFetchAt,
+              !(sameMailbox && state?.lastFetchAt),
               options,
-              (uidls) => ingest.knownUidls(server, uidls),
-              async (batch) => {
+              async (uidls) => {
+                const handled = await ingest.knownUidls(server, mailbox, uidls);
+                duplicates.forEach((u) => handled.add(u));
+                return { handled, skipped };
+              },
+              async (batch, leftOut) => {
                 await keepLease();
-                stored += await storing(() => ingest.storeBatch(server, batch, { protocol: 'pop3' }));
+                leftOut.forEach((u) => skipped.add(u));
+                stored += await storing(() => ingest.storeBatch(server, batch, { protocol: 'pop3', mailbox }));
               }
             );
       await release(server.documentId, {
+        mailbox,
+        // Bounded: a UIDL that left the maildrop long ago no longer matters.
+        skippedUidls: [...skipped].slice(-50_000),
+        duplicateUidls: [...duplicates].slice(-10_000),
         failures: 0,
         authFailures: 0,
         lastError: null,
@@ -213,7 +247,11 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
       stopping = false;
       const loop = () => {
         timer = setTimeout(async () => {
-          await service.tick().catch((error) => strapi.log.error(`[email-server] poller: ${error.message}`));
+          ticking = service.tick().catch((error) => {
+            strapi.log.error(`[email-server] poller: ${error.message}`);
+          });
+          await ticking;
+          ticking = null;
           if (!stopping) loop();
         }, config().tickMs);
       };
@@ -225,6 +263,8 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
       stopping = true;
       if (timer) clearTimeout(timer);
       timer = null;
+      // A tick may be between taking a lease and registering its fetch: wait for it first.
+      await ticking;
       await Promise.allSettled([...running.values()]);
     },
   };

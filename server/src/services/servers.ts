@@ -205,7 +205,7 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async delete(existing: StoredServer): Promise<void> {
       await documents().delete({ documentId: existing.documentId });
-      forget(existing.documentId);
+      await forget(existing.documentId);
     },
   };
 };

@@ -7,6 +7,8 @@ import type { StoredServer } from './servers';
 
 type Transport = SmtpTransport | SendgridTransport;
 
+const versionOf = (server: StoredServer) => new Date(server.updatedAt).toISOString();
+
 export interface Entry {
   /** The server row's updatedAt: an edit anywhere (any Strapi instance) makes a new one. */
   version: string;
@@ -25,7 +27,7 @@ const transportsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const build = (server: StoredServer): Entry => {
     const { decrypt } = getService(strapi, 'secrets');
-    const version = String(server.updatedAt);
+    const version = versionOf(server);
     if (server.type === 'sendgrid') {
       const apiToken = decrypt(server.apiToken) ?? '';
       const { apiBaseUrl, timeoutMs } = config().sendgrid;
@@ -49,8 +51,9 @@ const transportsService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** The transport for this version of the server, with the secrets to scrub from its errors. */
     get(server: StoredServer): Entry {
       const cached = cache.get(server.documentId);
-      if (cached && cached.version === String(server.updatedAt)) return cached;
-      cached?.transport.close();
+      if (cached && cached.version === versionOf(server)) return cached;
+      // Sends already queued on the old pool finish before it closes.
+      if (cached) setTimeout(() => cached.transport.close(), config().smtp.socketTimeoutMs).unref();
       const entry = build(server);
       cache.set(server.documentId, entry);
       return entry;

@@ -20,6 +20,11 @@ export default {
     attributes: {
       server: { type: 'string', required: true, unique: true },
       folder: { type: 'string' },
+      /** Which mailbox the cursor belongs to (user, host, port, folder): a change starts over. */
+      mailbox: { type: 'string' },
+      /** POP3: UIDLs the first sync's window left out, and duplicates of stored mails. */
+      skippedUidls: { type: 'json' },
+      duplicateUidls: { type: 'json' },
       uidValidity: { type: 'string' },
       lastUid: { type: 'biginteger' },
       leaseOwner: { type: 'string' },
