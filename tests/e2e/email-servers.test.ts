@@ -24,7 +24,7 @@ beforeAll(async () => {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ email, password }),
   });
-  apiToken = (await login.json()).data.token;
+  apiToken = ((await login.json()) as any).data.token;
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.setDefaultTimeout(15_000);
@@ -51,7 +51,7 @@ const fetchServers = async () => {
   const res = await fetch(`${strapi.url}/email-server/servers`, {
     headers: { Authorization: `Bearer ${apiToken}` },
   });
-  return (await res.json()).data as Array<Record<string, unknown>>;
+  return ((await res.json()) as any).data as Array<Record<string, unknown>>;
 };
 
 it('creates, lists, edits and deletes an SMTP server', async () => {

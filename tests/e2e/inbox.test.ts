@@ -30,7 +30,7 @@ beforeAll(async () => {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ email, password }),
   });
-  const token = (await login.json()).data.token;
+  const token = ((await login.json()) as any).data.token;
   const created = await fetch(`${strapi.url}/email-server/servers`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },

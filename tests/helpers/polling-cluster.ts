@@ -32,7 +32,7 @@ export const api = (url: string, token: string) => async (method: string, path: 
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, body: await res.json().catch(() => null) };
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
 };
 
 export const createImapServer = async (dovecot: Dovecot, call: ReturnType<typeof api>, box: string, protocol: 'imap' | 'pop3') => {

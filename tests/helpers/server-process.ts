@@ -4,8 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from './net';
 import { ADMIN_PASSWORD, PLAYGROUND, ROOT, createDatabase, type Database } from './strapi';
 
 export interface RunningStrapi {
@@ -24,16 +24,6 @@ export interface StartOptions {
   /** Serve the built admin panel (needs `npm run build:playground`). */
   admin?: boolean;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 
 export const startStrapiProcess = async (
   env: Record<string, string> = {},
@@ -119,7 +109,7 @@ export const adminToken = async (url: string) => {
     body: JSON.stringify({ email: 'admin@example.com', password: ADMIN_PASSWORD }),
   });
   if (!login.ok) throw new Error(`admin login failed: ${await login.text()}`);
-  return (await login.json()).data.token as string;
+  return ((await login.json()) as any).data.token as string;
 };
 
 export const registerFirstAdmin = async (url: string, email = 'admin@example.com') => {
