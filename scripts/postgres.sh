@@ -15,6 +15,10 @@ fi
 
 case "$action" in
   start)
+    # A cluster whose data directory is gone (a cleaned /tmp) is dropped and made again.
+    if pg_lsclusters -h | awk '{print $2}' | grep -qx "$name" && [ ! -d "$dir" ]; then
+      pg_dropcluster --stop "$version" "$name" || true
+    fi
     if ! pg_lsclusters -h | awk '{print $2}' | grep -qx "$name"; then
       pg_createcluster "$version" "$name" -p "$port" -d "$dir" -- --auth=trust >/dev/null
       echo "listen_addresses = '127.0.0.1'" >> "/etc/postgresql/$version/$name/postgresql.conf"
