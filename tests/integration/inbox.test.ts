@@ -106,7 +106,7 @@ it('serves mail HTML without scripts, handlers or remote content unless asked', 
       'MIME-Version: 1.0',
       'Content-Type: text/html; charset=utf-8',
       '',
-      '<p onclick="steal()">Hi</p><script>alert(1)</script><img src="x" onerror="alert(2)"><img src="https://tracker.example/pixel.gif"><a href="javascript:alert(3)">link</a><iframe src="https://evil.example"></iframe>',
+      '<p onclick="steal()">Hi</p><script>alert(1)</script><img src="x" onerror="alert(2)"><img src="https://tracker.example/pixel.gif"><a href="javascript:alert(3)">link</a><iframe src="https://evil.example"></iframe><div style="background:url(https://tracker.example/bg.gif)">styled</div>',
       '',
     ].join('\r\n'),
     box
@@ -115,7 +115,7 @@ it('serves mail HTML without scripts, handlers or remote content unless asked', 
   const convo = (await conversations('?q=evil')).data[0];
   const html = (await app.as().get(`/email-server/conversations/${convo.documentId}`)).body.data.messages[0].html;
   expect(html).toContain('<p>Hi</p>');
-  for (const bad of ['<script', 'onerror', 'onclick', 'javascript:', '<iframe', ' src="https://tracker.example']) {
+  for (const bad of ['<script', 'onerror', 'onclick', 'javascript:', '<iframe', ' src="https://tracker.example', 'bg.gif']) {
     expect(html).not.toContain(bad);
   }
   expect(html).toContain('data-remote-src="https://tracker.example/pixel.gif"');

@@ -13,6 +13,13 @@ export interface ConversationQuery {
   pageSize: number;
 }
 
+/** Inline CSS can load remote content too (url(), @import): such a style goes unless allowed. */
+const withoutRemoteStyle = (attribs: Record<string, string>, remote: boolean) => {
+  if (remote || !attribs.style || !/url\s*\(|@import|expression\s*\(/i.test(attribs.style)) return attribs;
+  const { style: _style, ...rest } = attribs;
+  return rest;
+};
+
 /**
  * Mail HTML as the admin may show it: no scripts, no event handlers, no forms or frames, and no
  * remote content. Remote images keep their address in data-remote-src, so the admin can load them
@@ -33,13 +40,18 @@ export const sanitizeMailHtml = (html: string, remote = false) =>
     allowedSchemesByTag: { img: remote ? ['http', 'https', 'cid', 'data'] : ['cid', 'data'] },
     allowProtocolRelative: false,
     transformTags: {
-      a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, target: '_blank', rel: 'noopener noreferrer nofollow' } }),
+      '*': (tagName, attribs) => ({ tagName, attribs: withoutRemoteStyle(attribs, remote) }),
+      a: (tagName, attribs) => ({
+        tagName,
+        attribs: { ...withoutRemoteStyle(attribs, remote), target: '_blank', rel: 'noopener noreferrer nofollow' },
+      }),
       img: (tagName, attribs) => {
-        if (!remote && /^(https?:)?\/\//i.test(attribs.src ?? '')) {
-          const { src, ...rest } = attribs;
+        const clean = withoutRemoteStyle(attribs, remote);
+        if (!remote && /^(https?:)?\/\//i.test(clean.src ?? '')) {
+          const { src, ...rest } = clean;
           return { tagName, attribs: { ...rest, 'data-remote-src': src } };
         }
-        return { tagName, attribs };
+        return { tagName, attribs: clean };
       },
     },
   });
