@@ -7,6 +7,8 @@ import { verifySmtp } from '../adapters/smtp';
 import type { Check } from '../adapters/types';
 import type { PluginConfig } from '../config';
 import { SERVER_UID, getService } from '../utils';
+import { rawTable } from '../utils/raw-table';
+import { incomingConfigOf, sendgridConfigOf, smtpConfigOf } from '../utils/server-config';
 import type { StoredServer } from './servers';
 
 export interface VerifyResult {
@@ -22,47 +24,21 @@ const checksService = ({ strapi }: { strapi: Core.Strapi }) => {
     async verify(server: StoredServer): Promise<VerifyResult> {
       const { decrypt } = getService(strapi, 'secrets');
       const timeout = config().verifyTimeoutMs;
-      const secrets: Array<string | null> = [];
       let outgoing: Check;
       let incoming: Check | null = null;
+      let secrets: Array<string | null | undefined>;
 
       if (server.type === 'sendgrid') {
-        const apiToken = decrypt(server.apiToken) ?? '';
-        secrets.push(apiToken);
-        outgoing = await verifySendgrid({ apiToken, apiBaseUrl: config().sendgrid.apiBaseUrl, timeoutMs: timeout });
+        const sendgrid = sendgridConfigOf(server, decrypt, config().sendgrid, timeout);
+        secrets = [sendgrid.apiToken];
+        outgoing = await verifySendgrid(sendgrid);
       } else {
-        const endpoint = {
-          rejectUnauthorized: server.tlsRejectUnauthorized !== false,
-        };
-        const smtpPassword = server.smtpUsername ? decrypt(server.smtpPassword) ?? '' : '';
-        secrets.push(smtpPassword);
-        const incomingPassword = server.incomingProtocol ? decrypt(server.incomingPassword) ?? '' : '';
-        secrets.push(incomingPassword);
+        const smtp = smtpConfigOf(server, decrypt);
+        const incomingConfig = server.incomingProtocol ? incomingConfigOf(server, decrypt) : null;
+        secrets = [smtp.auth?.password, incomingConfig?.auth.password];
         [outgoing, incoming] = await Promise.all([
-          verifySmtp(
-            {
-              ...endpoint,
-              host: server.smtpHost!,
-              port: server.smtpPort!,
-              security: server.smtpSecurity ?? 'starttls',
-              auth: server.smtpUsername ? { username: server.smtpUsername, password: smtpPassword } : null,
-            },
-            timeout
-          ),
-          server.incomingProtocol
-            ? verifyIncoming(
-                {
-                  ...endpoint,
-                  protocol: server.incomingProtocol,
-                  host: server.incomingHost!,
-                  port: server.incomingPort!,
-                  security: server.incomingSecurity ?? 'starttls',
-                  auth: { username: server.incomingUsername!, password: incomingPassword },
-                  folder: server.incomingFolder,
-                },
-                timeout
-              )
-            : Promise.resolve(null),
+          verifySmtp(smtp, timeout),
+          incomingConfig ? verifyIncoming(incomingConfig, timeout) : Promise.resolve(null),
         ]);
       }
 
@@ -72,17 +48,11 @@ const checksService = ({ strapi }: { strapi: Core.Strapi }) => {
       const message = ok
         ? null
         : [result.outgoing, result.incoming].filter((c) => c && !c.ok).map((c) => c!.message).join(' ');
-      // Written below the query layer: a check is not an edit, so it must not move updatedAt.
-      const meta = strapi.db.metadata.get(SERVER_UID);
-      const column = (attribute: string) => (meta.attributes[attribute] as { columnName?: string }).columnName ?? attribute;
-      await strapi.db
-        .connection(meta.tableName)
-        .where({ id: server.id })
-        .update({
-          [column('lastCheckAt')]: new Date(),
-          [column('lastCheckOk')]: ok,
-          [column('lastCheckMessage')]: message?.slice(0, 255) ?? null,
-        });
+      // Below the query layer: a check is not an edit, so it must not move updatedAt.
+      await rawTable(strapi, SERVER_UID).update(
+        { id: server.id },
+        { lastCheckAt: new Date(), lastCheckOk: ok, lastCheckMessage: message?.slice(0, 255) ?? null }
+      );
       if (result.incoming?.ok && server.incomingAttention) {
         await getService(strapi, 'servers').markNeedsAttention(server, null);
         await getService(strapi, 'poller').resume(server.documentId);

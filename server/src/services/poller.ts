@@ -7,6 +7,8 @@ import { fetchImap, fetchPop3, type FetchOptions } from '../adapters/fetch-mailb
 import type { IncomingConfig } from '../adapters/incoming';
 import type { PluginConfig } from '../config';
 import { UIDS, getService } from '../utils';
+import { rawTable } from '../utils/raw-table';
+import { incomingConfigOf } from '../utils/server-config';
 import type { StoredServer } from './servers';
 
 export interface FetchResult {
@@ -45,12 +47,7 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => (strapi.config.get('plugin::email-server') as PluginConfig).incoming;
   const states = () => strapi.db.query(UIDS.mailboxState);
 
-  /** Raw access below the query layer, for the atomic lease update. */
-  const table = () => {
-    const meta = strapi.db.metadata.get(UIDS.mailboxState);
-    const col = (name: string) => (meta.attributes[name] as { columnName?: string }).columnName ?? name;
-    return { knex: () => strapi.db.connection(meta.tableName), col };
-  };
+  const table = () => rawTable(strapi, UIDS.mailboxState);
 
   const ensureState = async (server: string) => {
     if (await states().findOne({ where: { server } })) return;
@@ -74,40 +71,19 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** Extends our lease; false when another poller took it (ours expired). */
   const renew = async (server: string) => {
-    const { knex, col } = table();
-    const updated = await knex()
-      .where({ [col('server')]: server, [col('leaseOwner')]: owner })
-      .update({ [col('leaseUntil')]: Date.now() + config().leaseMs });
+    const updated = await table().update({ server, leaseOwner: owner }, { leaseUntil: Date.now() + config().leaseMs });
     return Number(updated) === 1;
   };
 
-  const release = async (server: string, patch: Record<string, unknown>) => {
-    const { knex, col } = table();
-    const data: Record<string, unknown> = { [col('leaseOwner')]: null, [col('leaseUntil')]: null };
-    // Below the query layer JSON columns take text, on SQLite and PostgreSQL alike.
-    for (const [key, value] of Object.entries(patch)) data[col(key)] = Array.isArray(value) ? JSON.stringify(value) : value;
-    await knex().where({ [col('server')]: server, [col('leaseOwner')]: owner }).update(data);
-  };
-
-  const incomingConfig = (server: StoredServer): IncomingConfig => ({
-    protocol: server.incomingProtocol!,
-    host: server.incomingHost!,
-    port: server.incomingPort!,
-    security: server.incomingSecurity ?? 'starttls',
-    rejectUnauthorized: server.tlsRejectUnauthorized !== false,
-    auth: {
-      username: server.incomingUsername!,
-      password: getService(strapi, 'secrets').decrypt(server.incomingPassword) ?? '',
-    },
-    folder: server.incomingFolder,
-  });
+  const release = (server: string, patch: Record<string, unknown>) =>
+    table().update({ server, leaseOwner: owner }, { leaseOwner: null, leaseUntil: null, ...patch });
 
   const fetchLeased = async (server: StoredServer): Promise<FetchResult> => {
     let state: any;
     let incoming: IncomingConfig;
     try {
       state = await states().findOne({ where: { server: server.documentId } });
-      incoming = incomingConfig(server);
+      incoming = incomingConfigOf(server, getService(strapi, 'secrets').decrypt);
     } catch (error) {
       await release(server.documentId, {});
       throw error;

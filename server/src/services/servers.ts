@@ -10,6 +10,7 @@ import {
 } from '../validation/email-server';
 import { SERVER_UID, getService } from '../utils';
 import { fieldError } from '../utils/validate';
+import { rawTable } from '../utils/raw-table';
 
 /** A stored email server row, secrets still encrypted. */
 export interface StoredServer extends EmailServerInput {
@@ -197,9 +198,7 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Pauses polling until the server is edited or passes a connection test. */
     async markNeedsAttention(server: StoredServer, message: string | null): Promise<void> {
       // Below the query layer: this is not an edit and must not move updatedAt.
-      const meta = strapi.db.metadata.get(SERVER_UID);
-      const column = (meta.attributes.incomingAttention as { columnName?: string }).columnName ?? 'incomingAttention';
-      await strapi.db.connection(meta.tableName).where({ id: server.id }).update({ [column]: message ? message.slice(0, 255) : null });
+      await rawTable(strapi, SERVER_UID).update({ id: server.id }, { incomingAttention: message ? message.slice(0, 255) : null });
       lookups.clear();
     },
 

@@ -3,6 +3,7 @@ import { createSendgridTransport, type SendgridTransport } from '../adapters/sen
 import { createSmtpTransport, type SmtpTransport } from '../adapters/smtp';
 import type { PluginConfig } from '../config';
 import { getService } from '../utils';
+import { sendgridConfigOf, smtpConfigOf } from '../utils/server-config';
 import type { StoredServer } from './servers';
 
 type Transport = SmtpTransport | SendgridTransport;
@@ -13,7 +14,7 @@ export interface Entry {
   /** The server row's updatedAt: an edit anywhere (any Strapi instance) makes a new one. */
   version: string;
   transport: Transport;
-  secrets: string[];
+  secrets: Array<string | undefined>;
 }
 
 /**
@@ -29,22 +30,11 @@ const transportsService = ({ strapi }: { strapi: Core.Strapi }) => {
     const { decrypt } = getService(strapi, 'secrets');
     const version = versionOf(server);
     if (server.type === 'sendgrid') {
-      const apiToken = decrypt(server.apiToken) ?? '';
-      const { apiBaseUrl, timeoutMs } = config().sendgrid;
-      return { version, transport: createSendgridTransport({ apiToken, apiBaseUrl, timeoutMs }), secrets: [apiToken] };
+      const sendgrid = sendgridConfigOf(server, decrypt, config().sendgrid);
+      return { version, transport: createSendgridTransport(sendgrid), secrets: [sendgrid.apiToken] };
     }
-    const password = server.smtpUsername ? decrypt(server.smtpPassword) ?? '' : '';
-    const transport = createSmtpTransport(
-      {
-        host: server.smtpHost!,
-        port: server.smtpPort!,
-        security: server.smtpSecurity ?? 'starttls',
-        rejectUnauthorized: server.tlsRejectUnauthorized !== false,
-        auth: server.smtpUsername ? { username: server.smtpUsername, password } : null,
-      },
-      config().smtp
-    );
-    return { version, transport, secrets: [password] };
+    const smtp = smtpConfigOf(server, decrypt);
+    return { version, transport: createSmtpTransport(smtp, config().smtp), secrets: [smtp.auth?.password] };
   };
 
   return {
