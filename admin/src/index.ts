@@ -1,6 +1,6 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
-import { Mail } from '@strapi/icons';
-import { INBOX_PERMISSIONS, PERMISSIONS } from './permissions';
+import { Mail, PaperPlane } from '@strapi/icons';
+import { CAMPAIGN_PERMISSIONS, INBOX_PERMISSIONS, PERMISSIONS } from './permissions';
 import { PLUGIN_ID } from './pluginId';
 import { getTranslation } from './utils/getTranslation';
 
@@ -19,6 +19,13 @@ const plugin: StrapiApp['appPlugins'][string] = {
       intlLabel: { id: getTranslation('inbox.title'), defaultMessage: 'Inbox' },
       Component: () => import('./pages/inbox/InboxRoutes'),
       permissions: INBOX_PERMISSIONS.read,
+    });
+    app.addMenuLink({
+      to: `plugins/${PLUGIN_ID}-campaigns`,
+      icon: PaperPlane,
+      intlLabel: { id: getTranslation('campaigns.title'), defaultMessage: 'Campaigns' },
+      Component: () => import('./pages/campaigns/CampaignRoutes'),
+      permissions: CAMPAIGN_PERMISSIONS.read,
     });
     app.registerPlugin({ id: PLUGIN_ID, name: PLUGIN_ID });
   },

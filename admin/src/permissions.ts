@@ -12,3 +12,10 @@ export const INBOX_PERMISSIONS = {
   read: action('inbox.read'),
   reply: action('inbox.reply'),
 };
+
+export const CAMPAIGN_PERMISSIONS = {
+  read: action('campaigns.read'),
+  create: action('campaigns.create'),
+  send: action('campaigns.send'),
+  suppressions: action('suppressions.update'),
+};

@@ -17,6 +17,16 @@ module.exports = ({ env }) => ({
         leaseMs: env.int('EMAIL_SERVER_LEASE_MS', 5 * 60 * 1000),
         initialSyncMax: env.int('EMAIL_SERVER_INITIAL_SYNC_MAX', 1000),
       },
+      campaigns: {
+        sending: env.bool('EMAIL_SERVER_CAMPAIGNS', true),
+        tickMs: env.int('EMAIL_SERVER_CAMPAIGN_TICK_MS', 1000),
+        claimBatch: env.int('EMAIL_SERVER_CAMPAIGN_BATCH', 100),
+        leaseMs: env.int('EMAIL_SERVER_CAMPAIGN_LEASE_MS', 120000),
+        maxAttempts: env.int('EMAIL_SERVER_CAMPAIGN_MAX_ATTEMPTS', 5),
+        retryBaseMs: env.int('EMAIL_SERVER_CAMPAIGN_RETRY_MS', 60000),
+        pauseAfterFailures: env.int('EMAIL_SERVER_CAMPAIGN_PAUSE_AFTER', 20),
+        publicUrl: env('EMAIL_SERVER_PUBLIC_URL', ''),
+      },
     },
   },
   'users-permissions': {

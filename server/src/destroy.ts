@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { getService } from './utils';
 
 const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
-  await getService(strapi, 'poller').stop();
+  await Promise.all([getService(strapi, 'poller').stop(), getService(strapi, 'campaign-queue').stop()]);
   getService(strapi, 'email-provider').uninstall();
   getService(strapi, 'transports').closeAll();
 };

@@ -7,6 +7,10 @@ export const ACTIONS = {
   serversTest: 'plugin::email-server.servers.test',
   inboxRead: 'plugin::email-server.inbox.read',
   inboxReply: 'plugin::email-server.inbox.reply',
+  campaignsRead: 'plugin::email-server.campaigns.read',
+  campaignsCreate: 'plugin::email-server.campaigns.create',
+  campaignsSend: 'plugin::email-server.campaigns.send',
+  suppressionsUpdate: 'plugin::email-server.suppressions.update',
 } as const;
 
 export const actionDefinitions = [
@@ -25,4 +29,11 @@ export const actionDefinitions = [
     { uid: 'inbox.read', displayName: 'Read the inbox and fetch mail' },
     { uid: 'inbox.reply', displayName: 'Reply and change conversation status' },
   ].map((action) => ({ ...action, section: 'plugins', subCategory: 'Inbox', pluginName: 'email-server' }))
+).concat(
+  [
+    { uid: 'campaigns.read', displayName: 'Read campaigns and the suppression list' },
+    { uid: 'campaigns.create', displayName: 'Create and edit campaigns and their recipients' },
+    { uid: 'campaigns.send', displayName: 'Send, schedule, pause, resume and cancel campaigns' },
+    { uid: 'suppressions.update', displayName: 'Edit the suppression list' },
+  ].map((action) => ({ ...action, section: 'plugins', subCategory: 'Campaigns', pluginName: 'email-server' }))
 );

@@ -1,6 +1,9 @@
 import type { Core } from '@strapi/strapi';
+import { rawBodyMiddleware } from './utils/raw-body';
 
-// Nothing needs registering before the database is up yet.
-const register = (_: { strapi: Core.Strapi }) => {};
+const register = ({ strapi }: { strapi: Core.Strapi }) => {
+  // Before Strapi's own middlewares (added at bootstrap), so it sees bodies unparsed.
+  strapi.server.use(rawBodyMiddleware(strapi));
+};
 
 export default register;

@@ -15,8 +15,8 @@ export interface ScriptedSmtpOptions {
   auth?: { username: string; password: string };
   /** Reply to RCPT TO for this address with an error (e.g. 550, 451, 421). */
   rcptError?: (address: string) => { code: number; message: string } | undefined;
-  /** Drop the connection when DATA arrives. */
-  dropOnData?: boolean;
+  /** Drop the connection when DATA arrives (for every mail, or those this says). */
+  dropOnData?: boolean | ((rcptTo: string[]) => boolean);
 }
 
 export interface ScriptedSmtp {
@@ -59,7 +59,8 @@ export const startSmtpServer = async (options: ScriptedSmtpOptions = {}): Promis
       callback();
     },
     onData(stream, session, callback) {
-      if (options.dropOnData) {
+      const drop = typeof options.dropOnData === 'function' ? options.dropOnData(session.envelope.rcptTo.map((r) => r.address)) : options.dropOnData;
+      if (drop) {
         stream.resume();
         for (const connection of (server as any).connections as Set<any>) {
           if (connection.id === session.id) connection._socket.destroy();

@@ -6,6 +6,7 @@ import {
   Flex,
   SingleSelect,
   SingleSelectOption,
+  Textarea,
   TextInput,
   Toggle,
 } from '@strapi/design-system';
@@ -37,6 +38,23 @@ export const TextField = ({
       autoComplete={autoComplete}
       onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.value)}
     />
+    <Field.Hint />
+    <Field.Error />
+  </Field.Root>
+);
+
+export const TextareaField = ({
+  name,
+  label,
+  error,
+  hint,
+  required,
+  value,
+  onChange,
+}: BaseProps & { value: string; onChange: (value: string) => void }) => (
+  <Field.Root name={name} error={error} hint={hint} required={required} id={`field-${name}`}>
+    <Field.Label>{label}</Field.Label>
+    <Textarea value={value} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => onChange(e.target.value)} />
     <Field.Hint />
     <Field.Error />
   </Field.Root>
@@ -88,14 +106,16 @@ export const SelectField = ({
   value,
   onChange,
   options,
+  placeholder,
 }: BaseProps & {
   value: string;
   onChange: (value: string) => void;
   options: Array<{ value: string; label: string }>;
+  placeholder?: string;
 }) => (
   <Field.Root name={name} error={error} hint={hint} required={required} id={`field-${name}`}>
     <Field.Label>{label}</Field.Label>
-    <SingleSelect value={value} onChange={(v: string | number) => onChange(String(v))}>
+    <SingleSelect value={value} placeholder={placeholder} onChange={(v: string | number) => onChange(String(v))}>
       {options.map((option) => (
         <SingleSelectOption key={option.value} value={option.value}>
           {option.label}
@@ -142,11 +162,14 @@ export const SecretField = ({
   onChange,
   isSet,
   labels,
+  multiline = false,
 }: BaseProps & {
   value: string;
   onChange: (value: string) => void;
   isSet: boolean;
   labels: { set: string; notSet: string; replace: string; keep: string };
+  /** For a key that spans lines (a PEM block), which a password input would flatten. */
+  multiline?: boolean;
 }) => {
   const [replacing, setReplacing] = React.useState(!isSet);
   React.useEffect(() => setReplacing(!isSet), [isSet]);
@@ -171,7 +194,14 @@ export const SecretField = ({
           </Button>
         ) : null}
       </Flex>
-      {replacing ? (
+      {replacing && multiline ? (
+        <Textarea
+          autoComplete="off"
+          spellCheck={false}
+          value={value}
+          onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => onChange(e.target.value)}
+        />
+      ) : replacing ? (
         <TextInput
           type="password"
           autoComplete="new-password"

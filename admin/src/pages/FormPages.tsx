@@ -17,6 +17,7 @@ import {
   NumberField,
   SecretField,
   SelectField,
+  TextareaField,
   TextField,
   ToggleField,
 } from '../components/FormFields';
@@ -86,6 +87,7 @@ const ServerForm = ({ server }: ServerFormProps) => {
         apiToken: Boolean(server?.apiTokenSet),
         smtpPassword: Boolean(server?.smtpPasswordSet),
         incomingPassword: Boolean(server?.incomingPasswordSet),
+        dkimPrivateKey: Boolean(server?.dkimPrivateKeySet),
       },
     }),
     [server]
@@ -150,6 +152,10 @@ const ServerForm = ({ server }: ServerFormProps) => {
     { value: 'starttls', label: t('security.starttls', 'STARTTLS (required)') },
     { value: 'none', label: t('security.none', 'None (plain text)') },
   ];
+  // SendGrid posts its events to the server's public webhook, which is known once it is saved.
+  const webhookUrl = server
+    ? `${(window as unknown as { strapi?: { backendURL?: string } }).strapi?.backendURL || window.location.origin}/api/email-server/webhooks/sendgrid/${server.documentId}`
+    : null;
   const title = isEdit ? server!.name : t('form.createTitle', 'Create new server');
   const canSave = isEdit ? allowedActions.canUpdate : true;
 
@@ -278,6 +284,27 @@ const ServerForm = ({ server }: ServerFormProps) => {
                     error={shown('apiToken')}
                   />
                 </Cell>
+                <Cell size={12}>
+                  <TextareaField
+                    name="webhookPublicKey"
+                    label={t('field.webhookPublicKey', 'Event Webhook verification key')}
+                    value={values.webhookPublicKey}
+                    onChange={set('webhookPublicKey')}
+                    error={shown('webhookPublicKey')}
+                    hint={
+                      webhookUrl
+                        ? t(
+                            'hint.webhookPublicKey',
+                            'Optional, for bounces, unsubscribes, opens and clicks. In SendGrid, set the Event Webhook URL to {url}, turn on the signed webhook and paste its verification key here.',
+                            { url: webhookUrl }
+                          )
+                        : t(
+                            'hint.webhookPublicKeyNew',
+                            'Optional, for bounces, unsubscribes, opens and clicks. The Event Webhook URL to set in SendGrid is shown here once the server is saved.'
+                          )
+                    }
+                  />
+                </Cell>
               </Section>
             ) : (
               <>
@@ -346,6 +373,45 @@ const ServerForm = ({ server }: ServerFormProps) => {
                       onChange={set('tlsRejectUnauthorized')}
                       onLabel={t('toggle.yes', 'Yes')}
                       offLabel={t('toggle.no', 'No')}
+                    />
+                  </Cell>
+                </Section>
+
+                <Section title={t('section.dkim', 'DKIM signing (optional)')}>
+                  <Cell>
+                    <TextField
+                      name="dkimDomain"
+                      label={t('field.dkimDomain', 'DKIM domain')}
+                      value={values.dkimDomain}
+                      onChange={set('dkimDomain')}
+                      error={shown('dkimDomain')}
+                      hint={t('hint.dkimDomain', 'The domain that signs, e.g. example.com')}
+                    />
+                  </Cell>
+                  <Cell>
+                    <TextField
+                      name="dkimSelector"
+                      label={t('field.dkimSelector', 'DKIM selector')}
+                      value={values.dkimSelector}
+                      onChange={set('dkimSelector')}
+                      error={shown('dkimSelector')}
+                      hint={t(
+                        'hint.dkimSelector',
+                        'The public key goes in a TXT record at selector._domainkey.domain, e.g. mail._domainkey.example.com'
+                      )}
+                    />
+                  </Cell>
+                  <Cell size={12}>
+                    <SecretField
+                      name="dkimPrivateKey"
+                      label={t('field.dkimPrivateKey', 'DKIM private key (PEM)')}
+                      multiline
+                      isSet={Boolean(server?.dkimPrivateKeySet)}
+                      labels={secretLabels}
+                      value={values.dkimPrivateKey}
+                      onChange={set('dkimPrivateKey')}
+                      error={shown('dkimPrivateKey')}
+                      hint={t('hint.dkimPrivateKey', 'Domain, selector and key are needed together, or none of them')}
                     />
                   </Cell>
                 </Section>
@@ -462,6 +528,33 @@ const ServerForm = ({ server }: ServerFormProps) => {
                 </Section>
               </>
             )}
+
+            <Section title={t('section.limits', 'Sending limits')}>
+              <Cell>
+                <NumberField
+                  name="rateLimitPerSecond"
+                  label={t('field.rateLimitPerSecond', 'Messages per second')}
+                  value={values.rateLimitPerSecond}
+                  onChange={set('rateLimitPerSecond')}
+                  error={shown('rateLimitPerSecond')}
+                  hint={t('hint.rateLimitPerSecond', 'All Strapi instances together')}
+                />
+              </Cell>
+              <Cell>
+                <NumberField
+                  name="maxConnections"
+                  label={t('field.maxConnections', 'Concurrent connections')}
+                  value={values.maxConnections}
+                  onChange={set('maxConnections')}
+                  error={shown('maxConnections')}
+                  hint={
+                    values.type === 'sendgrid'
+                      ? t('hint.maxConnectionsSendgrid', 'Concurrent API requests, all Strapi instances together')
+                      : t('hint.maxConnections', 'Concurrent SMTP connections, all Strapi instances together')
+                  }
+                />
+              </Cell>
+            </Section>
 
             {server && allowedActions.canTest ? (
               <Box background="neutral0" hasRadius shadow="filterShadow" padding={6}>

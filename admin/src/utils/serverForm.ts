@@ -30,6 +30,12 @@ export interface FormValues {
   pollIntervalSeconds: number | undefined;
   isDefault: boolean;
   enabled: boolean;
+  rateLimitPerSecond: number | undefined;
+  maxConnections: number | undefined;
+  dkimDomain: string;
+  dkimSelector: string;
+  dkimPrivateKey: string;
+  webhookPublicKey: string;
 }
 
 export type FieldErrors = Partial<Record<keyof FormValues | string, string>>;
@@ -58,6 +64,12 @@ export const emptyValues: FormValues = {
   pollIntervalSeconds: 60,
   isDefault: false,
   enabled: true,
+  rateLimitPerSecond: 50,
+  maxConnections: 5,
+  dkimDomain: '',
+  dkimSelector: '',
+  dkimPrivateKey: '',
+  webhookPublicKey: '',
 };
 
 export const valuesFromServer = (server: PublicServer): FormValues => ({
@@ -82,6 +94,11 @@ export const valuesFromServer = (server: PublicServer): FormValues => ({
   pollIntervalSeconds: server.pollIntervalSeconds ?? 60,
   isDefault: Boolean(server.isDefault),
   enabled: server.enabled ?? true,
+  rateLimitPerSecond: server.rateLimitPerSecond ?? 50,
+  maxConnections: server.maxConnections ?? 5,
+  dkimDomain: server.dkimDomain ?? '',
+  dkimSelector: server.dkimSelector ?? '',
+  webhookPublicKey: server.webhookPublicKey ?? '',
 });
 
 const orNull = (value: string) => (value.trim() === '' ? null : value);
@@ -100,9 +117,12 @@ export const toPayload = (values: FormValues): Partial<EmailServerInput> => {
     replyTo: orNull(values.replyTo),
     isDefault: values.isDefault,
     enabled: values.enabled,
+    rateLimitPerSecond: values.rateLimitPerSecond,
+    maxConnections: values.maxConnections,
   };
   if (values.type === 'sendgrid') {
     payload.apiToken = orUndefined(values.apiToken);
+    payload.webhookPublicKey = orNull(values.webhookPublicKey);
   } else {
     Object.assign(payload, {
       smtpHost: values.smtpHost,
@@ -112,6 +132,9 @@ export const toPayload = (values: FormValues): Partial<EmailServerInput> => {
       smtpPassword: orUndefined(values.smtpPassword),
       tlsRejectUnauthorized: values.tlsRejectUnauthorized,
       incomingProtocol: orNull(values.incomingProtocol),
+      dkimDomain: orNull(values.dkimDomain),
+      dkimSelector: orNull(values.dkimSelector),
+      dkimPrivateKey: orUndefined(values.dkimPrivateKey),
     });
     if (values.incomingProtocol) {
       Object.assign(payload, {

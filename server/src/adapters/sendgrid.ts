@@ -44,8 +44,32 @@ const client = (config: SendgridConfig) => {
   return c;
 };
 
+/** One recipient of a batch: a personalization of its own. */
+export interface BatchRecipient {
+  to: string;
+  subject: string;
+  /** Keys without braces; the helper wraps them as {{key}}. */
+  substitutions: Record<string, string>;
+  headers: Record<string, string>;
+  customArgs: Record<string, string>;
+}
+
+/** Many recipients of one message in one /v3/mail/send request (at most 1,000). */
+export interface SendgridBatch {
+  from: { address: string; name?: string };
+  replyTo?: string;
+  html?: string;
+  text?: string;
+  categories?: string[];
+  recipients: BatchRecipient[];
+}
+
+/** SendGrid's documented ceilings for one request. */
+export const SENDGRID_LIMITS = { personalizations: 1000, bytes: 20 * 1024 * 1024 };
+
 export interface SendgridTransport {
   send(message: OutgoingMessage): Promise<SendResult>;
+  sendBatch(batch: SendgridBatch): Promise<SendResult>;
   close(): void;
 }
 
@@ -85,6 +109,24 @@ export const createSendgridTransport = (config: SendgridConfig): SendgridTranspo
       } as any);
       const id = (response.headers as Record<string, string>)['x-message-id'];
       return { messageId: id ?? '' };
+    },
+    async sendBatch(batch) {
+      const [response] = await mail.send({
+        from: { email: batch.from.address, name: batch.from.name },
+        replyTo: batch.replyTo ? { email: batch.replyTo } : undefined,
+        personalizations: batch.recipients.map((r) => ({
+          to: [{ email: r.to }],
+          subject: r.subject,
+          substitutions: r.substitutions,
+          headers: r.headers,
+          customArgs: r.customArgs,
+        })),
+        // SendGrid wants text/plain first when both are present; the helper orders them.
+        text: batch.text,
+        html: batch.html,
+        categories: batch.categories,
+      } as any);
+      return { messageId: (response.headers as Record<string, string>)['x-message-id'] ?? '' };
     },
     close() {},
   };

@@ -5,8 +5,16 @@ import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { describeError } from './describe-error';
 import type { Check, Credentials, Endpoint, OutgoingMessage, SendResult } from './types';
 
+export interface DkimConfig {
+  domainName: string;
+  keySelector: string;
+  privateKey: string;
+}
+
 export interface SmtpConfig extends Endpoint {
   auth?: Credentials | null;
+  /** Sign every message with this key (nodemailer's DKIM signer). */
+  dkim?: DkimConfig | null;
 }
 
 export interface PoolOptions {
@@ -30,6 +38,7 @@ const transportOptions = (config: SmtpConfig, timeouts: { connection: number; so
     // SNI needs a hostname; an IP address is not allowed there.
     servername: net.isIP(config.host) ? undefined : config.host,
   },
+  dkim: config.dkim ?? undefined,
   connectionTimeout: timeouts.connection,
   greetingTimeout: timeouts.connection,
   socketTimeout: timeouts.socket,

@@ -36,6 +36,27 @@ export interface PluginConfig {
     maxBackoffSeconds: number;
     timeoutMs: number;
   };
+  campaigns: {
+    /** Run the campaign queue at all (turn off on instances that should only serve requests). */
+    sending: boolean;
+    /** How often the queue looks for campaigns to start or continue. */
+    tickMs: number;
+    /** Recipients claimed at once per instance (SMTP); the bound on duplicates after a crash. */
+    claimBatch: number;
+    /** How long a claimed recipient stays with its worker before another may take it. */
+    leaseMs: number;
+    /** Attempts per recipient before a transient failure becomes final. */
+    maxAttempts: number;
+    /** First retry after this long, doubling each attempt. */
+    retryBaseMs: number;
+    maxRetryDelayMs: number;
+    /** Consecutive failures of a server, without one success, before its campaigns pause. */
+    pauseAfterFailures: number;
+    /** The public URL of this Strapi, for unsubscribe links; `server.url` when absent. */
+    publicUrl?: string;
+    /** Oldest SendGrid webhook timestamp accepted: older posts are taken for replays. */
+    webhookMaxAgeSeconds: number;
+  };
 }
 
 const defaults: PluginConfig = {
@@ -55,6 +76,17 @@ const defaults: PluginConfig = {
     maxBackoffSeconds: 3600,
     timeoutMs: 30_000,
   },
+  campaigns: {
+    sending: true,
+    tickMs: 1_000,
+    claimBatch: 100,
+    leaseMs: 2 * 60_000,
+    maxAttempts: 5,
+    retryBaseMs: 60_000,
+    maxRetryDelayMs: 60 * 60_000,
+    pauseAfterFailures: 20,
+    webhookMaxAgeSeconds: 600,
+  },
 };
 
 const positive = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0;
@@ -69,6 +101,15 @@ export default {
       if (config.smtp?.[key] !== undefined && !positive(config.smtp[key])) {
         throw new Error(`email-server: config.smtp.${key} must be a positive integer`);
       }
+    }
+    for (const key of ['tickMs', 'claimBatch', 'leaseMs', 'maxAttempts', 'retryBaseMs', 'maxRetryDelayMs', 'pauseAfterFailures', 'webhookMaxAgeSeconds'] as const) {
+      if (config.campaigns?.[key] !== undefined && !positive(config.campaigns[key])) {
+        throw new Error(`email-server: config.campaigns.${key} must be a positive integer`);
+      }
+    }
+    const publicUrl = config.campaigns?.publicUrl;
+    if (publicUrl !== undefined && publicUrl !== '' && !/^https?:\/\/\S+$/.test(publicUrl)) {
+      throw new Error('email-server: config.campaigns.publicUrl must be a URL such as https://cms.example.com');
     }
     const url = config.sendgrid?.apiBaseUrl;
     if (url !== undefined && !/^https?:\/\/[^\s/]+\/?$/.test(url)) {

@@ -1,9 +1,14 @@
+import campaign from './campaign';
+import campaignRecipient from './campaign-recipient';
 import conversation from './conversation';
 import emailServer from './email-server';
 import inboundMessage from './inbound-message';
 import mailboxState from './mailbox-state';
 import messageAttachment from './message-attachment';
 import outboundMessage from './outbound-message';
+import sendThrottle from './send-throttle';
+import suppression from './suppression';
+import webhookEvent from './webhook-event';
 
 export default {
   'email-server': emailServer,
@@ -12,4 +17,9 @@ export default {
   conversation,
   'mailbox-state': mailboxState,
   'message-attachment': messageAttachment,
+  campaign,
+  'campaign-recipient': campaignRecipient,
+  suppression,
+  'webhook-event': webhookEvent,
+  'send-throttle': sendThrottle,
 };

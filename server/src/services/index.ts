@@ -1,3 +1,5 @@
+import campaignQueue from './campaign-queue';
+import campaigns from './campaigns';
 import checks from './checks';
 import emailProvider from './email-provider';
 import inbox from './inbox';
@@ -5,10 +7,16 @@ import ingest from './ingest';
 import mailer from './mailer';
 import poller from './poller';
 import secrets from './secrets';
+import sendgridEvents from './sendgrid-events';
 import servers from './servers';
+import suppressions from './suppressions';
+import throttle from './throttle';
 import transports from './transports';
+import unsubscribe from './unsubscribe';
 
 export default {
+  'campaign-queue': campaignQueue,
+  campaigns,
   checks,
   'email-provider': emailProvider,
   inbox,
@@ -16,6 +24,10 @@ export default {
   mailer,
   poller,
   secrets,
+  'sendgrid-events': sendgridEvents,
   servers,
+  suppressions,
+  throttle,
   transports,
+  unsubscribe,
 };

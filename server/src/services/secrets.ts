@@ -34,7 +34,21 @@ const secretsService = ({ strapi }: { strapi: Core.Strapi }) => {
   let cachedFallbackKey: Buffer | undefined;
   const getFallbackKey = () => (cachedFallbackKey ??= fallbackKey());
 
+  let cachedSigningKey: Buffer | undefined;
+  /** A key for signing links, kept apart from the encryption key by its own derivation. */
+  const signingKey = () =>
+    (cachedSigningKey ??= crypto.scryptSync(
+      (strapi.config.get('admin.secrets.encryptionKey') as string | undefined) || getFallbackKey().toString('hex'),
+      'strapi-plugin-email-server:links',
+      32
+    ));
+
   return {
+    /** HMAC-SHA256 of `text` for `purpose`, base64url: for tokens in links that must not be forged. */
+    sign(purpose: string, text: string): string {
+      return crypto.createHmac('sha256', signingKey()).update(`${purpose}\n${text}`).digest('base64url');
+    },
+
     encrypt(plain: string): string {
       if (adminKeyConfigured()) {
         const value = strapi.service('admin::encryption').encrypt(plain) as string | null;

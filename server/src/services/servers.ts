@@ -43,6 +43,7 @@ export const toPublic = (server: StoredServer): PublicServer => {
   out.apiTokenSet = Boolean(server.apiToken);
   out.smtpPasswordSet = Boolean(server.smtpPassword);
   out.incomingPasswordSet = Boolean(server.incomingPassword);
+  out.dkimPrivateKeySet = Boolean(server.dkimPrivateKey);
   return out as unknown as PublicServer;
 };
 
@@ -51,6 +52,7 @@ export const storedSecrets = (server: StoredServer) => ({
   apiToken: Boolean(server.apiToken),
   smtpPassword: Boolean(server.smtpPassword),
   incomingPassword: Boolean(server.incomingPassword),
+  dkimPrivateKey: Boolean(server.dkimPrivateKey),
 });
 
 /** The editable fields of a stored server, secrets left out, as a base to merge an update onto. */
@@ -66,6 +68,7 @@ export const toInput = (server: StoredServer): Partial<EmailServerInput> => {
 const secretApplies = (field: SecretField, input: EmailServerInput) => {
   if (field === 'apiToken') return input.type === 'sendgrid';
   if (field === 'smtpPassword') return input.type === 'smtp' && Boolean(input.smtpUsername);
+  if (field === 'dkimPrivateKey') return input.type === 'smtp' && Boolean(input.dkimDomain);
   return input.type === 'smtp' && Boolean(input.incomingProtocol);
 };
 

@@ -34,7 +34,11 @@ const transportsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return { version, transport: createSendgridTransport(sendgrid), secrets: [sendgrid.apiToken] };
     }
     const smtp = smtpConfigOf(server, decrypt);
-    return { version, transport: createSmtpTransport(smtp, config().smtp), secrets: [smtp.auth?.password] };
+    return {
+      version,
+      // The server's own connection limit (its campaign throttle) sizes its pool.
+      transport: createSmtpTransport(smtp, { ...config().smtp, maxConnections: server.maxConnections || config().smtp.maxConnections }),
+      secrets: [smtp.auth?.password, smtp.dkim?.privateKey] };
   };
 
   return {

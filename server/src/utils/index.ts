@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import type { PluginConfig } from '../config';
 import type services from '../services';
 
 export const PLUGIN_ID = 'email-server';
@@ -11,7 +12,15 @@ export const UIDS = {
   attachment: 'plugin::email-server.message-attachment',
   conversation: 'plugin::email-server.conversation',
   mailboxState: 'plugin::email-server.mailbox-state',
+  campaign: 'plugin::email-server.campaign',
+  recipient: 'plugin::email-server.campaign-recipient',
+  suppression: 'plugin::email-server.suppression',
+  webhookEvent: 'plugin::email-server.webhook-event',
+  throttle: 'plugin::email-server.send-throttle',
 } as const;
+
+/** The plugin's config, typed. */
+export const pluginConfig = (strapi: Core.Strapi) => strapi.config.get(`plugin::${PLUGIN_ID}`) as PluginConfig;
 
 type Services = typeof services;
 

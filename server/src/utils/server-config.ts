@@ -16,6 +16,10 @@ export const smtpConfigOf = (server: StoredServer, decrypt: Decrypt): SmtpConfig
   security: server.smtpSecurity ?? 'starttls',
   rejectUnauthorized: server.tlsRejectUnauthorized !== false,
   auth: server.smtpUsername ? { username: server.smtpUsername, password: decrypt(server.smtpPassword) ?? '' } : null,
+  dkim:
+    server.dkimDomain && server.dkimSelector && server.dkimPrivateKey
+      ? { domainName: server.dkimDomain, keySelector: server.dkimSelector, privateKey: decrypt(server.dkimPrivateKey) ?? '' }
+      : null,
 });
 
 export const incomingConfigOf = (server: StoredServer, decrypt: Decrypt): IncomingConfig => ({

@@ -15,7 +15,7 @@ export type ServerType = (typeof SERVER_TYPES)[number];
 export type SecurityMode = (typeof SECURITY_MODES)[number];
 export type IncomingProtocol = (typeof INCOMING_PROTOCOLS)[number];
 
-export const SECRET_FIELDS = ['apiToken', 'smtpPassword', 'incomingPassword'] as const;
+export const SECRET_FIELDS = ['apiToken', 'smtpPassword', 'incomingPassword', 'dkimPrivateKey'] as const;
 export type SecretField = (typeof SECRET_FIELDS)[number];
 
 /** Fields that only make sense for an SMTP server; stored as null on a SendGrid server. */
@@ -33,7 +33,11 @@ export const SMTP_ONLY_FIELDS = [
   'incomingPassword',
   'incomingFolder',
   'afterFetch',
+  'dkimDomain',
+  'dkimSelector',
+  'dkimPrivateKey',
 ] as const;
+export const DKIM_FIELDS = ['dkimDomain', 'dkimSelector', 'dkimPrivateKey'] as const;
 export const INCOMING_FIELDS = [
   'incomingHost',
   'incomingPort',
@@ -43,7 +47,7 @@ export const INCOMING_FIELDS = [
   'incomingFolder',
   'afterFetch',
 ] as const;
-export const SENDGRID_ONLY_FIELDS = ['apiToken'] as const;
+export const SENDGRID_ONLY_FIELDS = ['apiToken', 'webhookPublicKey'] as const;
 
 /** Every key a client may send. Anything else is rejected. */
 export const INPUT_FIELDS = [
@@ -70,6 +74,12 @@ export const INPUT_FIELDS = [
   'pollIntervalSeconds',
   'isDefault',
   'enabled',
+  'rateLimitPerSecond',
+  'maxConnections',
+  'dkimDomain',
+  'dkimSelector',
+  'dkimPrivateKey',
+  'webhookPublicKey',
 ] as const;
 
 export interface EmailServerInput {
@@ -96,6 +106,15 @@ export interface EmailServerInput {
   pollIntervalSeconds?: number;
   isDefault?: boolean;
   enabled?: boolean;
+  /** Campaign throttle, all Strapi instances together. */
+  rateLimitPerSecond?: number;
+  maxConnections?: number;
+  dkimDomain?: string | null;
+  dkimSelector?: string | null;
+  /** PEM private key; a secret like the passwords. */
+  dkimPrivateKey?: string | null;
+  /** SendGrid Event Webhook verification key (public: not a secret). */
+  webhookPublicKey?: string | null;
 }
 
 /**
@@ -183,6 +202,29 @@ const oneOfOrNull = <T extends string>(values: readonly T[], message: string) =>
     .transform(emptyToNull)
     .oneOf([...values, null, undefined] as T[], message);
 
+// A PEM block spans lines, so it cannot use secret()'s no-line-break rule.
+const PEM_PRIVATE_KEY = /^-----BEGIN (RSA |EC )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END (RSA |EC )?PRIVATE KEY-----\s*$/;
+const pemSecret = () =>
+  yup
+    .string()
+    .typeError('Must be text.')
+    .nullable()
+    .max(16_384, 'Must be at most 16384 characters.')
+    .test('pem', 'Must be a PEM private key (-----BEGIN PRIVATE KEY----- ...).', (v) => !v || PEM_PRIVATE_KEY.test(v.trim()));
+
+// SendGrid shows the key as one base64 line; a PEM public key is taken too.
+const PUBLIC_KEY = /^(-----BEGIN PUBLIC KEY-----\s+[A-Za-z0-9+/=\s]+-----END PUBLIC KEY-----|[A-Za-z0-9+/]{40,}={0,2})\s*$/;
+
+const wholeNumber = (min: number, max: number) =>
+  yup
+    .number()
+    .typeError(`Must be a whole number between ${min} and ${max}.`)
+    .integer(`Must be a whole number between ${min} and ${max}.`)
+    .min(min, `Must be a whole number between ${min} and ${max}.`)
+    .max(max, `Must be a whole number between ${min} and ${max}.`);
+
+const DKIM_SELECTOR = /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*$/;
+
 const REQUIRED = 'This field is required.';
 
 type Parent = Partial<EmailServerInput>;
@@ -205,6 +247,12 @@ const hasSecret = (field: SecretField, parent: Parent, ctx: yup.TestContext) => 
 };
 
 const isSmtp = (parent: Parent) => parent.type === 'smtp';
+/**
+ * DKIM is all three fields or none. Clearing domain and selector turns it off, so only a key
+ * given now (not a stored one) asks for the other two.
+ */
+const wantsDkim = (parent: Parent) =>
+  isSmtp(parent) && Boolean(parent.dkimDomain || parent.dkimSelector || (typeof parent.dkimPrivateKey === 'string' && parent.dkimPrivateKey !== ''));
 const hasIncoming = (parent: Parent) => isSmtp(parent) && Boolean(parent.incomingProtocol);
 
 /** A field that is required only when `when(parent)` holds. */
@@ -277,6 +325,28 @@ export const emailServerSchema = yup
       .max(86400, 'Must be at most 86400 seconds (one day).'),
     isDefault: yup.boolean().typeError('Must be true or false.'),
     enabled: yup.boolean().typeError('Must be true or false.'),
+    rateLimitPerSecond: wholeNumber(1, 100_000),
+    maxConnections: wholeNumber(1, 50),
+    dkimDomain: host().test('dkim-all', 'DKIM needs a domain, a selector and a private key.', function (this: yup.TestContext, value) {
+      return !wantsDkim(this.parent as Parent) || Boolean(value);
+    }),
+    dkimSelector: text(253)
+      .test('selector', 'Must be a DNS label such as "mail" or "s1.2026".', (v) => !v || DKIM_SELECTOR.test(v))
+      .test('dkim-all', 'DKIM needs a domain, a selector and a private key.', function (this: yup.TestContext, value) {
+        return !wantsDkim(this.parent as Parent) || Boolean(value);
+      }),
+    dkimPrivateKey: pemSecret().test('dkim-all', 'DKIM needs a domain, a selector and a private key.', function (this: yup.TestContext) {
+      const parent = this.parent as Parent;
+      return !wantsDkim(parent) || hasSecret('dkimPrivateKey', parent, this);
+    }),
+    webhookPublicKey: yup
+      .string()
+      .typeError('Must be text.')
+      .nullable()
+      .trim()
+      .transform(emptyToNull)
+      .max(4096, 'Must be at most 4096 characters.')
+      .test('public-key', 'Must be the verification key SendGrid shows (base64) or a PEM public key.', (v) => !v || PUBLIC_KEY.test(v)),
   })
   .test('known-fields', '', onlyKnownKeys(INPUT_FIELDS, 'an email server'));
 
@@ -303,6 +373,12 @@ export const normalizeServerInput = (input: EmailServerInput): EmailServerInput 
     return out;
   }
   out.apiToken = null;
+  out.webhookPublicKey = null;
+  if (!out.dkimDomain && !out.dkimSelector) {
+    out.dkimDomain = null;
+    out.dkimSelector = null;
+    out.dkimPrivateKey = null;
+  }
   out.smtpSecurity = out.smtpSecurity ?? defaultSmtpSecurity(out.smtpPort);
   if (!out.smtpUsername) {
     out.smtpUsername = null;
@@ -325,6 +401,7 @@ export interface PublicServer extends Omit<EmailServerInput, SecretField> {
   apiTokenSet: boolean;
   smtpPasswordSet: boolean;
   incomingPasswordSet: boolean;
+  dkimPrivateKeySet: boolean;
   lastCheckAt: string | null;
   lastCheckOk: boolean | null;
   lastCheckMessage: string | null;

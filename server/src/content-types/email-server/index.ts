@@ -52,6 +52,13 @@ export default {
       afterFetch: { type: 'enumeration', enum: ['keep', 'seen', 'delete'], default: 'keep' },
       /** Set when repeated login failures paused polling; cleared by an edit or a good check. */
       incomingAttention: { type: 'string' },
+      /** Campaign throttle: messages per second and concurrent connections, all instances together. */
+      rateLimitPerSecond: { type: 'integer', default: 50 },
+      maxConnections: { type: 'integer', default: 5 },
+      dkimDomain: { type: 'string' },
+      dkimSelector: { type: 'string' },
+      dkimPrivateKey: { type: 'text', private: true },
+      webhookPublicKey: { type: 'text' },
     },
   } satisfies Partial<Struct.CollectionTypeSchema>,
 };

@@ -1,0 +1,319 @@
+import * as React from 'react';
+import { FetchError, useAuth, useFetchClient } from '@strapi/strapi/admin';
+import { useMutation, useQuery, useQueryClient } from 'react-query';
+import { PLUGIN_ID } from '../pluginId';
+
+/** The shapes of docs/campaigns-api.md. */
+export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled', 'failed'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+export const RECIPIENT_STATUSES = [
+  'queued',
+  'sending',
+  'sent',
+  'failed',
+  'bounced',
+  'unsubscribed',
+  'suppressed',
+  'cancelled',
+] as const;
+export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
+
+export const SUPPRESSION_REASONS = ['manual', 'unsubscribed', 'bounced', 'complained'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+export interface CampaignCounts {
+  total: number;
+  queued: number;
+  sending: number;
+  sent: number;
+  failed: number;
+  bounced: number;
+  unsubscribed: number;
+  suppressed: number;
+  cancelled: number;
+  delivered: number;
+  opened: number;
+  clicked: number;
+}
+
+export interface Campaign {
+  documentId: string;
+  name: string;
+  status: CampaignStatus;
+  /** null once the server was deleted. */
+  server: { documentId: string; name: string; type: 'smtp' | 'sendgrid' } | null;
+  subject: string;
+  html: string | null;
+  text: string | null;
+  variables: string[];
+  scheduledAt: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  /** Why it paused itself; null when a person paused it. */
+  pauseReason: string | null;
+  counts: CampaignCounts;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Recipient {
+  id: number;
+  email: string;
+  data: Record<string, string>;
+  status: RecipientStatus;
+  attempts: number;
+  lastError: string | null;
+  sentAt: string | null;
+  deliveredAt: string | null;
+  openedAt: string | null;
+  clickedAt: string | null;
+}
+
+export interface Suppression {
+  documentId: string;
+  email: string;
+  reason: SuppressionReason;
+  source: string | null;
+  createdAt: string;
+}
+
+export interface CampaignInput {
+  name: string;
+  server: string;
+  subject: string;
+  html?: string | null;
+  text?: string | null;
+}
+
+export interface RecipientInput {
+  email: string;
+  data?: Record<string, string>;
+}
+
+export interface ImportResult {
+  added: number;
+  rejected: Array<{ row: number; email: string; reason: string }>;
+}
+
+export interface Pagination {
+  page: number;
+  pageSize: number;
+  pageCount: number;
+  total: number;
+}
+
+export interface Paged<T> {
+  data: T[];
+  meta: { pagination: Pagination };
+}
+
+export interface RecipientFilters {
+  status?: RecipientStatus | '';
+  q?: string;
+  page: number;
+}
+
+export interface SuppressionFilters {
+  q?: string;
+  page: number;
+}
+
+export const PAGE_SIZE = 20;
+const POLL_MS = 1000;
+const KEY = [PLUGIN_ID, 'campaigns'];
+const SUPPRESSIONS_KEY = [PLUGIN_ID, 'suppressions'];
+const base = `/${PLUGIN_ID}/campaigns`;
+const suppressionsBase = `/${PLUGIN_ID}/suppressions`;
+
+/** Progress only moves while the queue works on the campaign (or is about to). */
+export const isLive = (status: CampaignStatus | undefined) => status === 'sending' || status === 'scheduled';
+
+/** Recipients no longer waiting to be sent, as a whole percentage (0 for an empty campaign). */
+export const percentDone = (counts: CampaignCounts) =>
+  counts.total === 0 ? 0 : Math.round(((counts.total - counts.queued - counts.sending) / counts.total) * 100);
+
+/** Recipients that reached a final state, for the list's "x / y". */
+export const finishedCount = (counts: CampaignCounts) =>
+  counts.sent + counts.failed + counts.bounced + counts.unsubscribed + counts.suppressed + counts.cancelled;
+
+/**
+ * The fetch client's paramsSerializer does not encode values (a "+" in a searched address would
+ * arrive as a space), so query strings are built here and passed through as they are.
+ */
+const query = (params: Record<string, string | number | undefined>) => {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') search.set(key, String(value));
+  }
+  return search.toString();
+};
+
+export const useCampaigns = () => {
+  const { get } = useFetchClient();
+  return useQuery(KEY, async () => (await get<{ data: Campaign[] }>(base)).data.data, {
+    refetchInterval: (data) => (data?.some((c) => isLive(c.status)) ? POLL_MS : false),
+  });
+};
+
+export const useCampaign = (documentId: string | undefined) => {
+  const { get } = useFetchClient();
+  return useQuery(
+    [...KEY, documentId],
+    async () => (await get<{ data: Campaign }>(`${base}/${documentId}`)).data.data,
+    {
+      enabled: Boolean(documentId),
+      refetchInterval: (data) => (isLive(data?.status) ? POLL_MS : false),
+    }
+  );
+};
+
+export const useRecipients = (documentId: string, filters: RecipientFilters, campaignStatus: CampaignStatus) => {
+  const { get } = useFetchClient();
+  const live = isLive(campaignStatus);
+  const result = useQuery(
+    [...KEY, documentId, 'recipients', filters],
+    async () =>
+      (
+        await get<Paged<Recipient>>(`${base}/${documentId}/recipients`, {
+          params: query({ status: filters.status, q: filters.q, page: filters.page, pageSize: PAGE_SIZE }),
+        })
+      ).data,
+    { keepPreviousData: true, refetchInterval: live ? POLL_MS : false }
+  );
+  // Polling stops with the campaign, possibly just before the last recipients changed: fetch once more.
+  const wasLive = React.useRef(live);
+  const { refetch } = result;
+  React.useEffect(() => {
+    if (wasLive.current && !live) refetch();
+    wasLive.current = live;
+  }, [live, refetch]);
+  return result;
+};
+
+export const useCreateCampaign = () => {
+  const { post } = useFetchClient();
+  const client = useQueryClient();
+  return useMutation(
+    async (body: CampaignInput & { recipients?: RecipientInput[] }) =>
+      (await post<{ data: Campaign; meta: ImportResult }>(base, body)).data,
+    { onSuccess: () => client.invalidateQueries(KEY) }
+  );
+};
+
+/**
+ * POSTs a CSV file's text as it is. The fetch client JSON-encodes every body that is not
+ * FormData, so this one request goes through fetch with the admin's token.
+ */
+const usePostCsv = () => {
+  const token = useAuth('useCampaignActions', (auth) => auth.token);
+  return async <T>(url: string, csv: string): Promise<T> => {
+    const backendURL = (window as unknown as { strapi: { backendURL: string } }).strapi.backendURL;
+    const response = await fetch(`${backendURL}${url}`, {
+      method: 'POST',
+      credentials: 'include',
+      headers: { Accept: 'application/json', 'Content-Type': 'text/csv', Authorization: `Bearer ${token}` },
+      body: csv,
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      // The same error the fetch client throws, so useAPIErrorHandler can read it.
+      const error = new FetchError(body?.error?.message ?? response.statusText, { data: body });
+      error.status = response.status;
+      throw error;
+    }
+    return body as T;
+  };
+};
+
+/** The answer to a change is the campaign as it now is: show it at once, then refresh the lists. */
+const useShowCampaign = (documentId: string) => {
+  const client = useQueryClient();
+  return (campaign: Campaign) => {
+    client.setQueryData([...KEY, documentId], campaign);
+    client.invalidateQueries(KEY);
+  };
+};
+
+const useStatusChange = (documentId: string, action: 'pause' | 'resume' | 'cancel') => {
+  const { post } = useFetchClient();
+  const show = useShowCampaign(documentId);
+  return useMutation(
+    async () => (await post<{ data: Campaign }>(`${base}/${documentId}/${action}`, {})).data.data,
+    { onSuccess: show }
+  );
+};
+
+export const useCampaignActions = (documentId: string) => {
+  const { post, put, del } = useFetchClient();
+  const postCsv = usePostCsv();
+  const client = useQueryClient();
+  const show = useShowCampaign(documentId);
+  const url = `${base}/${documentId}`;
+
+  return {
+    update: useMutation(
+      async (body: Partial<CampaignInput>) => (await put<{ data: Campaign }>(url, body)).data.data,
+      { onSuccess: show }
+    ),
+    remove: useMutation(
+      async () => {
+        await del(url);
+        return documentId;
+      },
+      // Only the list: refetching the deleted campaign itself would answer 404 before the page leaves.
+      { onSuccess: () => client.invalidateQueries(KEY, { exact: true }) }
+    ),
+    addRecipients: useMutation(
+      async (recipients: RecipientInput[]) =>
+        (await post<{ data: ImportResult }>(`${url}/recipients`, recipients)).data.data,
+      { onSuccess: () => client.invalidateQueries(KEY) }
+    ),
+    importCsv: useMutation(
+      async (csv: string) => (await postCsv<{ data: ImportResult }>(`${url}/recipients`, csv)).data,
+      { onSuccess: () => client.invalidateQueries(KEY) }
+    ),
+    /** Without `at` it starts now; with a future ISO time it schedules. */
+    send: useMutation(
+      async (at?: string) => (await post<{ data: Campaign }>(`${url}/send`, at ? { at } : {})).data.data,
+      { onSuccess: show }
+    ),
+    pause: useStatusChange(documentId, 'pause'),
+    resume: useStatusChange(documentId, 'resume'),
+    cancel: useStatusChange(documentId, 'cancel'),
+  };
+};
+
+export const useSuppressions = (filters: SuppressionFilters) => {
+  const { get } = useFetchClient();
+  return useQuery(
+    [...SUPPRESSIONS_KEY, filters],
+    async () =>
+      (
+        await get<Paged<Suppression>>(suppressionsBase, {
+          params: query({ q: filters.q, page: filters.page, pageSize: PAGE_SIZE }),
+        })
+      ).data,
+    { keepPreviousData: true }
+  );
+};
+
+export const useSuppressionActions = () => {
+  const { post, del } = useFetchClient();
+  const client = useQueryClient();
+  const refresh = () => client.invalidateQueries(SUPPRESSIONS_KEY);
+  return {
+    add: useMutation(
+      async (body: { email: string; reason?: SuppressionReason }) =>
+        (await post<{ data: Suppression }>(suppressionsBase, body)).data.data,
+      { onSuccess: refresh }
+    ),
+    remove: useMutation(
+      async (documentId: string) => {
+        await del(`${suppressionsBase}/${documentId}`);
+        return documentId;
+      },
+      { onSuccess: refresh }
+    ),
+  };
+};

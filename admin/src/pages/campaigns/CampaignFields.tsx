@@ -1,0 +1,158 @@
+import * as React from 'react';
+import { Grid, Typography } from '@strapi/design-system';
+import { useIntl } from 'react-intl';
+import { SelectField, TextareaField, TextField } from '../../components/FormFields';
+import type { Campaign, CampaignInput } from '../../hooks/useCampaigns';
+import { useServers } from '../../hooks/useServers';
+import { getTranslation } from '../../utils/getTranslation';
+import { errorsFromResponse, type FieldErrors } from '../../utils/serverForm';
+
+export interface CampaignValues {
+  name: string;
+  server: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+const valuesFrom = (campaign?: Campaign): CampaignValues => ({
+  name: campaign?.name ?? '',
+  server: campaign?.server?.documentId ?? '',
+  subject: campaign?.subject ?? '',
+  html: campaign?.html ?? '',
+  text: campaign?.text ?? '',
+});
+
+const orNull = (value: string) => (value.trim() === '' ? null : value);
+
+export const toCampaignPayload = (values: CampaignValues): CampaignInput => ({
+  name: values.name,
+  server: values.server,
+  subject: values.subject,
+  html: orNull(values.html),
+  text: orNull(values.text),
+});
+
+/**
+ * The campaign's fields are checked by the server only (there is no shared schema for them):
+ * its 400 answer is kept per field until that field changes.
+ */
+export const useCampaignForm = (campaign?: Campaign) => {
+  const [values, setValues] = React.useState<CampaignValues>(() => valuesFrom(campaign));
+  const [errors, setErrors] = React.useState<FieldErrors>({});
+  const set = (key: keyof CampaignValues) => (value: string) => {
+    setValues((v) => ({ ...v, [key]: value }));
+    setErrors((e) => ({ ...e, [key]: undefined }));
+  };
+  return {
+    values,
+    errors,
+    set,
+    dirty: JSON.stringify(values) !== JSON.stringify(valuesFrom(campaign)),
+    /** Puts a failed save's field errors under their fields. */
+    fail: (error: unknown) => setErrors(errorsFromResponse(error)),
+    /** Takes the saved campaign as it came back, which may differ (e.g. trimmed) from what was typed. */
+    reset: (saved: Campaign) => setValues(valuesFrom(saved)),
+  };
+};
+
+const Cell = ({ children, size = 6 }: { children?: React.ReactNode; size?: number }) => (
+  <Grid.Item col={size} s={12} direction="column" alignItems="stretch">
+    {children}
+  </Grid.Item>
+);
+
+interface CampaignFieldsProps {
+  form: ReturnType<typeof useCampaignForm>;
+  /** The campaign's current server, kept selectable even if it was disabled since. */
+  current?: Campaign['server'];
+}
+
+export const CampaignFields = ({ form, current }: CampaignFieldsProps) => {
+  const { formatMessage } = useIntl();
+  const servers = useServers();
+  const { values, errors, set } = form;
+  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
+    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+
+  // Only enabled servers send, so only they are offered.
+  const options = (servers.data ?? [])
+    .filter((server) => server.enabled || server.documentId === current?.documentId)
+    .map((server) => ({ value: server.documentId, label: server.name }));
+  if (current && !options.some((o) => o.value === current.documentId)) {
+    options.push({ value: current.documentId, label: current.name });
+  }
+
+  return (
+    <Grid.Root gap={4}>
+      <Cell>
+        <TextField
+          name="name"
+          label={t('campaignForm.name', 'Name')}
+          required
+          value={values.name}
+          onChange={set('name')}
+          error={errors.name}
+          hint={t('campaignForm.hint.name', 'Only shown in the admin panel')}
+        />
+      </Cell>
+      <Cell>
+        <SelectField
+          name="server"
+          label={t('campaignForm.server', 'Email server')}
+          required
+          placeholder={t('campaignForm.serverPlaceholder', 'Choose a server')}
+          value={values.server}
+          onChange={set('server')}
+          options={options}
+          error={
+            errors.server ??
+            (servers.isError
+              ? t('campaignForm.serversUnavailable', 'The email servers could not be loaded.')
+              : undefined)
+          }
+          hint={t('campaignForm.hint.server', 'Only enabled servers are listed')}
+        />
+      </Cell>
+      <Cell size={12}>
+        <TextField
+          name="subject"
+          label={t('campaignForm.subject', 'Subject')}
+          required
+          value={values.subject}
+          onChange={set('subject')}
+          error={errors.subject}
+        />
+      </Cell>
+      <Cell size={12}>
+        <Typography variant="pi" textColor="neutral600" data-testid="variables-hint">
+          {t(
+            'campaignForm.hint.variables',
+            'Personalise the subject and bodies with placeholders: {email} and the CSV columns, e.g. {example}. Every recipient must have a value for each placeholder used.',
+            { email: '{{email}}', example: '{{firstName}}' }
+          )}
+        </Typography>
+      </Cell>
+      <Cell size={12}>
+        <TextareaField
+          name="html"
+          label={t('campaignForm.html', 'HTML body')}
+          value={values.html}
+          onChange={set('html')}
+          error={errors.html}
+          hint={t('campaignForm.hint.html', 'Values put into the HTML are escaped')}
+        />
+      </Cell>
+      <Cell size={12}>
+        <TextareaField
+          name="text"
+          label={t('campaignForm.text', 'Text body')}
+          value={values.text}
+          onChange={set('text')}
+          error={errors.text}
+          hint={t('campaignForm.hint.text', 'For mail apps that do not show HTML')}
+        />
+      </Cell>
+    </Grid.Root>
+  );
+};

@@ -1,0 +1,71 @@
+import * as React from 'react';
+import {
+  BackButton,
+  Layouts,
+  Page,
+  useAPIErrorHandler,
+  useNotification,
+  useRBAC,
+} from '@strapi/strapi/admin';
+import { Box, Button } from '@strapi/design-system';
+import { Check } from '@strapi/icons';
+import { useIntl } from 'react-intl';
+import { useNavigate } from 'react-router-dom';
+import { useCreateCampaign } from '../../hooks/useCampaigns';
+import { CAMPAIGN_PERMISSIONS } from '../../permissions';
+import { getTranslation } from '../../utils/getTranslation';
+import { CampaignFields, toCampaignPayload, useCampaignForm } from './CampaignFields';
+
+const CreateCampaignForm = () => {
+  const { formatMessage } = useIntl();
+  const navigate = useNavigate();
+  const { toggleNotification } = useNotification();
+  const { formatAPIError } = useAPIErrorHandler();
+  const create = useCreateCampaign();
+  const form = useCampaignForm();
+  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
+    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    try {
+      const { data } = await create.mutateAsync(toCampaignPayload(form.values));
+      toggleNotification({ type: 'success', message: t('notification.created', 'Created {name}', { name: data.name }) });
+      navigate(`../${data.documentId}`, { relative: 'path' });
+    } catch (error) {
+      form.fail(error);
+      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+    }
+  };
+
+  const title = t('campaignForm.createTitle', 'Create campaign');
+  return (
+    <Page.Main>
+      <Page.Title>{title}</Page.Title>
+      <form noValidate onSubmit={submit}>
+        <Layouts.Header
+          navigationAction={<BackButton fallback=".." disabled={false} />}
+          title={title}
+          subtitle={t('campaignForm.subtitle', 'Recipients are added on the next page, from a CSV file.')}
+          primaryAction={
+            <Button type="submit" startIcon={<Check />} loading={create.isLoading}>
+              {t('form.create', 'Create')}
+            </Button>
+          }
+        />
+        <Layouts.Content>
+          <Box background="neutral0" hasRadius shadow="filterShadow" padding={6}>
+            <CampaignFields form={form} />
+          </Box>
+        </Layouts.Content>
+      </form>
+    </Page.Main>
+  );
+};
+
+export const CampaignFormPage = () => {
+  const { allowedActions, isLoading } = useRBAC({ create: CAMPAIGN_PERMISSIONS.create });
+  if (isLoading) return <Page.Loading />;
+  if (!allowedActions.canCreate) return <Page.NoPermissions />;
+  return <CreateCampaignForm />;
+};

@@ -1,0 +1,70 @@
+import { Flex, ProgressBar, Typography } from '@strapi/design-system';
+import { useIntl } from 'react-intl';
+import { styled } from 'styled-components';
+import { percentDone, type CampaignCounts } from '../../hooks/useCampaigns';
+import { getTranslation } from '../../utils/getTranslation';
+
+/**
+ * The design system's bar is drawn for dark overlays (white fill on grey); on a page it needs the
+ * page's colours, and on the detail page the full width.
+ */
+export const Bar = styled(ProgressBar)<{ $wide?: boolean }>`
+  && {
+    background-color: ${({ theme }: { theme: any }) => theme.colors.neutral150};
+    ${({ $wide }) => ($wide ? 'width: 100%;' : '')}
+  }
+  && > div {
+    background-color: ${({ theme }: { theme: any }) => theme.colors.primary600};
+  }
+`;
+
+const ALWAYS = ['queued', 'sending', 'sent', 'failed', 'bounced', 'unsubscribed', 'suppressed'] as const;
+// Shown only once non-zero: delivered, opened and clicked come only from SendGrid's events, and
+// cancelled only after a cancel.
+const WHEN_KNOWN = ['delivered', 'opened', 'clicked', 'cancelled'] as const;
+
+const COUNT_LABELS: Record<(typeof ALWAYS)[number] | (typeof WHEN_KNOWN)[number] | 'total', string> = {
+  total: 'Total {count}',
+  queued: 'Queued {count}',
+  sending: 'Sending {count}',
+  sent: 'Sent {count}',
+  failed: 'Failed {count}',
+  bounced: 'Bounced {count}',
+  unsubscribed: 'Unsubscribed {count}',
+  suppressed: 'Suppressed {count}',
+  cancelled: 'Cancelled {count}',
+  delivered: 'Delivered {count}',
+  opened: 'Opened {count}',
+  clicked: 'Clicked {count}',
+};
+
+/** The bar, the percentage and one "Label N" text per count, each readable on its own. */
+export const CampaignProgress = ({ counts }: { counts: CampaignCounts }) => {
+  const { formatMessage } = useIntl();
+  const percent = percentDone(counts);
+  const shown = ['total' as const, ...ALWAYS, ...WHEN_KNOWN.filter((key) => counts[key] > 0)];
+  return (
+    <Flex direction="column" alignItems="stretch" gap={3}>
+      <Flex gap={4} alignItems="center">
+        <Bar
+          $wide
+          value={percent}
+          aria-label={formatMessage({ id: getTranslation('campaign.progress'), defaultMessage: 'Campaign progress' })}
+        />
+        <Typography fontWeight="bold" data-testid="campaign-percent">
+          {`${percent}%`}
+        </Typography>
+      </Flex>
+      <Flex gap={4} wrap="wrap">
+        {shown.map((key) => (
+          <Typography key={key} data-testid={`count-${key}`}>
+            {formatMessage(
+              { id: getTranslation(`campaign.count.${key}`), defaultMessage: COUNT_LABELS[key] },
+              { count: counts[key] }
+            )}
+          </Typography>
+        ))}
+      </Flex>
+    </Flex>
+  );
+};

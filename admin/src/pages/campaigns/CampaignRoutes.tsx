@@ -1,0 +1,21 @@
+import { Page } from '@strapi/strapi/admin';
+import { Route, Routes } from 'react-router-dom';
+import { CAMPAIGN_PERMISSIONS } from '../../permissions';
+import { CampaignDetailPage } from './CampaignDetailPage';
+import { CampaignFormPage } from './CampaignFormPage';
+import { CampaignListPage } from './CampaignListPage';
+import { SuppressionsPage } from './SuppressionsPage';
+
+const CampaignRoutes = () => (
+  <Page.Protect permissions={CAMPAIGN_PERMISSIONS.read}>
+    <Routes>
+      <Route index element={<CampaignListPage />} />
+      <Route path="create" element={<CampaignFormPage />} />
+      <Route path="suppressions" element={<SuppressionsPage />} />
+      <Route path=":documentId" element={<CampaignDetailPage />} />
+      <Route path="*" element={<Page.Error />} />
+    </Routes>
+  </Page.Protect>
+);
+
+export default CampaignRoutes;

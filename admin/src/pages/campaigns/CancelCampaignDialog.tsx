@@ -1,0 +1,54 @@
+import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
+import { useIntl } from 'react-intl';
+import { useCampaignActions, type Campaign } from '../../hooks/useCampaigns';
+import { getTranslation } from '../../utils/getTranslation';
+import { ConfirmActionDialog } from './ConfirmActionDialog';
+
+interface CancelCampaignDialogProps {
+  campaign: Campaign;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}
+
+/** Cancelling drops every recipient not sent to yet, so it is always confirmed first. */
+export const CancelCampaignDialog = ({ campaign, open, onOpenChange }: CancelCampaignDialogProps) => {
+  const { formatMessage } = useIntl();
+  const { toggleNotification } = useNotification();
+  const { formatAPIError } = useAPIErrorHandler();
+  const { cancel } = useCampaignActions(campaign.documentId);
+  const t = (id: string, defaultMessage: string, values?: Record<string, string | number>) =>
+    formatMessage({ id: getTranslation(id), defaultMessage }, values);
+  const remaining = campaign.counts.queued + campaign.counts.sending;
+
+  const confirm = async () => {
+    try {
+      await cancel.mutateAsync();
+      toggleNotification({ type: 'success', message: t('notification.campaignCancelled', 'Cancelled {name}', { name: campaign.name }) });
+      onOpenChange(false);
+    } catch (error) {
+      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+    }
+  };
+
+  return (
+    <ConfirmActionDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title={t('cancelCampaign.title', 'Cancel campaign')}
+      question={t('cancelCampaign.question', 'Are you sure you want to cancel this campaign?')}
+      subject={campaign.name}
+      consequences={[
+        t(
+          'cancelCampaign.remaining',
+          'The remaining {count, plural, one {# recipient} other {# recipients}} will not be sent to.',
+          { count: remaining }
+        ),
+        t('cancelCampaign.irreversible', 'This cannot be undone.'),
+      ]}
+      dismissLabel={t('cancelCampaign.keep', 'Keep campaign')}
+      confirmLabel={t('cancelCampaign.confirm', 'Yes, cancel campaign')}
+      loading={cancel.isLoading}
+      onConfirm={confirm}
+    />
+  );
+};

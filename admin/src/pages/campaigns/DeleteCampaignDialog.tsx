@@ -1,0 +1,46 @@
+import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
+import { useIntl } from 'react-intl';
+import { useCampaignActions, type Campaign } from '../../hooks/useCampaigns';
+import { getTranslation } from '../../utils/getTranslation';
+import { ConfirmActionDialog } from './ConfirmActionDialog';
+
+interface DeleteCampaignDialogProps {
+  campaign: Campaign;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onDeleted: () => void;
+}
+
+export const DeleteCampaignDialog = ({ campaign, open, onOpenChange, onDeleted }: DeleteCampaignDialogProps) => {
+  const { formatMessage } = useIntl();
+  const { toggleNotification } = useNotification();
+  const { formatAPIError } = useAPIErrorHandler();
+  const { remove } = useCampaignActions(campaign.documentId);
+  const t = (id: string, defaultMessage: string, values?: Record<string, string | number>) =>
+    formatMessage({ id: getTranslation(id), defaultMessage }, values);
+
+  const confirm = async () => {
+    try {
+      await remove.mutateAsync();
+      toggleNotification({ type: 'success', message: t('notification.deleted', 'Deleted {name}', { name: campaign.name }) });
+      onOpenChange(false);
+      onDeleted();
+    } catch (error) {
+      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+    }
+  };
+
+  return (
+    <ConfirmActionDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title={t('deleteCampaign.title', 'Delete {name}', { name: campaign.name })}
+      question={t('deleteCampaign.question', 'Are you sure you want to delete this campaign and its recipient list?')}
+      subject={campaign.name}
+      consequences={[t('delete.irreversible', 'This action cannot be undone.')]}
+      confirmLabel={t('delete.confirm', 'Delete')}
+      loading={remove.isLoading}
+      onConfirm={confirm}
+    />
+  );
+};

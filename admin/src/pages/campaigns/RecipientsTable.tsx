@@ -1,0 +1,134 @@
+import * as React from 'react';
+import { Page } from '@strapi/strapi/admin';
+import {
+  Box,
+  Button,
+  EmptyStateLayout,
+  Flex,
+  SingleSelect,
+  SingleSelectOption,
+  Table,
+  Tbody,
+  Td,
+  TextInput,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
+import { useIntl } from 'react-intl';
+import {
+  RECIPIENT_STATUSES,
+  useRecipients,
+  type CampaignStatus,
+  type RecipientStatus,
+} from '../../hooks/useCampaigns';
+import { getTranslation } from '../../utils/getTranslation';
+import { RecipientStatusBadge, useStatusLabels } from './StatusBadges';
+
+const ALL = 'all';
+
+export const RecipientsTable = ({ documentId, campaignStatus }: { documentId: string; campaignStatus: CampaignStatus }) => {
+  const { formatMessage, formatDate } = useIntl();
+  const labels = useStatusLabels();
+  const [status, setStatus] = React.useState<RecipientStatus | typeof ALL>(ALL);
+  const [search, setSearch] = React.useState('');
+  const [q, setQ] = React.useState('');
+  const [page, setPage] = React.useState(1);
+  const list = useRecipients(documentId, { status: status === ALL ? '' : status, q, page }, campaignStatus);
+  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
+    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+
+  const pageCount = Math.max(list.data?.meta.pagination.pageCount ?? 1, 1);
+  const filtered = status !== ALL || q !== '';
+
+  return (
+    <Flex direction="column" alignItems="stretch" gap={4}>
+      <Flex gap={3} alignItems="flex-end">
+        <Box style={{ minWidth: 200 }}>
+          <SingleSelect
+            aria-label={t('recipients.filter.status', 'Recipient status')}
+            value={status}
+            onChange={(v: string | number) => {
+              setStatus(String(v) as RecipientStatus | typeof ALL);
+              setPage(1);
+            }}
+          >
+            <SingleSelectOption value={ALL}>{t('recipients.filter.all', 'All statuses')}</SingleSelectOption>
+            {RECIPIENT_STATUSES.map((s) => (
+              <SingleSelectOption key={s} value={s}>
+                {labels.recipient(s)}
+              </SingleSelectOption>
+            ))}
+          </SingleSelect>
+        </Box>
+        <form
+          style={{ flex: 1 }}
+          onSubmit={(e) => {
+            e.preventDefault();
+            setQ(search.trim());
+            setPage(1);
+          }}
+        >
+          <TextInput
+            type="search"
+            aria-label={t('recipients.search', 'Search recipients')}
+            placeholder={t('recipients.searchPlaceholder', 'Search by email address')}
+            value={search}
+            onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)}
+          />
+        </form>
+      </Flex>
+
+      {!list.data ? (
+        list.isLoading ? <Page.Loading /> : <Page.Error />
+      ) : list.data.data.length === 0 ? (
+        <EmptyStateLayout
+          content={filtered ? t('recipients.noMatch', 'No recipient matches') : t('recipients.empty', 'No recipients yet')}
+        />
+      ) : (
+        <>
+          <Table colCount={5} rowCount={list.data.data.length + 1}>
+            <Thead>
+              <Tr>
+                <Th><Typography variant="sigma">{t('recipients.col.email', 'Email')}</Typography></Th>
+                <Th><Typography variant="sigma">{t('recipients.col.status', 'Status')}</Typography></Th>
+                <Th><Typography variant="sigma">{t('recipients.col.attempts', 'Attempts')}</Typography></Th>
+                <Th><Typography variant="sigma">{t('recipients.col.lastError', 'Last error')}</Typography></Th>
+                <Th><Typography variant="sigma">{t('recipients.col.sentAt', 'Sent at')}</Typography></Th>
+              </Tr>
+            </Thead>
+            <Tbody>
+              {list.data.data.map((r) => (
+                <Tr key={r.id} data-testid={`recipient-row-${r.email}`}>
+                  <Td><Typography>{r.email}</Typography></Td>
+                  <Td><RecipientStatusBadge status={r.status} /></Td>
+                  <Td><Typography>{r.attempts}</Typography></Td>
+                  <Td style={{ maxWidth: 360, whiteSpace: 'normal' }}>
+                    <Typography textColor={r.lastError ? 'danger600' : 'neutral500'}>{r.lastError ?? '–'}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography>
+                      {r.sentAt ? formatDate(r.sentAt, { dateStyle: 'short', timeStyle: 'medium' }) : '–'}
+                    </Typography>
+                  </Td>
+                </Tr>
+              ))}
+            </Tbody>
+          </Table>
+          <Flex gap={2} justifyContent="flex-end">
+            <Button variant="tertiary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+              {t('pagination.previous', 'Previous')}
+            </Button>
+            <Typography data-testid="recipients-page">
+              {t('pagination.page', 'Page {page} of {pageCount}', { page, pageCount })}
+            </Typography>
+            <Button variant="tertiary" disabled={page >= pageCount} onClick={() => setPage(page + 1)}>
+              {t('pagination.next', 'Next')}
+            </Button>
+          </Flex>
+        </>
+      )}
+    </Flex>
+  );
+};

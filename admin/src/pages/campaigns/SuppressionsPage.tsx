@@ -1,0 +1,230 @@
+import * as React from 'react';
+import {
+  BackButton,
+  Layouts,
+  Page,
+  useAPIErrorHandler,
+  useNotification,
+  useRBAC,
+} from '@strapi/strapi/admin';
+import {
+  Badge,
+  Box,
+  Button,
+  EmptyStateLayout,
+  Flex,
+  IconButton,
+  Table,
+  Tbody,
+  Td,
+  TextInput,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+  VisuallyHidden,
+} from '@strapi/design-system';
+import { Plus, Trash } from '@strapi/icons';
+import { useIntl } from 'react-intl';
+import { SelectField, TextField } from '../../components/FormFields';
+import {
+  SUPPRESSION_REASONS,
+  useSuppressionActions,
+  useSuppressions,
+  type Suppression,
+  type SuppressionReason,
+} from '../../hooks/useCampaigns';
+import { CAMPAIGN_PERMISSIONS } from '../../permissions';
+import { getTranslation } from '../../utils/getTranslation';
+import { errorsFromResponse, type FieldErrors } from '../../utils/serverForm';
+import { ConfirmActionDialog } from './ConfirmActionDialog';
+
+const REASON_LABELS: Record<SuppressionReason, string> = {
+  manual: 'Manual',
+  unsubscribed: 'Unsubscribed',
+  bounced: 'Bounced',
+  complained: 'Complained',
+};
+
+export const SuppressionsPage = () => {
+  const { formatMessage, formatDate } = useIntl();
+  const { toggleNotification } = useNotification();
+  const { formatAPIError } = useAPIErrorHandler();
+  const { allowedActions } = useRBAC({ update: CAMPAIGN_PERMISSIONS.suppressions });
+  const [search, setSearch] = React.useState('');
+  const [q, setQ] = React.useState('');
+  const [page, setPage] = React.useState(1);
+  const list = useSuppressions({ q, page });
+  const { add, remove } = useSuppressionActions();
+  const [email, setEmail] = React.useState('');
+  const [reason, setReason] = React.useState<SuppressionReason>('manual');
+  const [errors, setErrors] = React.useState<FieldErrors>({});
+  const [toRemove, setToRemove] = React.useState<Suppression | null>(null);
+  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
+    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const reasonLabel = (value: SuppressionReason) =>
+    t(`suppressions.reason.${value}`, REASON_LABELS[value] ?? value);
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    try {
+      const added = await add.mutateAsync({ email: email.trim(), reason });
+      toggleNotification({ type: 'success', message: t('suppressions.added', 'Added {email}', { email: added.email }) });
+      setEmail('');
+      setErrors({});
+    } catch (error) {
+      setErrors(errorsFromResponse(error));
+      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+    }
+  };
+
+  const confirmRemove = async () => {
+    if (!toRemove) return;
+    try {
+      await remove.mutateAsync(toRemove.documentId);
+      toggleNotification({ type: 'success', message: t('suppressions.removed', 'Removed {email}', { email: toRemove.email }) });
+      setToRemove(null);
+    } catch (error) {
+      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+    }
+  };
+
+  const title = t('suppressions.title', 'Suppression list');
+  const pageCount = Math.max(list.data?.meta.pagination.pageCount ?? 1, 1);
+
+  return (
+    <Page.Main>
+      <Page.Title>{title}</Page.Title>
+      <Layouts.Header
+        navigationAction={<BackButton fallback=".." disabled={false} />}
+        title={title}
+        subtitle={t('suppressions.subtitle', 'No campaign sends to these addresses')}
+      />
+      <Layouts.Content>
+        <Flex direction="column" alignItems="stretch" gap={4}>
+          {allowedActions.canUpdate ? (
+            <Box background="neutral0" hasRadius shadow="filterShadow" padding={6}>
+              <form noValidate onSubmit={submit}>
+                <Flex gap={4} alignItems="flex-start" wrap="wrap">
+                  <Box style={{ flex: 2, minWidth: 260 }}>
+                    <TextField
+                      name="email"
+                      label={t('suppressions.email', 'Email')}
+                      type="email"
+                      required
+                      value={email}
+                      onChange={(value) => {
+                        setEmail(value);
+                        setErrors({});
+                      }}
+                      error={errors.email}
+                    />
+                  </Box>
+                  <Box style={{ flex: 1, minWidth: 200 }}>
+                    <SelectField
+                      name="reason"
+                      label={t('suppressions.reason', 'Reason')}
+                      value={reason}
+                      onChange={(value) => setReason(value as SuppressionReason)}
+                      options={SUPPRESSION_REASONS.map((value) => ({ value, label: reasonLabel(value) }))}
+                      error={errors.reason}
+                    />
+                  </Box>
+                  {/* Lines the button up with the inputs, under their labels. */}
+                  <Box paddingTop={6}>
+                    <Button type="submit" startIcon={<Plus />} loading={add.isLoading} disabled={!email.trim()}>
+                      {t('suppressions.add', 'Add address')}
+                    </Button>
+                  </Box>
+                </Flex>
+              </form>
+            </Box>
+          ) : null}
+
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              setQ(search.trim());
+              setPage(1);
+            }}
+          >
+            <TextInput
+              type="search"
+              aria-label={t('suppressions.search', 'Search addresses')}
+              placeholder={t('suppressions.search', 'Search addresses')}
+              value={search}
+              onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)}
+            />
+          </form>
+
+          {!list.data ? (
+            list.isLoading ? <Page.Loading /> : <Page.Error />
+          ) : list.data.data.length === 0 ? (
+            <EmptyStateLayout
+              content={q ? t('suppressions.noMatch', 'No address matches') : t('suppressions.empty', 'The suppression list is empty')}
+            />
+          ) : (
+            <>
+              <Table colCount={5} rowCount={list.data.data.length + 1}>
+                <Thead>
+                  <Tr>
+                    <Th><Typography variant="sigma">{t('suppressions.col.email', 'Email')}</Typography></Th>
+                    <Th><Typography variant="sigma">{t('suppressions.col.reason', 'Reason')}</Typography></Th>
+                    <Th><Typography variant="sigma">{t('suppressions.col.source', 'Source')}</Typography></Th>
+                    <Th><Typography variant="sigma">{t('suppressions.col.added', 'Added')}</Typography></Th>
+                    <Th><VisuallyHidden>{t('list.actions', 'Actions')}</VisuallyHidden></Th>
+                  </Tr>
+                </Thead>
+                <Tbody>
+                  {list.data.data.map((s) => (
+                    <Tr key={s.documentId} data-testid={`suppression-row-${s.email}`}>
+                      <Td><Typography fontWeight="bold">{s.email}</Typography></Td>
+                      <Td><Badge>{reasonLabel(s.reason)}</Badge></Td>
+                      <Td><Typography textColor={s.source ? undefined : 'neutral500'}>{s.source ?? '–'}</Typography></Td>
+                      <Td>
+                        <Typography>{formatDate(s.createdAt, { dateStyle: 'medium', timeStyle: 'short' })}</Typography>
+                      </Td>
+                      <Td>
+                        {allowedActions.canUpdate ? (
+                          <Flex justifyContent="flex-end">
+                            <IconButton
+                              label={t('suppressions.remove', 'Remove {email}', { email: s.email })}
+                              variant="ghost"
+                              onClick={() => setToRemove(s)}
+                            >
+                              <Trash />
+                            </IconButton>
+                          </Flex>
+                        ) : null}
+                      </Td>
+                    </Tr>
+                  ))}
+                </Tbody>
+              </Table>
+              <Flex gap={2} justifyContent="flex-end">
+                <Button variant="tertiary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+                  {t('pagination.previous', 'Previous')}
+                </Button>
+                <Typography>{t('pagination.page', 'Page {page} of {pageCount}', { page, pageCount })}</Typography>
+                <Button variant="tertiary" disabled={page >= pageCount} onClick={() => setPage(page + 1)}>
+                  {t('pagination.next', 'Next')}
+                </Button>
+              </Flex>
+            </>
+          )}
+        </Flex>
+      </Layouts.Content>
+      <ConfirmActionDialog
+        open={Boolean(toRemove)}
+        onOpenChange={(open) => !open && setToRemove(null)}
+        title={t('suppressions.removeTitle', 'Remove from the suppression list')}
+        question={t('suppressions.removeQuestion', 'Are you sure you want to remove this address from the suppression list?')}
+        subject={toRemove?.email ?? ''}
+        consequences={[t('suppressions.removeConsequence', 'Campaigns will send to it again.')]}
+        confirmLabel={t('suppressions.removeConfirm', 'Remove')}
+        loading={remove.isLoading}
+        onConfirm={confirmRemove}
+      />
+    </Page.Main>
+  );
+};

@@ -1,0 +1,31 @@
+import type { Struct } from '@strapi/strapi';
+import { hidden } from '../hidden';
+
+/** One message sent through one email server to a list of recipients. */
+export default {
+  schema: {
+    kind: 'collectionType',
+    collectionName: 'email_campaigns',
+    info: { singularName: 'campaign', pluralName: 'campaigns', displayName: 'Email campaign' },
+    options: { draftAndPublish: false },
+    pluginOptions: hidden,
+    attributes: {
+      name: { type: 'string', required: true, maxLength: 200 },
+      /** The email server's documentId: a plain value, so deleting a server keeps its campaigns. */
+      server: { type: 'string', required: true },
+      subject: { type: 'string', required: true, maxLength: 998 },
+      html: { type: 'richtext' },
+      text: { type: 'richtext' },
+      status: {
+        type: 'enumeration',
+        enum: ['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled', 'failed'],
+        default: 'draft',
+        required: true,
+      },
+      scheduledAt: { type: 'datetime' },
+      startedAt: { type: 'datetime' },
+      completedAt: { type: 'datetime' },
+      pauseReason: { type: 'string', maxLength: 500 },
+    },
+  } satisfies Partial<Struct.CollectionTypeSchema>,
+};

@@ -1,0 +1,19 @@
+import type { Struct } from '@strapi/strapi';
+import { hidden } from '../hidden';
+
+/** An address no campaign sends to: unsubscribed, hard-bounced, complained, or added by an admin. */
+export default {
+  schema: {
+    kind: 'collectionType',
+    collectionName: 'email_suppressions',
+    info: { singularName: 'suppression', pluralName: 'suppressions', displayName: 'Email suppression' },
+    options: { draftAndPublish: false },
+    pluginOptions: hidden,
+    attributes: {
+      email: { type: 'string', required: true },
+      emailKey: { type: 'string', required: true, unique: true },
+      reason: { type: 'enumeration', enum: ['unsubscribed', 'bounced', 'complained', 'manual'], required: true },
+      source: { type: 'string' },
+    },
+  } satisfies Partial<Struct.CollectionTypeSchema>,
+};

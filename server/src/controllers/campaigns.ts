@@ -1,0 +1,105 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { parseCsvRecipients } from '../campaigns/csv';
+import {
+  campaignSchema,
+  campaignUpdateSchema,
+  recipientQuerySchema,
+  sendSchema,
+  type CampaignInput,
+} from '../validation/campaign';
+import { getService } from '../utils';
+import { RAW_BODY } from '../utils/raw-body';
+import { validate } from '../utils/validate';
+
+const campaignsController = ({ strapi }: { strapi: Core.Strapi }) => {
+  const campaigns = () => getService(strapi, 'campaigns');
+  const load = (ctx: any) => campaigns().getOrThrow(ctx.params.documentId);
+  const answer = async (ctx: any, campaign: Parameters<ReturnType<typeof campaigns>['toPublic']>[0]) => {
+    ctx.body = { data: await campaigns().toPublic(campaign) };
+  };
+
+  return {
+    async find(ctx: any) {
+      ctx.body = { data: await campaigns().toPublicMany(await campaigns().list()) };
+    },
+
+    async findOne(ctx: any) {
+      await answer(ctx, await load(ctx));
+    },
+
+    async create(ctx: any) {
+      const input = await validate<CampaignInput & { recipients?: unknown }>(campaignSchema, ctx.request.body);
+      const { campaign, added, rejected } = await campaigns().create(input, input.recipients);
+      ctx.status = 201;
+      ctx.body = { data: await campaigns().toPublic(campaign), meta: { added, rejected } };
+    },
+
+    async update(ctx: any) {
+      const existing = await load(ctx);
+      const body = ctx.request.body;
+      const merged =
+        body && typeof body === 'object' && !Array.isArray(body)
+          ? { name: existing.name, server: existing.server, subject: existing.subject, html: existing.html, text: existing.text, ...body }
+          : body;
+      const input = await validate<CampaignInput>(campaignUpdateSchema, merged);
+      await answer(ctx, await campaigns().update(existing, input));
+    },
+
+    async delete(ctx: any) {
+      const existing = await load(ctx);
+      await campaigns().delete(existing);
+      ctx.body = { data: { documentId: existing.documentId } };
+    },
+
+    /** A JSON list, or a CSV file (text/csv) read in full before Strapi's body parser sees it. */
+    async addRecipients(ctx: any) {
+      const campaign = await load(ctx);
+      const raw = ctx.state[RAW_BODY] as string | undefined;
+      if (raw !== undefined) {
+        const { rows, rejected } = parseCsvRecipients(raw);
+        const result = await campaigns().addRecipients(campaign, rows.map((r) => r.recipient), 0);
+        // Rows are numbered as in the file: the header is row 1.
+        const byIndex = rows.map((r) => r.row);
+        ctx.body = {
+          data: {
+            added: result.added,
+            rejected: [...rejected, ...result.rejected.map((r) => ({ ...r, row: byIndex[r.row] }))].sort((a, b) => a.row - b.row),
+          },
+        };
+        return;
+      }
+      const body = ctx.request.body;
+      if (!Array.isArray(body)) {
+        throw new errors.ValidationError('Send a JSON list of { email, data } objects, or a CSV file as text/csv.');
+      }
+      ctx.body = { data: await campaigns().addRecipients(campaign, body) };
+    },
+
+    async recipients(ctx: any) {
+      const campaign = await load(ctx);
+      const query = await validate<{ status?: string; q?: string; page: number; pageSize: number }>(recipientQuerySchema, ctx.query ?? {});
+      ctx.body = await campaigns().listRecipients(campaign, query);
+    },
+
+    async send(ctx: any) {
+      const campaign = await load(ctx);
+      const { at } = await validate<{ at?: Date | null }>(sendSchema, ctx.request.body ?? {});
+      await answer(ctx, await campaigns().send(campaign, at));
+    },
+
+    async pause(ctx: any) {
+      await answer(ctx, await campaigns().pause(await load(ctx)));
+    },
+
+    async resume(ctx: any) {
+      await answer(ctx, await campaigns().resume(await load(ctx)));
+    },
+
+    async cancel(ctx: any) {
+      await answer(ctx, await campaigns().cancel(await load(ctx)));
+    },
+  };
+};
+
+export default campaignsController;

@@ -1,0 +1,58 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { escapeHtml } from '../campaigns/template';
+import { getService } from '../utils';
+import { RAW_BODY } from '../utils/raw-body';
+
+const page = (title: string, body: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+  `<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>` +
+  `<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}button{font-size:1rem;padding:.6rem 1.2rem}</style>` +
+  `</head><body>${body}</body></html>`;
+
+/** Routes reached from outside the admin: SendGrid's Event Webhook and unsubscribe links. */
+const publicController = ({ strapi }: { strapi: Core.Strapi }) => ({
+  async sendgridWebhook(ctx: any) {
+    const raw = ctx.state[RAW_BODY] as string | undefined;
+    if (raw === undefined) throw new errors.ValidationError('Send the events as application/json.');
+    await getService(strapi, 'sendgrid-events').handle({
+      serverDocumentId: ctx.params.serverDocumentId,
+      rawBody: raw,
+      signature: ctx.get('X-Twilio-Email-Event-Webhook-Signature') || undefined,
+      timestamp: ctx.get('X-Twilio-Email-Event-Webhook-Timestamp') || undefined,
+    });
+    ctx.status = 204;
+  },
+
+  /** A confirm page: GET never unsubscribes, since mail scanners follow links. */
+  async unsubscribePage(ctx: any) {
+    const target = getService(strapi, 'unsubscribe').verify(ctx.params.token);
+    ctx.type = 'html';
+    if (!target) {
+      ctx.status = 400;
+      ctx.body = page('Invalid link', '<h1>This unsubscribe link is not valid.</h1><p>It may have been cut off by your mail program.</p>');
+      return;
+    }
+    ctx.body = page(
+      'Unsubscribe',
+      `<h1>Unsubscribe</h1><p>Stop sending campaign emails to <strong>${escapeHtml(target.email)}</strong>?</p>` +
+        `<form method="post"><button type="submit">Unsubscribe</button></form>`
+    );
+  },
+
+  /** RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click" here. */
+  async unsubscribe(ctx: any) {
+    const service = getService(strapi, 'unsubscribe');
+    const target = service.verify(ctx.params.token);
+    ctx.type = 'html';
+    if (!target) {
+      ctx.status = 400;
+      ctx.body = page('Invalid link', '<h1>This unsubscribe link is not valid.</h1>');
+      return;
+    }
+    await service.apply(target);
+    ctx.body = page('Unsubscribed', `<h1>You are unsubscribed.</h1><p>${escapeHtml(target.email)} will not receive these campaigns any more.</p>`);
+  },
+});
+
+export default publicController;

@@ -1,0 +1,27 @@
+import type { Core } from '@strapi/strapi';
+import { suppressionQuerySchema, suppressionSchema, type SuppressionReason } from '../validation/campaign';
+import { getService } from '../utils';
+import { validate } from '../utils/validate';
+
+const suppressionsController = ({ strapi }: { strapi: Core.Strapi }) => {
+  const suppressions = () => getService(strapi, 'suppressions');
+  return {
+    async find(ctx: any) {
+      const query = await validate<{ q?: string; page: number; pageSize: number }>(suppressionQuerySchema, ctx.query ?? {});
+      ctx.body = await suppressions().list(query);
+    },
+
+    async create(ctx: any) {
+      const { email, reason } = await validate<{ email: string; reason?: SuppressionReason }>(suppressionSchema, ctx.request.body);
+      const admin = ctx.state?.user?.email as string | undefined;
+      ctx.status = 201;
+      ctx.body = { data: await suppressions().add(email, reason ?? 'manual', admin ? `added by ${admin}` : 'added in the admin panel') };
+    },
+
+    async delete(ctx: any) {
+      ctx.body = { data: await suppressions().remove(ctx.params.documentId) };
+    },
+  };
+};
+
+export default suppressionsController;

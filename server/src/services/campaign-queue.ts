@@ -1,0 +1,408 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Core } from '@strapi/strapi';
+import { classifySendgridFailure, classifySmtpFailure, type Failure } from '../adapters/classify-failure';
+import { describeError, scrub } from '../adapters/describe-error';
+import { SENDGRID_LIMITS, describeSendgridError, type BatchRecipient, type SendgridTransport } from '../adapters/sendgrid';
+import type { SmtpTransport } from '../adapters/smtp';
+import { render, toSubstitutionTemplate } from '../campaigns/template';
+import { variablesOf } from '../validation/campaign';
+import { UIDS, getService, pluginConfig } from '../utils';
+import { rawTable } from '../utils/raw-table';
+import type { StoredCampaign } from './campaigns';
+import type { StoredServer } from './servers';
+
+interface ClaimedRow {
+  id: number;
+  campaign: string;
+  email: string;
+  emailKey: string;
+  data: Record<string, string> | null;
+  attempts: number;
+}
+
+type Outcome = { row: ClaimedRow; ok: true; messageId?: string } | { row: ClaimedRow; ok: false; failure: Failure; message: string };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `fn` over `items` with at most `limit` at once. */
+const mapLimit = async <T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> => {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  });
+  await Promise.all(lanes);
+  return out;
+};
+
+const domainOf = (address: string) => address.split('@')[1] || 'localhost';
+
+/**
+ * The durable campaign queue. Every recipient is a row; a worker claims a batch of rows by moving
+ * them from `queued` to `sending` under a lease in one conditional UPDATE, sends them within the
+ * server's shared throttle, and records each outcome. A worker that dies leaves its rows in
+ * `sending`; once the lease runs out another worker claims them again. So a recipient gets a
+ * second mail only if a worker died after the server accepted the mail and before the outcome
+ * was written: at most `claimBatch` rows (1,000 for SendGrid) per worker at the instant of a crash.
+ *
+ * One worker per server per instance; several instances each run theirs, sharing rows, rate and
+ * connection slots through the database.
+ */
+const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+  const workers = new Map<string, Promise<void>>();
+  const consecutiveFailures = new Map<string, number>();
+  let timer: NodeJS.Timeout | null = null;
+  let ticking: Promise<void> | null = null;
+  let stopping = false;
+  let batchNumber = 0;
+  const config = () => pluginConfig(strapi).campaigns;
+  const campaigns = () => strapi.db.query(UIDS.campaign);
+  const recipients = () => strapi.db.query(UIDS.recipient);
+  const table = () => rawTable(strapi, UIDS.recipient);
+
+  /** Moves up to `limit` due rows of these campaigns to `sending` under a lease token of ours. */
+  const claim = async (campaignIds: string[], limit: number): Promise<{ token: string; rows: ClaimedRow[] }> => {
+    const token = `${owner}:${++batchNumber}`;
+    const { knex, col } = table();
+    const now = Date.now();
+    const due = (w: any) =>
+      w
+        .where((q: any) => q.where(col('status'), 'queued').andWhere(col('nextAttemptAt'), '<=', now))
+        .orWhere((q: any) => q.where(col('status'), 'sending').andWhere(col('leaseUntil'), '<', now));
+    const ids = (
+      await knex().select('id').whereIn(col('campaign'), campaignIds).andWhere(due).orderBy('id').limit(limit)
+    ).map((r: any) => r.id);
+    if (ids.length === 0) return { token, rows: [] };
+    // The condition is repeated: of two workers that picked the same ids, one update wins each row.
+    await knex()
+      .whereIn('id', ids)
+      .andWhere(due)
+      .update({
+        [col('status')]: 'sending',
+        [col('leaseOwner')]: token,
+        [col('leaseUntil')]: now + config().leaseMs,
+        [col('attempts')]: strapi.db.connection.raw('?? + 1', [col('attempts')]),
+      });
+    const rows = await recipients().findMany({
+      select: ['id', 'campaign', 'email', 'emailKey', 'data', 'attempts'],
+      where: { leaseOwner: token },
+      orderBy: { id: 'asc' },
+    });
+    return { token, rows: rows as ClaimedRow[] };
+  };
+
+  /** Gives rows back to the queue untouched (stop, pause, cancel): the attempt did not happen. */
+  const release = async (token: string, rows: ClaimedRow[], status: 'queued' | 'cancelled' = 'queued') => {
+    if (rows.length === 0) return;
+    const { knex, col } = table();
+    await knex()
+      .whereIn('id', rows.map((r) => r.id))
+      .andWhere(col('leaseOwner'), token)
+      .andWhere(col('status'), 'sending')
+      .update({
+        [col('status')]: status,
+        [col('leaseOwner')]: null,
+        [col('leaseUntil')]: null,
+        [col('attempts')]: strapi.db.connection.raw('?? - 1', [col('attempts')]),
+      });
+  };
+
+  /** Writes the outcomes of one chunk; returns the failure that should pause the server, if any. */
+  const record = async (serverId: string, token: string, outcomes: Outcome[]): Promise<string | null> => {
+    const { knex, col } = table();
+    const now = Date.now();
+    const mine = (ids: number[]) => knex().whereIn('id', ids).andWhere(col('leaseOwner'), token).andWhere(col('status'), 'sending');
+    const sent = outcomes.filter((o) => o.ok);
+    const failed = outcomes.filter((o): o is Extract<Outcome, { ok: false }> => !o.ok);
+    const cleared = { [col('leaseOwner')]: null, [col('leaseUntil')]: null };
+    if (sent.length > 0) {
+      const messageId = (sent[0] as any).messageId ?? null;
+      await mine(sent.map((o) => o.row.id)).update({
+        ...cleared,
+        [col('status')]: 'sent',
+        [col('sentAt')]: new Date(now),
+        [col('lastError')]: null,
+        ...(messageId && outcomes.length > 1 && sent.every((o: any) => o.messageId === messageId) ? { [col('messageId')]: messageId } : {}),
+      });
+    }
+    let pauseReason: string | null = null;
+    for (const outcome of failed) {
+      const { row, failure, message } = outcome;
+      if (failure.needsPerson) {
+        // Not the recipient's fault: give the row back and stop the campaign for a person.
+        pauseReason = message;
+        await mine([row.id]).update({
+          ...cleared,
+          [col('status')]: 'queued',
+          [col('lastError')]: message.slice(0, 500),
+          [col('attempts')]: strapi.db.connection.raw('?? - 1', [col('attempts')]),
+        });
+        continue;
+      }
+      const giveUp = !failure.transient || row.attempts >= config().maxAttempts;
+      const delay = Math.min(config().retryBaseMs * 2 ** Math.max(0, row.attempts - 1), config().maxRetryDelayMs);
+      await mine([row.id]).update({
+        ...cleared,
+        [col('status')]: giveUp ? 'failed' : 'queued',
+        [col('nextAttemptAt')]: giveUp ? 0 : now + delay,
+        [col('lastError')]: (failure.transient && giveUp ? `Gave up after ${row.attempts} attempts: ${message}` : message).slice(0, 500),
+      });
+    }
+    const serverFaults = failed.filter((o) => o.failure.serverFault).length;
+    const streak = sent.length > 0 ? 0 : (consecutiveFailures.get(serverId) ?? 0) + serverFaults;
+    consecutiveFailures.set(serverId, streak);
+    if (!pauseReason && streak >= config().pauseAfterFailures && failed.length > 0) {
+      pauseReason = `${streak} sends in a row failed: ${failed[failed.length - 1].message}`;
+    }
+    return pauseReason;
+  };
+
+  const pauseServerCampaigns = async (serverId: string, reason: string) => {
+    consecutiveFailures.set(serverId, 0);
+    await campaigns().updateMany({
+      where: { server: serverId, status: 'sending' },
+      data: { status: 'paused', pauseReason: `Paused: ${reason}`.slice(0, 500) },
+    });
+    strapi.log.warn(`[email-server] Campaigns of server ${serverId} paused: ${reason}`);
+  };
+
+  const completeFinished = async (active: StoredCampaign[]) => {
+    for (const campaign of active) {
+      const open = await recipients().count({ where: { campaign: campaign.documentId, status: { $in: ['queued', 'sending'] } } });
+      if (open === 0) {
+        await campaigns().updateMany({
+          where: { id: campaign.id, status: 'sending' },
+          data: { status: 'completed', completedAt: new Date() },
+        });
+      }
+    }
+  };
+
+  /** What every mail of a campaign carries; per recipient only the variables differ. */
+  const personal = (server: StoredServer, campaign: StoredCampaign, row: ClaimedRow) => {
+    const unsubscribeUrl = getService(strapi, 'unsubscribe').url({ campaign: campaign.documentId, recipient: row.id, email: row.email });
+    return {
+      vars: { ...(row.data ?? {}), email: row.email, unsubscribeUrl },
+      headers: {
+        'X-Campaign-Recipient': `${campaign.documentId}/${row.id}`,
+        'List-Unsubscribe': `<${unsubscribeUrl}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
+    };
+  };
+
+  const sendSmtp = async (server: StoredServer, byId: Map<string, StoredCampaign>, rows: ClaimedRow[], lanes: number) => {
+    const { transport, secrets } = getService(strapi, 'transports').get(server);
+    const smtp = transport as SmtpTransport;
+    return mapLimit(rows, lanes, async (row): Promise<Outcome> => {
+      const campaign = byId.get(row.campaign)!;
+      const { vars, headers } = personal(server, campaign, row);
+      try {
+        await smtp.send({
+          from: { address: server.senderEmail, name: server.senderName || undefined },
+          replyTo: server.replyTo || undefined,
+          to: [row.email],
+          subject: render(campaign.subject, vars, 'header')!,
+          html: render(campaign.html, vars, 'html'),
+          text: render(campaign.text, vars, 'text'),
+          headers,
+          messageId: `<${campaign.documentId}.${row.id}@${domainOf(server.senderEmail)}>`,
+        });
+        return { row, ok: true };
+      } catch (error) {
+        const message = scrub(describeError(error, { host: server.smtpHost!, port: server.smtpPort! }), secrets);
+        return { row, ok: false, failure: classifySmtpFailure(error), message };
+      }
+    });
+  };
+
+  const sendSendgrid = async (server: StoredServer, byId: Map<string, StoredCampaign>, rows: ClaimedRow[], lanes: number) => {
+    const { transport, secrets } = getService(strapi, 'transports').get(server);
+    const sendgrid = transport as SendgridTransport;
+    // One request per campaign per batch, split further to stay under SendGrid's limits.
+    const batches: Array<{ campaign: StoredCampaign; rows: ClaimedRow[]; recipients: BatchRecipient[] }> = [];
+    for (const campaign of byId.values()) {
+      const own = rows.filter((r) => r.campaign === campaign.documentId);
+      const names = variablesOf(campaign.subject, campaign.html, campaign.text);
+      const fixedBytes = Buffer.byteLength(campaign.html ?? '') + Buffer.byteLength(campaign.text ?? '') + 4096;
+      let current: (typeof batches)[number] | null = null;
+      let bytes = fixedBytes;
+      for (const row of own) {
+        const { vars, headers } = personal(server, campaign, row);
+        const substitutions: Record<string, string> = {};
+        for (const name of names) {
+          substitutions[`h:${name}`] = render(`{{${name}}}`, vars, 'html')!;
+          substitutions[`t:${name}`] = vars[name as keyof typeof vars] ?? '';
+        }
+        const recipient: BatchRecipient = {
+          to: row.email,
+          subject: render(campaign.subject, vars, 'header')!,
+          substitutions,
+          headers,
+          customArgs: { campaign: campaign.documentId, recipient: String(row.id) },
+        };
+        const size = Buffer.byteLength(JSON.stringify(recipient)) + 64;
+        if (!current || current.rows.length >= SENDGRID_LIMITS.personalizations || bytes + size > SENDGRID_LIMITS.bytes * 0.9) {
+          current = { campaign, rows: [], recipients: [] };
+          batches.push(current);
+          bytes = fixedBytes;
+        }
+        current.rows.push(row);
+        current.recipients.push(recipient);
+        bytes += size;
+      }
+    }
+    const results = await mapLimit(batches, lanes, async (batch): Promise<Outcome[]> => {
+      try {
+        const { messageId } = await sendgrid.sendBatch({
+          from: { address: server.senderEmail, name: server.senderName || undefined },
+          replyTo: server.replyTo || undefined,
+          html: toSubstitutionTemplate(batch.campaign.html, 'h'),
+          text: toSubstitutionTemplate(batch.campaign.text, 't'),
+          recipients: batch.recipients,
+        });
+        return batch.rows.map((row) => ({ row, ok: true, messageId }));
+      } catch (error) {
+        const message = scrub(describeSendgridError(error, pluginConfig(strapi).sendgrid.apiBaseUrl), secrets);
+        const failure = classifySendgridFailure(error);
+        return batch.rows.map((row) => ({ row, ok: false, failure, message }));
+      }
+    });
+    return results.flat();
+  };
+
+  /** Sends claimed rows in chunks the rate allows, recording each chunk as it completes. */
+  const sendClaimed = async (server: StoredServer, byId: Map<string, StoredCampaign>, token: string, rows: ClaimedRow[], lanes: number) => {
+    const throttle = getService(strapi, 'throttle');
+    let rest = rows;
+    while (rest.length > 0) {
+      // A person may have paused or cancelled a campaign since the claim.
+      const statuses = new Map(
+        (await campaigns().findMany({ select: ['documentId', 'status'], where: { documentId: { $in: [...new Set(rest.map((r) => r.campaign))] } } })).map(
+          (c: any) => [c.documentId, c.status]
+        )
+      );
+      const stopped = rest.filter((r) => statuses.get(r.campaign) !== 'sending');
+      for (const status of ['cancelled', 'queued'] as const) {
+        await release(token, stopped.filter((r) => (statuses.get(r.campaign) === 'cancelled') === (status === 'cancelled')), status);
+      }
+      rest = rest.filter((r) => statuses.get(r.campaign) === 'sending');
+      if (rest.length === 0 || stopping) break;
+
+      // Suppressed meanwhile (an unsubscribe, a bounce): skipped, not sent.
+      const suppressed = await getService(strapi, 'suppressions').suppressedAmong(rest.map((r) => r.emailKey));
+      if (suppressed.size > 0) {
+        await table()
+          .knex()
+          .whereIn('id', rest.filter((r) => suppressed.has(r.emailKey)).map((r) => r.id))
+          .andWhere(table().col('leaseOwner'), token)
+          .update({ [table().col('status')]: 'suppressed', [table().col('leaseOwner')]: null, [table().col('lastError')]: 'On the suppression list.' });
+        rest = rest.filter((r) => !suppressed.has(r.emailKey));
+      }
+      if (rest.length === 0) break;
+
+      const granted = await throttle.take(server.documentId, rest.length, server.rateLimitPerSecond ?? 50, () => stopping);
+      if (granted === 0) break;
+      const chunk = rest.slice(0, granted);
+      rest = rest.slice(granted);
+      const outcomes =
+        server.type === 'sendgrid' ? await sendSendgrid(server, byId, chunk, lanes) : await sendSmtp(server, byId, chunk, lanes);
+      const pauseReason = await record(server.documentId, token, outcomes);
+      if (pauseReason) {
+        await pauseServerCampaigns(server.documentId, pauseReason);
+        await release(token, rest);
+        return;
+      }
+    }
+    await release(token, rest);
+  };
+
+  const work = async (serverId: string) => {
+    const throttle = getService(strapi, 'throttle');
+    try {
+      while (!stopping) {
+        const active = (await campaigns().findMany({ where: { server: serverId, status: 'sending' }, orderBy: { id: 'asc' } })) as StoredCampaign[];
+        if (active.length === 0) return;
+        const server = await getService(strapi, 'servers').findOne(serverId);
+        if (!server || !server.enabled) {
+          await pauseServerCampaigns(serverId, server ? `the email server "${server.name}" is disabled.` : 'the email server was deleted.');
+          return;
+        }
+        const lanes = await throttle.acquireSlots(serverId, server.maxConnections ?? 5, owner);
+        if (lanes === 0) {
+          // Every connection slot is another instance's: wait for one.
+          await sleep(200);
+          continue;
+        }
+        const limit = server.type === 'sendgrid' ? SENDGRID_LIMITS.personalizations : Math.max(lanes, config().claimBatch);
+        const { token, rows } = await claim(
+          active.map((c) => c.documentId),
+          Math.min(limit, Math.max(lanes, server.rateLimitPerSecond ?? 50))
+        );
+        if (rows.length === 0) {
+          await throttle.releaseSlots(serverId, owner);
+          await completeFinished(active);
+          return;
+        }
+        await sendClaimed(server, new Map(active.map((c) => [c.documentId, c])), token, rows, lanes);
+      }
+    } finally {
+      await throttle.releaseSlots(serverId, owner).catch(() => undefined);
+    }
+  };
+
+  const service = {
+    /** One pass: start due scheduled campaigns, and a worker per server with sending campaigns. */
+    async tick() {
+      if (stopping) return;
+      await campaigns().updateMany({
+        where: { status: 'scheduled', scheduledAt: { $lte: new Date() } },
+        data: { status: 'sending', startedAt: new Date() },
+      });
+      const active = await campaigns().findMany({ select: ['server'], where: { status: 'sending' } });
+      for (const serverId of new Set<string>(active.map((c: any) => c.server))) {
+        if (workers.has(serverId) || stopping) continue;
+        const job = work(serverId)
+          .catch((error) => {
+            strapi.log.error(`[email-server] campaign worker: ${String(error?.message ?? error).slice(0, 300)}`);
+          })
+          .finally(() => workers.delete(serverId));
+        workers.set(serverId, job);
+      }
+    },
+
+    start() {
+      if (timer || !config().sending) return;
+      stopping = false;
+      const loop = () => {
+        timer = setTimeout(async () => {
+          ticking = service.tick().catch((error) => {
+            strapi.log.error(`[email-server] campaign queue: ${String(error?.message ?? error).slice(0, 300)}`);
+          });
+          await ticking;
+          ticking = null;
+          if (!stopping) loop();
+        }, config().tickMs);
+      };
+      loop();
+    },
+
+    /** Stops claiming; sends in flight finish and unsent claimed rows go back to the queue. */
+    async stop() {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await ticking;
+      await Promise.allSettled([...workers.values()]);
+    },
+  };
+  return service;
+};
+
+export type CampaignQueueService = ReturnType<typeof campaignQueueService>;
+export default campaignQueueService;

@@ -1,0 +1,344 @@
+import crypto from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import {
+  BUILT_IN_VARIABLES,
+  MAX_RECIPIENTS,
+  RECIPIENT_STATUSES,
+  recipientProblem,
+  variablesOf,
+  type CampaignInput,
+  type CampaignStatus,
+  type RecipientInput,
+  type RecipientStatus,
+} from '../validation/campaign';
+import { UIDS, getService } from '../utils';
+import { fieldError } from '../utils/validate';
+import type { StoredServer } from './servers';
+
+export interface StoredCampaign {
+  id: number;
+  documentId: string;
+  name: string;
+  server: string;
+  subject: string;
+  html: string | null;
+  text: string | null;
+  status: CampaignStatus;
+  scheduledAt: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  pauseReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type Counts = Record<RecipientStatus | 'total' | 'delivered' | 'opened' | 'clicked', number>;
+
+export interface Rejected {
+  row: number;
+  email: string;
+  reason: string;
+}
+
+const newDocumentId = () => crypto.randomBytes(12).toString('hex');
+const emptyCounts = (): Counts =>
+  Object.fromEntries([...RECIPIENT_STATUSES, 'total', 'delivered', 'opened', 'clicked'].map((k) => [k, 0])) as Counts;
+
+/** States in which the content and the list may still change. */
+const EDITABLE: CampaignStatus[] = ['draft', 'scheduled'];
+
+const conflict = (message: string) => new errors.ApplicationError(message);
+
+/**
+ * Campaigns and their recipient lists: creating and editing them, the state changes a person
+ * asks for (send, schedule, pause, resume, cancel) and the counts shown while they run. The
+ * sending itself is the campaign queue's.
+ */
+const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const campaigns = () => strapi.db.query(UIDS.campaign);
+  const recipients = () => strapi.db.query(UIDS.recipient);
+
+  const counts = async (documentIds: string[]): Promise<Map<string, Counts>> => {
+    const out = new Map(documentIds.map((id) => [id, emptyCounts()]));
+    if (documentIds.length === 0) return out;
+    const meta = strapi.db.metadata.get(UIDS.recipient as any);
+    const col = (a: string) => (meta.attributes[a] as any).columnName ?? a;
+    const knex = strapi.db.connection;
+    const rows = await knex(meta.tableName)
+      .select(col('campaign'), col('status'))
+      .count({ n: '*' })
+      .whereIn(col('campaign'), documentIds)
+      .groupBy(col('campaign'), col('status'));
+    for (const row of rows as any[]) {
+      const c = out.get(row[col('campaign')])!;
+      c[row[col('status')] as RecipientStatus] = Number(row.n);
+      c.total += Number(row.n);
+    }
+    const tracked = await knex(meta.tableName)
+      .select(col('campaign'))
+      .count({ delivered: col('deliveredAt'), opened: col('openedAt'), clicked: col('clickedAt') })
+      .whereIn(col('campaign'), documentIds)
+      .groupBy(col('campaign'));
+    for (const row of tracked as any[]) {
+      const c = out.get(row[col('campaign')])!;
+      c.delivered = Number(row.delivered);
+      c.opened = Number(row.opened);
+      c.clicked = Number(row.clicked);
+    }
+    return out;
+  };
+
+  const serverRefs = async (documentIds: string[]) => {
+    const rows = (await strapi.db.query(UIDS.server).findMany({
+      select: ['documentId', 'name', 'type'],
+      where: { documentId: { $in: [...new Set(documentIds)] } },
+    })) as Array<Pick<StoredServer, 'documentId' | 'name' | 'type'>>;
+    return new Map(rows.map((r) => [r.documentId, { documentId: r.documentId, name: r.name, type: r.type }]));
+  };
+
+  const toPublicMany = async (rows: StoredCampaign[]) => {
+    const [countsById, servers] = await Promise.all([counts(rows.map((r) => r.documentId)), serverRefs(rows.map((r) => r.server))]);
+    return rows.map((row) => ({
+      documentId: row.documentId,
+      name: row.name,
+      status: row.status,
+      server: servers.get(row.server) ?? null,
+      subject: row.subject,
+      html: row.html ?? null,
+      text: row.text ?? null,
+      variables: variablesOf(row.subject, row.html, row.text),
+      scheduledAt: row.scheduledAt ?? null,
+      startedAt: row.startedAt ?? null,
+      completedAt: row.completedAt ?? null,
+      pauseReason: row.pauseReason ?? null,
+      counts: countsById.get(row.documentId)!,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    }));
+  };
+
+  /** The server a campaign names: a documentId or a name in any case. */
+  const resolveServer = async (ref: string): Promise<StoredServer> => {
+    const server = await getService(strapi, 'servers').findByRefCached(ref);
+    if (!server) throw fieldError('server', `No email server is named "${ref}".`);
+    return server;
+  };
+
+  const setStatus = async (campaign: StoredCampaign, from: CampaignStatus[], data: Record<string, unknown>) => {
+    // Conditional, so two people (or a person and the queue) cannot both move one campaign.
+    const { count } = await campaigns().updateMany({ where: { id: campaign.id, status: { $in: from } }, data });
+    if (count !== 1) {
+      const now = await service.getOrThrow(campaign.documentId);
+      throw conflict(`The campaign is ${now.status} now; reload and try again.`);
+    }
+    return service.getOrThrow(campaign.documentId);
+  };
+
+  const service = {
+    toPublic: async (row: StoredCampaign) => (await toPublicMany([row]))[0],
+    toPublicMany,
+    counts,
+
+    async list(): Promise<StoredCampaign[]> {
+      return campaigns().findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    },
+
+    async getOrThrow(documentId: string): Promise<StoredCampaign> {
+      const row = await campaigns().findOne({ where: { documentId } });
+      if (!row) throw new errors.NotFoundError('Campaign not found.');
+      return row;
+    },
+
+    async create(input: CampaignInput, list?: unknown): Promise<{ campaign: StoredCampaign; added: number; rejected: Rejected[] }> {
+      const server = await resolveServer(input.server);
+      const campaign = (await campaigns().create({
+        data: {
+          documentId: newDocumentId(),
+          name: input.name,
+          server: server.documentId,
+          subject: input.subject,
+          html: input.html || null,
+          text: input.text || null,
+          status: 'draft',
+        },
+      })) as StoredCampaign;
+      if (list === undefined || list === null) return { campaign, added: 0, rejected: [] };
+      const { added, rejected } = await service.addRecipients(campaign, list);
+      return { campaign, added, rejected };
+    },
+
+    async update(campaign: StoredCampaign, input: CampaignInput): Promise<StoredCampaign> {
+      if (!EDITABLE.includes(campaign.status)) {
+        throw conflict(`A ${campaign.status} campaign cannot be edited.`);
+      }
+      const server = await resolveServer(input.server);
+      await campaigns().update({
+        where: { id: campaign.id },
+        data: { name: input.name, server: server.documentId, subject: input.subject, html: input.html || null, text: input.text || null },
+      });
+      return service.getOrThrow(campaign.documentId);
+    },
+
+    async delete(campaign: StoredCampaign) {
+      if (campaign.status === 'sending' || campaign.status === 'paused') {
+        throw conflict('Cancel the campaign before deleting it.');
+      }
+      await strapi.db.transaction(async () => {
+        await recipients().deleteMany({ where: { campaign: campaign.documentId } });
+        await campaigns().delete({ where: { id: campaign.id } });
+      });
+    },
+
+    /**
+     * Adds recipients (`[{ email, data }]`), rejecting bad rows with a reason instead of failing the
+     * whole list: bad address, missing variable, duplicate (in the list or already added).
+     * `rowOffset` numbers rows as the person sees them (a CSV's header is row 1).
+     */
+    async addRecipients(campaign: StoredCampaign, list: unknown, rowOffset = 1): Promise<{ added: number; rejected: Rejected[] }> {
+      if (!EDITABLE.includes(campaign.status)) {
+        throw conflict(`Recipients cannot be added to a ${campaign.status} campaign.`);
+      }
+      if (!Array.isArray(list)) {
+        throw new errors.ValidationError('Recipients must be a list of { email, data } objects.', {
+          errors: [{ path: ['recipients'], message: 'Must be a list of { email, data } objects.', name: 'ValidationError' }],
+        });
+      }
+      const variables = variablesOf(campaign.subject, campaign.html, campaign.text);
+      const existing = await recipients().count({ where: { campaign: campaign.documentId } });
+      const known = new Set<string>(
+        (await recipients().findMany({ select: ['emailKey'], where: { campaign: campaign.documentId } })).map((r: any) => r.emailKey)
+      );
+      const rejected: Rejected[] = [];
+      const rows: Array<Record<string, unknown>> = [];
+      list.forEach((item: RecipientInput, index) => {
+        const row = index + rowOffset;
+        const email = typeof item?.email === 'string' ? item.email.trim() : '';
+        const problem = item && typeof item === 'object' ? recipientProblem(item, variables) : 'not an object';
+        if (problem) return rejected.push({ row, email, reason: problem });
+        const emailKey = email.toLowerCase();
+        if (known.has(emailKey)) return rejected.push({ row, email, reason: 'duplicate address' });
+        if (existing + rows.length >= MAX_RECIPIENTS) {
+          return rejected.push({ row, email, reason: `a campaign has at most ${MAX_RECIPIENTS} recipients` });
+        }
+        known.add(emailKey);
+        const data = Object.fromEntries(Object.entries(item.data ?? {}).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
+        rows.push({
+          documentId: newDocumentId(),
+          campaign: campaign.documentId,
+          email,
+          emailKey,
+          data,
+          status: 'queued',
+          attempts: 0,
+          nextAttemptAt: 0,
+        });
+      });
+      // Multi-row inserts in one transaction: the list is added whole or not at all.
+      await strapi.db.transaction(async () => {
+        for (let i = 0; i < rows.length; i += 500) await recipients().createMany({ data: rows.slice(i, i + 500) });
+      });
+      return { added: rows.length, rejected };
+    },
+
+    async listRecipients(campaign: StoredCampaign, query: { status?: string | null; q?: string | null; page: number; pageSize: number }) {
+      const where: Record<string, unknown> = { campaign: campaign.documentId };
+      if (query.status) where.status = query.status;
+      if (query.q) where.emailKey = { $containsi: query.q.toLowerCase() };
+      const [rows, total] = await Promise.all([
+        recipients().findMany({ where, orderBy: { id: 'asc' }, offset: (query.page - 1) * query.pageSize, limit: query.pageSize }),
+        recipients().count({ where }),
+      ]);
+      return {
+        data: rows.map((r: any) => ({
+          id: r.id,
+          email: r.email,
+          data: r.data ?? {},
+          status: r.status,
+          attempts: r.attempts ?? 0,
+          lastError: r.lastError ?? null,
+          sentAt: r.sentAt ?? null,
+          deliveredAt: r.deliveredAt ?? null,
+          openedAt: r.openedAt ?? null,
+          clickedAt: r.clickedAt ?? null,
+        })),
+        meta: { pagination: { page: query.page, pageSize: query.pageSize, pageCount: Math.ceil(total / query.pageSize), total } },
+      };
+    },
+
+    /** Sends now, or at `at`. Checks everything a mail would need first. */
+    async send(campaign: StoredCampaign, at?: Date | null): Promise<StoredCampaign> {
+      if (!EDITABLE.includes(campaign.status)) throw conflict(`A ${campaign.status} campaign cannot be sent again.`);
+      const server = await getService(strapi, 'servers').findOne(campaign.server);
+      if (!server) throw fieldError('server', 'The campaign\'s email server no longer exists: choose another one.');
+      if (!server.enabled) throw fieldError('server', `The email server "${server.name}" is disabled.`);
+      const total = await recipients().count({ where: { campaign: campaign.documentId } });
+      if (total === 0) throw conflict('The campaign has no recipients yet: import a CSV file or add them first.');
+      await service.assertVariablesCovered(campaign);
+      await service.markSuppressed(campaign.documentId);
+      if (at && at.getTime() > Date.now()) {
+        return setStatus(campaign, EDITABLE, { status: 'scheduled', scheduledAt: at, pauseReason: null });
+      }
+      return setStatus(campaign, EDITABLE, { status: 'sending', scheduledAt: null, startedAt: new Date(), pauseReason: null });
+    },
+
+    /** A template edited after recipients were added may use a variable some of them lack. */
+    async assertVariablesCovered(campaign: StoredCampaign) {
+      const variables = variablesOf(campaign.subject, campaign.html, campaign.text).filter((v) => !BUILT_IN_VARIABLES.includes(v));
+      if (variables.length === 0) return;
+      const problems: string[] = [];
+      let lastId = 0;
+      for (;;) {
+        const page = await recipients().findMany({
+          select: ['id', 'data'],
+          where: { campaign: campaign.documentId, status: 'queued', id: { $gt: lastId } },
+          orderBy: { id: 'asc' },
+          limit: 2000,
+        });
+        if (page.length === 0) break;
+        lastId = page[page.length - 1].id;
+        for (const name of variables) {
+          const missing = page.filter((r: any) => !String(r.data?.[name] ?? '').trim()).length;
+          if (missing > 0) problems.push(name);
+        }
+      }
+      const names = [...new Set(problems)];
+      if (names.length > 0) {
+        const message = `Some recipients have no value for ${names.map((n) => `{{${n}}}`).join(', ')}: add the column to the list or remove the variable.`;
+        throw new errors.ValidationError(message, { errors: [{ path: ['recipients'], message, name: 'ValidationError' }] });
+      }
+    },
+
+    /** Recipients on the suppression list are skipped, not sent to. */
+    async markSuppressed(campaignDocumentId: string) {
+      const suppressionsTable = strapi.db.metadata.get(UIDS.suppression as any).tableName;
+      const meta = strapi.db.metadata.get(UIDS.recipient as any);
+      const knex = strapi.db.connection;
+      await knex(meta.tableName)
+        .where('campaign', campaignDocumentId)
+        .andWhere('status', 'queued')
+        .whereIn('email_key', knex(suppressionsTable).select('email_key'))
+        .update({ status: 'suppressed', last_error: 'On the suppression list.' });
+    },
+
+    pause: (campaign: StoredCampaign, reason: string | null = null) =>
+      setStatus(campaign, ['sending', 'scheduled'], { status: 'paused', pauseReason: reason }),
+
+    resume: (campaign: StoredCampaign) =>
+      setStatus(campaign, ['paused'], { status: 'sending', pauseReason: null, startedAt: campaign.startedAt ?? new Date() }),
+
+    async cancel(campaign: StoredCampaign) {
+      const updated = await setStatus(campaign, ['draft', 'scheduled', 'sending', 'paused'], {
+        status: 'cancelled',
+        completedAt: new Date(),
+      });
+      // Mails in flight finish; nothing else goes out.
+      await recipients().updateMany({ where: { campaign: campaign.documentId, status: 'queued' }, data: { status: 'cancelled' } });
+      return updated;
+    },
+  };
+  return service;
+};
+
+export type CampaignsService = ReturnType<typeof campaignsService>;
+export default campaignsService;

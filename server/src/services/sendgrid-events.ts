@@ -1,0 +1,114 @@
+import crypto from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { EventWebhook } from '@sendgrid/eventwebhook';
+import { errors } from '@strapi/utils';
+import { UIDS, getService, pluginConfig } from '../utils';
+
+export interface WebhookRequest {
+  serverDocumentId: string;
+  rawBody: string;
+  signature?: string;
+  timestamp?: string;
+}
+
+/** What each SendGrid event does to a recipient (and to the suppression list). */
+const EFFECTS: Record<string, { status?: string; stamp?: 'deliveredAt' | 'openedAt' | 'clickedAt'; suppress?: 'bounced' | 'complained' | 'unsubscribed' }> = {
+  processed: {},
+  deferred: {},
+  delivered: { stamp: 'deliveredAt' },
+  open: { stamp: 'openedAt' },
+  click: { stamp: 'clickedAt' },
+  bounce: { status: 'bounced', suppress: 'bounced' },
+  dropped: { status: 'failed' },
+  spamreport: { status: 'unsubscribed', suppress: 'complained' },
+  unsubscribe: { status: 'unsubscribed', suppress: 'unsubscribed' },
+  group_unsubscribe: { status: 'unsubscribed', suppress: 'unsubscribed' },
+};
+
+const unauthorized = (message: string) => new errors.UnauthorizedError(message);
+
+/**
+ * SendGrid's Event Webhook: signed with ECDSA over timestamp + raw body, checked with
+ * @sendgrid/eventwebhook against the server's verification key. A post older than
+ * `webhookMaxAgeSeconds` is a replay; an event already applied (same sg_event_id) is skipped.
+ */
+const sendgridEventsService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const webhook = new EventWebhook();
+
+  const verify = (publicKey: string, request: WebhookRequest) => {
+    if (!request.signature || !request.timestamp) throw unauthorized('The request is not signed.');
+    const age = Math.abs(Date.now() / 1000 - Number(request.timestamp));
+    if (!Number.isFinite(age) || age > pluginConfig(strapi).campaigns.webhookMaxAgeSeconds) {
+      throw unauthorized('The signature timestamp is too old or invalid.');
+    }
+    let ok = false;
+    try {
+      const pem = publicKey.includes('BEGIN') ? publicKey : `-----BEGIN PUBLIC KEY-----\n${publicKey}\n-----END PUBLIC KEY-----`;
+      ok = webhook.verifySignature(webhook.convertPublicKeyToECDSA(pem), request.rawBody, request.signature, request.timestamp);
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw unauthorized('The signature does not match.');
+  };
+
+  /** Records an event id; false when it was already there. */
+  const firstTime = async (eventId: string, event: string) => {
+    try {
+      await strapi.db.query(UIDS.webhookEvent).create({ data: { documentId: crypto.randomBytes(12).toString('hex'), eventId, event } });
+      return true;
+    } catch (error) {
+      if (await strapi.db.query(UIDS.webhookEvent).findOne({ where: { eventId } })) return false;
+      throw error;
+    }
+  };
+
+  return {
+    async handle(request: WebhookRequest): Promise<{ applied: number; duplicates: number }> {
+      const server = await getService(strapi, 'servers').findOne(request.serverDocumentId);
+      // The same answer as a bad signature: an unknown id tells a prober nothing.
+      if (!server || server.type !== 'sendgrid' || !server.webhookPublicKey) throw unauthorized('The request is not signed.');
+      verify(server.webhookPublicKey, request);
+      let events: any[];
+      try {
+        events = JSON.parse(request.rawBody);
+      } catch {
+        throw new errors.ValidationError('The body is not JSON.');
+      }
+      if (!Array.isArray(events)) throw new errors.ValidationError('The body must be a list of events.');
+      let applied = 0;
+      let duplicates = 0;
+      for (const event of events) {
+        if (!event || typeof event !== 'object') continue;
+        const effect = EFFECTS[String(event.event)];
+        const campaign = typeof event.campaign === 'string' ? event.campaign : null;
+        const recipientId = Number(event.recipient);
+        if (!effect || !campaign || !Number.isInteger(recipientId)) continue;
+        const eventId = typeof event.sg_event_id === 'string' && event.sg_event_id ? event.sg_event_id : null;
+        if (eventId && !(await firstTime(eventId.slice(0, 255), String(event.event)))) {
+          duplicates += 1;
+          continue;
+        }
+        const row = await strapi.db.query(UIDS.recipient).findOne({ where: { id: recipientId, campaign } });
+        if (!row) continue;
+        const at = Number.isFinite(Number(event.timestamp)) ? new Date(Number(event.timestamp) * 1000) : new Date();
+        const data: Record<string, unknown> = {};
+        if (effect.stamp && !row[effect.stamp]) data[effect.stamp] = at;
+        if (effect.status) {
+          data.status = effect.status;
+          const reason = String(event.reason ?? event.response ?? event.type ?? event.event).slice(0, 400);
+          data.lastError = `SendGrid: ${event.event}${reason && reason !== event.event ? `: ${reason}` : ''}`;
+        }
+        if (Object.keys(data).length > 0) await strapi.db.query(UIDS.recipient).update({ where: { id: row.id }, data });
+        // A soft bounce ("blocked") is not a reason to stop mailing an address for good.
+        if (effect.suppress && !(event.event === 'bounce' && event.type === 'blocked')) {
+          await getService(strapi, 'suppressions').add(row.email, effect.suppress, `SendGrid ${event.event}, campaign ${campaign}`);
+        }
+        applied += 1;
+      }
+      return { applied, duplicates };
+    },
+  };
+};
+
+export type SendgridEventsService = ReturnType<typeof sendgridEventsService>;
+export default sendgridEventsService;

@@ -1,0 +1,144 @@
+/**
+ * Validation of campaigns and their recipients, shared by the admin forms and the server. Like
+ * email-server.ts it imports only yup, so it bundles into the admin panel unchanged.
+ */
+import * as yup from 'yup';
+import { isValidAddress } from './email-server';
+
+export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled', 'failed'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+export const RECIPIENT_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'unsubscribed', 'suppressed', 'cancelled'] as const;
+export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
+export const SUPPRESSION_REASONS = ['unsubscribed', 'bounced', 'complained', 'manual'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+export const MAX_RECIPIENTS = 100_000;
+
+/** `{{ firstName }}`: letters, digits, `_` and `-`, spaces inside the braces allowed. */
+export const VARIABLE = /\{\{\s*([A-Za-z0-9_-]{1,64})\s*\}\}/g;
+
+/** The variables a template uses, in order of first use. */
+export const variablesOf = (...templates: Array<string | null | undefined>): string[] => {
+  const names = new Set<string>();
+  for (const template of templates) for (const match of (template ?? '').matchAll(VARIABLE)) names.add(match[1]);
+  return [...names];
+};
+
+/** Variables every recipient has without a CSV column. */
+export const BUILT_IN_VARIABLES = ['email', 'unsubscribeUrl'];
+
+const REQUIRED = 'This field is required.';
+
+const onlyKnownKeys = (fields: readonly string[], what: string) =>
+  function (this: yup.TestContext, value: unknown) {
+    if (!value || typeof value !== 'object') return true;
+    const unknown = Object.keys(value).filter((key) => !fields.includes(key));
+    if (unknown.length === 0) return true;
+    return new yup.ValidationError(
+      unknown.map((key) => this.createError({ path: key, message: `"${key}" is not a field of ${what}.` }))
+    );
+  };
+
+const line = (max: number) =>
+  yup
+    .string()
+    .typeError('Must be text.')
+    .trim()
+    .max(max, `Must be at most ${max} characters.`)
+    .test('no-line-breaks', 'Must not contain line breaks.', (v) => !v || !/[\r\n\0]/.test(v));
+
+const body = (max: number) => yup.string().typeError('Must be text.').nullable().max(max, `Must be at most ${max} characters.`);
+
+export const CAMPAIGN_FIELDS = ['name', 'server', 'subject', 'html', 'text'] as const;
+
+export interface CampaignInput {
+  name: string;
+  server: string;
+  subject: string;
+  html?: string | null;
+  text?: string | null;
+}
+
+export interface RecipientInput {
+  email: string;
+  data?: Record<string, string>;
+}
+
+const fields = {
+  name: line(200).required(REQUIRED),
+  server: line(200).required('Choose an email server.'),
+  subject: line(998).required(REQUIRED),
+  html: body(2_000_000),
+  text: body(1_000_000).test('some-body', 'Give the campaign an HTML or a text body.', function (this: yup.TestContext, value) {
+    const parent = this.parent as Partial<CampaignInput>;
+    return Boolean((value && value.trim()) || (parent.html && parent.html.trim()));
+  }),
+};
+
+export const campaignSchema = yup
+  .object({ ...fields, recipients: yup.mixed().optional() })
+  .test('known-fields', '', onlyKnownKeys([...CAMPAIGN_FIELDS, 'recipients'], 'a campaign'));
+
+/** An edit: validated merged onto the stored campaign, so it has the same rules. */
+export const campaignUpdateSchema = yup
+  .object(fields)
+  .test('known-fields', '', onlyKnownKeys(CAMPAIGN_FIELDS, 'a campaign'));
+
+export const sendSchema = yup
+  .object({
+    at: yup
+      .date()
+      .typeError('Must be a date and time such as 2030-01-31T09:00:00Z.')
+      .nullable()
+      .min(new Date(0), 'Must be a date and time.'),
+  })
+  .test('known-fields', '', onlyKnownKeys(['at'], 'a send request'));
+
+const page = () => yup.number().typeError('Must be a whole number.').integer('Must be a whole number.').min(1, 'Must be at least 1.');
+
+export const recipientQuerySchema = yup
+  .object({
+    status: yup.mixed().nullable().oneOf([...RECIPIENT_STATUSES, null, undefined, ''], `Must be one of ${RECIPIENT_STATUSES.join(', ')}.`),
+    q: line(200).nullable(),
+    page: page().default(1),
+    pageSize: page().max(100, 'Must be at most 100.').default(20),
+  })
+  .test('known-fields', '', onlyKnownKeys(['status', 'q', 'page', 'pageSize'], 'the recipient list query'));
+
+export const suppressionQuerySchema = yup
+  .object({ q: line(200).nullable(), page: page().default(1), pageSize: page().max(100, 'Must be at most 100.').default(20) })
+  .test('known-fields', '', onlyKnownKeys(['q', 'page', 'pageSize'], 'the suppression list query'));
+
+export const suppressionSchema = yup
+  .object({
+    email: line(254)
+      .required(REQUIRED)
+      .test('address', 'Must be a single email address such as ann@example.com.', (v) => !v || isValidAddress(v)),
+    reason: yup.mixed().oneOf([...SUPPRESSION_REASONS, undefined], `Must be one of ${SUPPRESSION_REASONS.join(', ')}.`),
+  })
+  .test('known-fields', '', onlyKnownKeys(['email', 'reason'], 'a suppression'));
+
+/**
+ * Why a recipient row cannot be added, or null when it can. `variables` are the ones the
+ * campaign's template uses; a recipient must give each of them (a blank in a mail is worse than
+ * a rejected row).
+ */
+export const recipientProblem = (row: { email?: unknown; data?: unknown }, variables: string[]): string | null => {
+  const email = typeof row.email === 'string' ? row.email.trim() : '';
+  if (!email) return 'missing email address';
+  if (!isValidAddress(email)) return `not a valid email address: "${email.slice(0, 100)}"`;
+  if (row.data !== undefined && row.data !== null && (typeof row.data !== 'object' || Array.isArray(row.data))) {
+    return 'data must be an object of variables';
+  }
+  const data = (row.data ?? {}) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(data)) {
+    if (value !== null && typeof value === 'object') return `variable "${key}" must be text`;
+    if (String(value ?? '').length > 10_000) return `variable "${key}" is longer than 10000 characters`;
+  }
+  for (const name of variables) {
+    if (BUILT_IN_VARIABLES.includes(name)) continue;
+    const value = data[name];
+    if (value === undefined || value === null || String(value).trim() === '') return `missing variable "${name}"`;
+  }
+  return null;
+};
