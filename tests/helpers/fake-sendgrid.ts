@@ -10,6 +10,8 @@ export interface RecordedRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: any;
+  /** The status this fake answered with. */
+  status?: number;
 }
 
 export interface FakeSendgrid {
@@ -19,6 +21,8 @@ export interface FakeSendgrid {
   tokens: Map<string, string[]>;
   /** Answer the next n mail/send requests with 429. */
   rateLimitNext(n: number): void;
+  /** Answer the next n valid mail/send requests with 400 and this error, as SendGrid does for a request it refuses. */
+  rejectNext(n: number, message?: string): void;
   stop(): Promise<void>;
 }
 
@@ -88,12 +92,18 @@ export const validateMailSend = (body: any) => {
 export const startFakeSendgrid = async (): Promise<FakeSendgrid> => {
   const port = await freePort();
   let rateLimited = 0;
+  let rejected = 0;
+  let rejectMessage = '';
   let nextId = 1;
   const state: FakeSendgrid = {
     url: `http://127.0.0.1:${port}`,
     requests: [],
     tokens: new Map(),
     rateLimitNext: (n) => (rateLimited = n),
+    rejectNext: (n, message = 'The from address does not match a verified Sender Identity.') => {
+      rejected = n;
+      rejectMessage = message;
+    },
     stop: async () => undefined,
   };
 
@@ -109,8 +119,10 @@ export const startFakeSendgrid = async (): Promise<FakeSendgrid> => {
         body = text;
       }
       const path = (req.url ?? '').split('?')[0];
-      state.requests.push({ method: req.method ?? '', path, headers: req.headers, body });
+      const recorded: RecordedRequest = { method: req.method ?? '', path, headers: req.headers, body };
+      state.requests.push(recorded);
       const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
+        recorded.status = status;
         res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
         res.end(payload === undefined ? '' : JSON.stringify(payload));
       };
@@ -137,6 +149,10 @@ export const startFakeSendgrid = async (): Promise<FakeSendgrid> => {
         }
         const errors = validateMailSend(body);
         if (errors.length > 0) return send(400, { errors });
+        if (rejected > 0) {
+          rejected -= 1;
+          return send(400, { errors: [error(rejectMessage, 'from')] });
+        }
         return send(202, undefined, { 'X-Message-Id': `fake-sg-${nextId++}` });
       }
       return send(404, { errors: [error('not found')] });

@@ -19,6 +19,10 @@ export interface ReceivedMail {
 export interface SmtpSink {
   port: number;
   messages(): Promise<ReceivedMail[]>;
+  /** How many mails arrived, without parsing them. */
+  count(): number;
+  /** One header's value in every mail, read without parsing the bodies (for thousands of mails). */
+  headerValues(name: string): string[];
   waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   clear(): void;
   stop(): Promise<void>;
@@ -58,6 +62,15 @@ export const startSmtpSink = async (): Promise<SmtpSink> => {
     port,
     async messages() {
       return Promise.all(files().map((f) => parseDump(fs.readFileSync(path.join(dir, f), 'latin1'))));
+    },
+    count: () => files().length,
+    headerValues(name) {
+      const pattern = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im');
+      return files().map((f) => {
+        const text = fs.readFileSync(path.join(dir, f), 'latin1');
+        const head = text.slice(0, text.search(/\r?\n\r?\n/));
+        return pattern.exec(head)?.[1]?.trim() ?? '';
+      });
     },
     async waitForMessages(count, timeoutMs = 10_000) {
       await waitUntil(() => files().length >= count, timeoutMs, `${count} messages at smtp-sink`);

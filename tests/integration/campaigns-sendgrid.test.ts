@@ -1,0 +1,204 @@
+/**
+ * Campaigns over SendGrid: the real @sendgrid/mail against the loopback fake of the v3 API, which
+ * records every request. Batches of personalizations, substitutions, custom args and headers as
+ * SendGrid receives them, and what the queue does with 429, 401 and 400 answers.
+ */
+import { bootStrapi, type TestApp } from '../helpers/strapi';
+import { startFakeSendgrid, type FakeSendgrid, type RecordedRequest } from '../helpers/fake-sendgrid';
+import { campaignOf, createCampaign, createServer, recipientsOf, waitForStatus } from '../helpers/campaigns';
+
+let app: TestApp;
+let fake: FakeSendgrid;
+
+const TOKEN = 'SG.campaigns-token';
+
+beforeAll(async () => {
+  fake = await startFakeSendgrid();
+  fake.tokens.set(TOKEN, ['mail.send']);
+  app = await bootStrapi({
+    EMAIL_SERVER_SENDGRID_API_URL: fake.url,
+    EMAIL_SERVER_CAMPAIGN_TICK_MS: '100',
+    EMAIL_SERVER_CAMPAIGN_RETRY_MS: '200',
+    EMAIL_SERVER_PUBLIC_URL: 'https://cms.example.com',
+  });
+}, 120_000);
+afterAll(async () => {
+  await app?.close();
+  await fake?.stop();
+});
+
+const as = () => app.as();
+
+const sendgrid = (name: string, overrides: Record<string, unknown> = {}) => ({
+  name,
+  type: 'sendgrid',
+  senderEmail: 'news@example.com',
+  senderName: 'Newsletter',
+  replyTo: 'replies@example.com',
+  apiToken: TOKEN,
+  rateLimitPerSecond: 100_000,
+  maxConnections: 5,
+  ...overrides,
+});
+
+/** The mail/send requests that carried personalizations of this campaign. */
+const mailSendsOf = (campaign: string): RecordedRequest[] =>
+  fake.requests.filter(
+    (r) => r.method === 'POST' && r.path === '/v3/mail/send' && r.body?.personalizations?.some((p: any) => p.custom_args?.campaign === campaign)
+  );
+
+const addressesOf = (requests: RecordedRequest[]) =>
+  requests.flatMap((r) => r.body.personalizations.map((p: any) => p.to[0].email as string));
+
+it('sends 2,500 recipients in batches of at most 1,000 personalizations, each address once, personalised and traceable', async () => {
+  const server = await createServer(as(), sendgrid('SendGrid news'));
+  const special = 'special@example.org';
+  const recipients = Array.from({ length: 2500 }, (_, i) => ({ email: `r${i}@example.org`, data: { firstName: `Name${i}` } }));
+  recipients[1234] = { email: special, data: { firstName: 'Ann <b>&</b> Co' } };
+  const { data: campaign, meta } = await createCampaign(as(), {
+    name: 'Big SendGrid',
+    server: server.documentId,
+    subject: 'Hi {{firstName}}',
+    html: '<p>{{firstName}}</p>',
+    text: 'Hi {{firstName}}',
+    recipients,
+  });
+  expect(meta).toEqual({ added: 2500, rejected: [] });
+
+  await as().post(`/email-server/campaigns/${campaign.documentId}/send`).send({}).expect(200);
+  const done = await waitForStatus(as(), campaign.documentId, 'completed', 60_000);
+  expect(done.counts).toMatchObject({ total: 2500, sent: 2500, queued: 0, sending: 0, failed: 0 });
+
+  const requests = mailSendsOf(campaign.documentId);
+  expect(requests.every((r) => r.status === 202)).toBe(true);
+  expect(requests.length).toBeGreaterThanOrEqual(3);
+  for (const request of requests) {
+    expect(request.body.personalizations.length).toBeLessThanOrEqual(1000);
+    expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(request.body.from).toEqual({ email: 'news@example.com', name: 'Newsletter' });
+    expect(request.body.reply_to).toEqual({ email: 'replies@example.com' });
+    // One template per request, per-recipient values through substitutions.
+    expect(request.body.content).toEqual([
+      { type: 'text/plain', value: 'Hi {{t:firstName}}' },
+      { type: 'text/html', value: '<p>{{h:firstName}}</p>' },
+    ]);
+  }
+  const addresses = addressesOf(requests);
+  expect(addresses).toHaveLength(2500);
+  expect(new Set(addresses).size).toBe(2500);
+  expect([...addresses].sort()).toEqual(recipients.map((r) => r.email).sort());
+
+  // Every personalization names its recipient row, in custom args and in the header.
+  const ids = new Map((await recipientsOf(as(), campaign.documentId)).map((r) => [r.email, r.id]));
+  expect(ids.size).toBe(2500);
+  const personalizations = requests.flatMap((r) => r.body.personalizations);
+  for (const p of personalizations) {
+    const id = ids.get(p.to[0].email);
+    expect(p.custom_args).toEqual({ campaign: campaign.documentId, recipient: String(id) });
+    expect(p.headers['X-Campaign-Recipient']).toBe(`${campaign.documentId}/${id}`);
+  }
+
+  const ann = personalizations.find((p) => p.to[0].email === special);
+  expect(ann.to).toEqual([{ email: special }]);
+  expect(ann.subject).toBe('Hi Ann <b>&</b> Co');
+  expect(ann.substitutions['{{h:firstName}}']).toBe('Ann &lt;b&gt;&amp;&lt;/b&gt; Co');
+  expect(ann.substitutions['{{t:firstName}}']).toBe('Ann <b>&</b> Co');
+  expect(ann.custom_args).toEqual({ campaign: campaign.documentId, recipient: String(ids.get(special)) });
+  expect(ann.headers['List-Unsubscribe']).toMatch(
+    /^<https:\/\/cms\.example\.com\/api\/email-server\/unsubscribe\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+>$/
+  );
+  expect(ann.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+  expect(ann.headers['X-Campaign-Recipient']).toBe(`${campaign.documentId}/${ids.get(special)}`);
+  // Each recipient has a link of their own.
+  expect(new Set(personalizations.map((p) => p.headers['List-Unsubscribe'])).size).toBe(2500);
+
+  const rows = await recipientsOf(as(), campaign.documentId, '&q=special');
+  expect(rows).toEqual([expect.objectContaining({ email: special, status: 'sent', attempts: 1, sentAt: expect.any(String) })]);
+});
+
+it('retries a batch SendGrid answers with 429 and sends every recipient once', async () => {
+  await createServer(as(), sendgrid('SendGrid busy'));
+  const { data: campaign } = await createCampaign(as(), {
+    name: 'Rate limited',
+    server: 'SendGrid busy',
+    subject: 'Hi',
+    text: 'Hello {{email}}',
+    recipients: Array.from({ length: 50 }, (_, i) => ({ email: `busy${i}@example.org` })),
+  });
+  fake.rateLimitNext(2);
+  await as().post(`/email-server/campaigns/${campaign.documentId}/send`).send({}).expect(200);
+  const done = await waitForStatus(as(), campaign.documentId, ['completed', 'paused'], 30_000);
+  expect(done.pauseReason).toBeNull();
+  expect(done.status).toBe('completed');
+  expect(done.counts).toMatchObject({ total: 50, sent: 50, failed: 0 });
+
+  const requests = mailSendsOf(campaign.documentId);
+  expect(requests.filter((r) => r.status === 429)).toHaveLength(2);
+  const accepted = addressesOf(requests.filter((r) => r.status === 202));
+  expect(accepted).toHaveLength(50);
+  expect(new Set(accepted).size).toBe(50);
+
+  const limited = new Set(addressesOf(requests.filter((r) => r.status === 429)));
+  expect(limited.size).toBeGreaterThan(0);
+  const rows = await recipientsOf(as(), campaign.documentId);
+  expect(rows.every((r) => r.status === 'sent')).toBe(true);
+  for (const row of rows) {
+    if (limited.has(row.email)) expect(row.attempts).toBeGreaterThanOrEqual(2);
+    else expect(row.attempts).toBe(1);
+  }
+});
+
+it('pauses the campaign when SendGrid refuses the API token, and keeps its recipients queued', async () => {
+  await createServer(as(), sendgrid('SendGrid revoked', { apiToken: 'SG.revoked-token' }));
+  const { data: campaign } = await createCampaign(as(), {
+    name: 'Bad token',
+    server: 'SendGrid revoked',
+    subject: 'Hi',
+    text: 'Hello',
+    recipients: Array.from({ length: 10 }, (_, i) => ({ email: `revoked${i}@example.org` })),
+  });
+  await as().post(`/email-server/campaigns/${campaign.documentId}/send`).send({}).expect(200);
+  const paused = await waitForStatus(as(), campaign.documentId, ['paused', 'completed'], 30_000);
+  expect(paused.status).toBe('paused');
+  expect(paused.pauseReason).toMatch(/token/i);
+  expect(paused.pauseReason).not.toContain('SG.revoked-token');
+  expect(paused.counts).toMatchObject({ total: 10, queued: 10, failed: 0, sent: 0 });
+
+  const tried = mailSendsOf(campaign.documentId);
+  expect(tried.length).toBeGreaterThan(0);
+  expect(tried.every((r) => r.status === 401)).toBe(true);
+  // Paused means stopped: no more requests with the bad token.
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(mailSendsOf(campaign.documentId)).toHaveLength(tried.length);
+  const rows = await recipientsOf(as(), campaign.documentId);
+  expect(rows.every((r) => r.status === 'queued')).toBe(true);
+});
+
+it('fails the recipients of a request SendGrid rejects with 400, without retrying it', async () => {
+  await createServer(as(), sendgrid('SendGrid strict'));
+  const { data: campaign } = await createCampaign(as(), {
+    name: 'Rejected',
+    server: 'SendGrid strict',
+    subject: 'Hi',
+    text: 'Hello',
+    recipients: Array.from({ length: 20 }, (_, i) => ({ email: `strict${i}@example.org` })),
+  });
+  fake.rejectNext(1, 'The content value must be a string at least one character in length.');
+  await as().post(`/email-server/campaigns/${campaign.documentId}/send`).send({}).expect(200);
+  const done = await waitForStatus(as(), campaign.documentId, ['completed', 'paused'], 30_000);
+  expect(done.status).toBe('completed');
+  expect(done.counts).toMatchObject({ total: 20, sent: 0, failed: 20, queued: 0 });
+
+  await new Promise((r) => setTimeout(r, 800)); // well past the 200 ms first retry
+  const requests = mailSendsOf(campaign.documentId);
+  expect(requests.map((r) => r.status)).toEqual([400]);
+  const rows = await recipientsOf(as(), campaign.documentId);
+  for (const row of rows) {
+    expect(row).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: 'SendGrid rejected the message: The content value must be a string at least one character in length.',
+    });
+  }
+  expect((await campaignOf(as(), campaign.documentId)).counts.failed).toBe(20);
+});

@@ -1,0 +1,69 @@
+/**
+ * Two Strapi instances on one PostgreSQL database sending one campaign: every recipient gets
+ * exactly one mail, and the server's messages-per-second limit holds for the two together.
+ */
+import { adminToken } from '../helpers/server-process';
+import { api, cluster } from '../helpers/polling-cluster';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink';
+import { waitUntil } from '../helpers/net';
+import { smtpRelay } from '../helpers/campaigns';
+
+jest.setTimeout(240_000);
+
+const QUEUE = { EMAIL_SERVER_POLLING: 'false', EMAIL_SERVER_CAMPAIGN_TICK_MS: '100', EMAIL_SERVER_CAMPAIGN_BATCH: '20' };
+
+let sink: SmtpSink;
+const instances = cluster();
+
+beforeAll(async () => {
+  if (process.env.TEST_DB !== 'postgres') {
+    throw new Error('tests/multi-instance needs PostgreSQL: run with TEST_DB=postgres (npm test does).');
+  }
+  sink = await startSmtpSink();
+});
+afterAll(async () => {
+  await instances.stopAll();
+  await sink?.stop();
+});
+
+it('two instances send one campaign once per recipient, within one shared rate limit', async () => {
+  const total = 600;
+  const rate = 100;
+  // The first instance prepares everything with its queue off, so both start together.
+  const setup = await instances.start({ ...QUEUE, EMAIL_SERVER_CAMPAIGNS: 'false' }, { admin: false });
+  const call = api(setup.url, await adminToken(setup.url));
+  expect((await call('POST', '/email-server/servers', smtpRelay(sink.port, { name: 'Shared', rateLimitPerSecond: rate, maxConnections: 4 }))).status).toBe(201);
+  const created = await call('POST', '/email-server/campaigns', {
+    name: 'Together',
+    server: 'Shared',
+    subject: 'Hi',
+    text: 'Hello {{email}}',
+    recipients: Array.from({ length: total }, (_, i) => ({ email: `both${i}@example.org` })),
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.data.documentId;
+  await setup.stop({ keepDatabase: true });
+
+  const a = await instances.start(QUEUE, { admin: false, db: setup.db });
+  const b = await instances.start(QUEUE, { admin: false, db: setup.db });
+  const callA = api(a.url, await adminToken(a.url));
+  const started = Date.now();
+  expect((await callA('POST', `/email-server/campaigns/${id}/send`, {})).status).toBe(200);
+  const done = await waitUntil(
+    async () => {
+      const c = (await callA('GET', `/email-server/campaigns/${id}`)).body.data;
+      return c.status === 'completed' ? c : undefined;
+    },
+    120_000,
+    'the campaign to complete'
+  );
+  const elapsed = Date.now() - started;
+  expect(done.counts).toMatchObject({ total, sent: total });
+  await waitUntil(() => sink.count() >= total, 10_000, 'every mail at the sink');
+
+  const headers = sink.headerValues('X-Campaign-Recipient');
+  expect(headers).toHaveLength(total);
+  expect(new Set(headers).size).toBe(total);
+  // 600 mails at 100 per second, both instances together: at least six windows, five whole seconds.
+  expect(elapsed).toBeGreaterThanOrEqual(((total / rate) - 1) * 1000);
+});
