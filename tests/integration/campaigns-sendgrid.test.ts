@@ -27,6 +27,12 @@ afterAll(async () => {
   await fake?.stop();
 });
 
+beforeEach(() => {
+  // A test that failed midway must not leave scripted answers for the next one.
+  fake.rateLimitNext(0);
+  fake.rejectNext(0);
+});
+
 const as = () => app.as();
 
 const sendgrid = (name: string, overrides: Record<string, unknown> = {}) => ({

@@ -1,27 +1,22 @@
 import * as React from 'react';
 import { FetchError, useAuth, useFetchClient } from '@strapi/strapi/admin';
 import { useMutation, useQuery, useQueryClient } from 'react-query';
+import {
+  CAMPAIGN_STATUSES,
+  RECIPIENT_STATUSES,
+  SUPPRESSION_REASONS,
+  type CampaignInput,
+  type CampaignStatus,
+  type RecipientInput,
+  type RecipientStatus,
+  type SuppressionReason,
+} from '../../../server/src/validation/campaign';
 import { PLUGIN_ID } from '../pluginId';
 
-/** The shapes of docs/campaigns-api.md. */
-export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled', 'failed'] as const;
-export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+export { CAMPAIGN_STATUSES, RECIPIENT_STATUSES, SUPPRESSION_REASONS };
+export type { CampaignInput, CampaignStatus, RecipientInput, RecipientStatus, SuppressionReason };
 
-export const RECIPIENT_STATUSES = [
-  'queued',
-  'sending',
-  'sent',
-  'failed',
-  'bounced',
-  'unsubscribed',
-  'suppressed',
-  'cancelled',
-] as const;
-export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
-
-export const SUPPRESSION_REASONS = ['manual', 'unsubscribed', 'bounced', 'complained'] as const;
-export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
-
+/** The response shapes of docs/campaigns-api.md. */
 export interface CampaignCounts {
   total: number;
   queued: number;
@@ -78,19 +73,6 @@ export interface Suppression {
   createdAt: string;
 }
 
-export interface CampaignInput {
-  name: string;
-  server: string;
-  subject: string;
-  html?: string | null;
-  text?: string | null;
-}
-
-export interface RecipientInput {
-  email: string;
-  data?: Record<string, string>;
-}
-
 export interface ImportResult {
   added: number;
   rejected: Array<{ row: number; email: string; reason: string }>;
@@ -128,6 +110,8 @@ const suppressionsBase = `/${PLUGIN_ID}/suppressions`;
 
 /** Progress only moves while the queue works on the campaign (or is about to). */
 export const isLive = (status: CampaignStatus | undefined) => status === 'sending' || status === 'scheduled';
+/** Every second while sending; a scheduled campaign only needs to notice that it started. */
+const pollEvery = (status: CampaignStatus | undefined) => (status === 'sending' ? POLL_MS : status === 'scheduled' ? 10 * POLL_MS : false);
 
 /** Recipients no longer waiting to be sent, as a whole percentage (0 for an empty campaign). */
 export const percentDone = (counts: CampaignCounts) =>
@@ -152,7 +136,8 @@ const query = (params: Record<string, string | number | undefined>) => {
 export const useCampaigns = () => {
   const { get } = useFetchClient();
   return useQuery(KEY, async () => (await get<{ data: Campaign[] }>(base)).data.data, {
-    refetchInterval: (data) => (data?.some((c) => isLive(c.status)) ? POLL_MS : false),
+    refetchInterval: (data) =>
+      data?.some((c) => c.status === 'sending') ? POLL_MS : data?.some((c) => c.status === 'scheduled') ? 10 * POLL_MS : false,
   });
 };
 
@@ -163,7 +148,7 @@ export const useCampaign = (documentId: string | undefined) => {
     async () => (await get<{ data: Campaign }>(`${base}/${documentId}`)).data.data,
     {
       enabled: Boolean(documentId),
-      refetchInterval: (data) => (isLive(data?.status) ? POLL_MS : false),
+      refetchInterval: (data) => pollEvery(data?.status),
     }
   );
 };
@@ -179,7 +164,7 @@ export const useRecipients = (documentId: string, filters: RecipientFilters, cam
           params: query({ status: filters.status, q: filters.q, page: filters.page, pageSize: PAGE_SIZE }),
         })
       ).data,
-    { keepPreviousData: true, refetchInterval: live ? POLL_MS : false }
+    { keepPreviousData: true, refetchInterval: pollEvery(campaignStatus) }
   );
   // Polling stops with the campaign, possibly just before the last recipients changed: fetch once more.
   const wasLive = React.useRef(live);
@@ -316,4 +301,17 @@ export const useSuppressionActions = () => {
       { onSuccess: refresh }
     ),
   };
+};
+
+export interface CampaignServer {
+  documentId: string;
+  name: string;
+  type: 'smtp' | 'sendgrid';
+  enabled: boolean;
+}
+
+/** The servers a campaign can use; needs only campaigns.read, not the server-management actions. */
+export const useCampaignServers = () => {
+  const { get } = useFetchClient();
+  return useQuery([...KEY, 'servers'], async () => (await get<{ data: CampaignServer[] }>(`${base}/servers`)).data.data);
 };

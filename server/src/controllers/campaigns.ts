@@ -24,6 +24,12 @@ const campaignsController = ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data: await campaigns().toPublicMany(await campaigns().list()) };
     },
 
+    /** The servers a campaign can be sent through, for editors who may not manage servers. */
+    async servers(ctx: any) {
+      const rows = await getService(strapi, 'servers').list();
+      ctx.body = { data: rows.map(({ documentId, name, type, enabled }) => ({ documentId, name, type, enabled })) };
+    },
+
     async findOne(ctx: any) {
       await answer(ctx, await load(ctx));
     },

@@ -61,12 +61,18 @@ const CampaignDetail = ({ campaign }: { campaign: Campaign }) => {
       const updated = await mutation.mutateAsync();
       toggleNotification({ type: 'success', message: t(id, defaultMessage, { name: updated.name }) });
     } catch (error) {
+      // Sending re-checks the message (e.g. a server disabled since): show that under its field.
+      if (editable) form.fail(error);
       toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
     }
   };
 
   const save = async (event: React.FormEvent) => {
     event.preventDefault();
+    if (!(await form.check())) {
+      toggleNotification({ type: 'warning', message: t('form.invalid', 'Some fields need your attention.') });
+      return;
+    }
     try {
       const saved = await actions.update.mutateAsync(toCampaignPayload(form.values));
       form.reset(saved);

@@ -1,9 +1,9 @@
 import * as React from 'react';
 import { Grid, Typography } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
+import { campaignSchema } from '../../../../server/src/validation/campaign';
 import { SelectField, TextareaField, TextField } from '../../components/FormFields';
-import type { Campaign, CampaignInput } from '../../hooks/useCampaigns';
-import { useServers } from '../../hooks/useServers';
+import { useCampaignServers, type Campaign, type CampaignInput } from '../../hooks/useCampaigns';
 import { getTranslation } from '../../utils/getTranslation';
 import { errorsFromResponse, type FieldErrors } from '../../utils/serverForm';
 
@@ -33,9 +33,23 @@ export const toCampaignPayload = (values: CampaignValues): CampaignInput => ({
   text: orNull(values.text),
 });
 
+/** Runs the shared schema in the browser, one message per field. */
+const validateCampaign = async (values: CampaignValues): Promise<FieldErrors> => {
+  try {
+    await campaignSchema.validate(toCampaignPayload(values), { abortEarly: false });
+    return {};
+  } catch (error: any) {
+    const errors: FieldErrors = {};
+    for (const item of error?.inner?.length ? error.inner : [error]) {
+      if (item?.path && !errors[item.path]) errors[item.path] = item.message;
+    }
+    return errors;
+  }
+};
+
 /**
- * The campaign's fields are checked by the server only (there is no shared schema for them):
- * its 400 answer is kept per field until that field changes.
+ * Errors (the shared schema's on submit, then what only the server can find, such as a disabled
+ * server) are kept per field until that field changes.
  */
 export const useCampaignForm = (campaign?: Campaign) => {
   const [values, setValues] = React.useState<CampaignValues>(() => valuesFrom(campaign));
@@ -49,6 +63,12 @@ export const useCampaignForm = (campaign?: Campaign) => {
     errors,
     set,
     dirty: JSON.stringify(values) !== JSON.stringify(valuesFrom(campaign)),
+    /** Checks before sending anything; false (with the errors shown) when something is wrong. */
+    check: async () => {
+      const found = await validateCampaign(values);
+      setErrors(found);
+      return Object.keys(found).length === 0;
+    },
     /** Puts a failed save's field errors under their fields. */
     fail: (error: unknown) => setErrors(errorsFromResponse(error)),
     /** Takes the saved campaign as it came back, which may differ (e.g. trimmed) from what was typed. */
@@ -70,7 +90,7 @@ interface CampaignFieldsProps {
 
 export const CampaignFields = ({ form, current }: CampaignFieldsProps) => {
   const { formatMessage } = useIntl();
-  const servers = useServers();
+  const servers = useCampaignServers();
   const { values, errors, set } = form;
   const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
     formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
@@ -128,8 +148,8 @@ export const CampaignFields = ({ form, current }: CampaignFieldsProps) => {
         <Typography variant="pi" textColor="neutral600" data-testid="variables-hint">
           {t(
             'campaignForm.hint.variables',
-            'Personalise the subject and bodies with placeholders: {email} and the CSV columns, e.g. {example}. Every recipient must have a value for each placeholder used.',
-            { email: '{{email}}', example: '{{firstName}}' }
+            'Personalise the subject and bodies with placeholders: {email} and the CSV columns, e.g. {example}. Every recipient must have a value for each placeholder used. {unsubscribe} is the recipient’s unsubscribe link.',
+            { email: '{{email}}', example: '{{firstName}}', unsubscribe: '{{unsubscribeUrl}}' }
           )}
         </Typography>
       </Cell>

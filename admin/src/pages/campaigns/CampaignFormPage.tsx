@@ -28,6 +28,10 @@ const CreateCampaignForm = () => {
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
+    if (!(await form.check())) {
+      toggleNotification({ type: 'warning', message: t('form.invalid', 'Some fields need your attention.') });
+      return;
+    }
     try {
       const { data } = await create.mutateAsync(toCampaignPayload(form.values));
       toggleNotification({ type: 'success', message: t('notification.created', 'Created {name}', { name: data.name }) });

@@ -3,8 +3,10 @@ import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
 import { Box, Button, Field, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Upload } from '@strapi/icons';
 import { useIntl } from 'react-intl';
+import { BUILT_IN_VARIABLES } from '../../../../server/src/validation/campaign';
 import { useCampaignActions, type ImportResult } from '../../hooks/useCampaigns';
 import { getTranslation } from '../../utils/getTranslation';
+import { errorsFromResponse } from '../../utils/serverForm';
 
 const INPUT_ID = 'campaign-csv';
 
@@ -17,6 +19,7 @@ export const ImportRecipients = ({ documentId, variables }: { documentId: string
   const input = React.useRef<HTMLInputElement>(null);
   const [file, setFile] = React.useState<File | null>(null);
   const [result, setResult] = React.useState<ImportResult | null>(null);
+  const [fileError, setFileError] = React.useState<string | undefined>();
   const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
     formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
 
@@ -35,11 +38,13 @@ export const ImportRecipients = ({ documentId, variables }: { documentId: string
         }),
       });
     } catch (error) {
+      // A file the server cannot read (no "email" column, broken quoting) is reported on "file".
+      setFileError(errorsFromResponse(error).file);
       toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
     }
   };
 
-  const needed = variables.filter((name) => name !== 'email');
+  const needed = variables.filter((name) => !BUILT_IN_VARIABLES.includes(name));
 
   return (
     <Flex direction="column" alignItems="stretch" gap={4}>
@@ -47,6 +52,7 @@ export const ImportRecipients = ({ documentId, variables }: { documentId: string
         <Field.Root
           id={INPUT_ID}
           name="csv"
+          error={fileError}
           hint={
             needed.length
               ? t('import.hintVariables', 'A header row with an "email" column and one column for each of: {names}', {
@@ -61,13 +67,15 @@ export const ImportRecipients = ({ documentId, variables }: { documentId: string
             id={INPUT_ID}
             type="file"
             accept=".csv,text/csv"
-            aria-describedby={`${INPUT_ID}-hint`}
+            aria-describedby={fileError ? `${INPUT_ID}-error` : `${INPUT_ID}-hint`}
             onChange={(e) => {
               setFile(e.target.files?.[0] ?? null);
               setResult(null);
+              setFileError(undefined);
             }}
           />
           <Field.Hint />
+          <Field.Error />
         </Field.Root>
         <Box>
           <Button startIcon={<Upload />} disabled={!file} loading={importCsv.isLoading} onClick={run}>

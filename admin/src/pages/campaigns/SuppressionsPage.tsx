@@ -26,6 +26,7 @@ import {
 } from '@strapi/design-system';
 import { Plus, Trash } from '@strapi/icons';
 import { useIntl } from 'react-intl';
+import { suppressionSchema } from '../../../../server/src/validation/campaign';
 import { SelectField, TextField } from '../../components/FormFields';
 import {
   SUPPRESSION_REASONS,
@@ -38,6 +39,9 @@ import { CAMPAIGN_PERMISSIONS } from '../../permissions';
 import { getTranslation } from '../../utils/getTranslation';
 import { errorsFromResponse, type FieldErrors } from '../../utils/serverForm';
 import { ConfirmActionDialog } from './ConfirmActionDialog';
+
+// A person adding an address by hand usually means "manual": offer it first.
+const REASON_ORDER = ['manual', ...SUPPRESSION_REASONS.filter((r) => r !== 'manual')] as SuppressionReason[];
 
 const REASON_LABELS: Record<SuppressionReason, string> = {
   manual: 'Manual',
@@ -67,8 +71,15 @@ export const SuppressionsPage = () => {
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
+    const body = { email: email.trim(), reason };
     try {
-      const added = await add.mutateAsync({ email: email.trim(), reason });
+      await suppressionSchema.validate(body);
+    } catch (error: any) {
+      setErrors({ [error.path ?? 'email']: error.message });
+      return;
+    }
+    try {
+      const added = await add.mutateAsync(body);
       toggleNotification({ type: 'success', message: t('suppressions.added', 'Added {email}', { email: added.email }) });
       setEmail('');
       setErrors({});
@@ -126,7 +137,7 @@ export const SuppressionsPage = () => {
                       label={t('suppressions.reason', 'Reason')}
                       value={reason}
                       onChange={(value) => setReason(value as SuppressionReason)}
-                      options={SUPPRESSION_REASONS.map((value) => ({ value, label: reasonLabel(value) }))}
+                      options={REASON_ORDER.map((value) => ({ value, label: reasonLabel(value) }))}
                       error={errors.reason}
                     />
                   </Box>

@@ -28,6 +28,7 @@ export default () => ({
     },
     { method: 'GET', path: '/campaigns', handler: 'campaigns.find', config: guard(ACTIONS.campaignsRead) },
     { method: 'POST', path: '/campaigns', handler: 'campaigns.create', config: guard(ACTIONS.campaignsCreate) },
+    { method: 'GET', path: '/campaigns/servers', handler: 'campaigns.servers', config: guard(ACTIONS.campaignsRead) },
     { method: 'GET', path: '/campaigns/:documentId', handler: 'campaigns.findOne', config: guard(ACTIONS.campaignsRead) },
     { method: 'PUT', path: '/campaigns/:documentId', handler: 'campaigns.update', config: guard(ACTIONS.campaignsCreate) },
     { method: 'DELETE', path: '/campaigns/:documentId', handler: 'campaigns.delete', config: guard(ACTIONS.campaignsCreate) },
