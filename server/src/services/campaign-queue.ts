@@ -153,7 +153,8 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
         [col('lastError')]: (failure.transient && giveUp ? `Gave up after ${row.attempts} attempts: ${message}` : message).slice(0, 500),
       });
     }
-    const serverFaults = failed.filter((o) => o.failure.serverFault).length;
+    // One failed send counts once: the recipients of a failed SendGrid request share one Failure.
+    const serverFaults = new Set(failed.filter((o) => o.failure.serverFault).map((o) => o.failure)).size;
     const streak = sent.length > 0 ? 0 : (consecutiveFailures.get(serverId) ?? 0) + serverFaults;
     consecutiveFailures.set(serverId, streak);
     if (!pauseReason && streak >= config().pauseAfterFailures && failed.length > 0) {

@@ -49,6 +49,10 @@ export const CampaignProgress = ({ counts }: { counts: CampaignCounts }) => {
         <Bar
           $wide
           value={percent}
+          // The design system keeps the value to draw the bar and leaves the bar "indeterminate"
+          // to assistive technology; say the value ourselves.
+          aria-valuenow={percent}
+          aria-valuetext={`${percent}%`}
           aria-label={formatMessage({ id: getTranslation('campaign.progress'), defaultMessage: 'Campaign progress' })}
         />
         <Typography fontWeight="bold" data-testid="campaign-percent">

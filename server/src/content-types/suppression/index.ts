@@ -9,6 +9,8 @@ export default {
     info: { singularName: 'suppression', pluralName: 'suppressions', displayName: 'Email suppression' },
     options: { draftAndPublish: false },
     pluginOptions: hidden,
+    // What keeps one row per address when two instances (or a webhook and an unsubscribe) add it at once.
+    indexes: [{ name: 'email_suppressions_email_key_uq', columns: ['email_key'], type: 'unique' }],
     attributes: {
       email: { type: 'string', required: true },
       emailKey: { type: 'string', required: true, unique: true },

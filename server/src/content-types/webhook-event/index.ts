@@ -9,6 +9,8 @@ export default {
     info: { singularName: 'webhook-event', pluralName: 'webhook-events', displayName: 'Email webhook event' },
     options: { draftAndPublish: false },
     pluginOptions: hidden,
+    // `unique: true` below is not a database constraint: this index is what makes firstTime() atomic.
+    indexes: [{ name: 'email_webhook_events_event_id_uq', columns: ['event_id'], type: 'unique' }],
     attributes: {
       eventId: { type: 'string', required: true, unique: true },
       event: { type: 'string' },

@@ -1,0 +1,148 @@
+/**
+ * Campaigns in the admin panel, in real headless Chromium against a real `strapi start`: import
+ * a CSV list, send, watch the progress bar reach 100%, read a failed recipient's error; pause,
+ * resume and cancel a slow campaign.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, logIn, screenshot } from '../helpers/browser';
+import { registerFirstAdmin, startStrapiProcess, type RunningStrapi } from '../helpers/server-process';
+import { startSmtpServer, type ScriptedSmtp } from '../helpers/smtp-server';
+import { smtpRelay } from '../helpers/campaigns';
+
+jest.setTimeout(180_000);
+
+let strapi: RunningStrapi;
+let browser: Browser;
+let page: Page;
+let token: string;
+let relay: ScriptedSmtp;
+
+const call = async (method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${strapi.url}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+};
+
+beforeAll(async () => {
+  relay = await startSmtpServer({
+    rcptError: (address) => (address.startsWith('unknown') ? { code: 550, message: '5.1.1 User unknown' } : undefined),
+  });
+  strapi = await startStrapiProcess({ EMAIL_SERVER_CAMPAIGN_TICK_MS: '200', EMAIL_SERVER_POLLING: 'false' });
+  const { email, password } = await registerFirstAdmin(strapi.url);
+  const login = await fetch(`${strapi.url}/admin/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  token = ((await login.json()) as any).data.token;
+  expect((await call('POST', '/email-server/servers', smtpRelay(relay.port, { name: 'Fast relay' }))).status).toBe(201);
+  expect((await call('POST', '/email-server/servers', smtpRelay(relay.port, { name: 'Slow relay', rateLimitPerSecond: 2, maxConnections: 1 }))).status).toBe(201);
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.setDefaultTimeout(15_000);
+  await logIn(page, strapi.url, email, password);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await strapi?.stop();
+  await relay?.stop();
+});
+
+const count = (key: string) => page.getByTestId(`count-${key}`);
+const chooseOption = async (label: string, option: string) => {
+  await page.getByRole('combobox', { name: label }).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+};
+
+it('imports a CSV list, sends it, shows 100% and the failed recipient\'s error', async () => {
+  await page.goto(`${strapi.url}/admin`);
+  await page.getByRole('link', { name: 'Campaigns' }).click();
+  await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
+  await page.getByRole('button', { name: 'Create campaign' }).first().click();
+
+  await page.getByRole('heading', { name: 'Create campaign' }).waitFor();
+  await page.getByLabel('Name').fill('Autumn sale');
+  await chooseOption('Email server', 'Fast relay');
+  await page.getByLabel('Subject').fill('Hello {{firstName}}');
+  await page.getByLabel('Text body').fill('Dear {{firstName}}, our sale starts today.');
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByRole('heading', { name: 'Autumn sale' }).waitFor();
+  await page.getByTestId('campaign-status').getByText('Draft').waitFor();
+
+  const csv = ['email,firstName', 'ann@example.org,Ann', 'bob@example.org,Bob', 'unknown@example.org,Uma', 'not an address,Zed'].join('\n');
+  await page.getByLabel('CSV file').setInputFiles({ name: 'list.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByTestId('import-added').getByText('3 added').waitFor();
+  await page.getByTestId('import-rejected').getByText('1 rejected').waitFor();
+  await page.getByText('not a valid email address: "not an address"').waitFor();
+
+  await page.getByRole('button', { name: 'Send now' }).click();
+  const bar = page.getByRole('progressbar', { name: 'Campaign progress' });
+  const seen = new Set<string>();
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await page.waitForTimeout(100)) {
+    const now = await bar.getAttribute('aria-valuenow');
+    if (now) seen.add(now);
+    if (now === '100') break;
+  }
+  expect(await bar.getAttribute('aria-valuenow')).toBe('100');
+  await page.getByTestId('campaign-percent').getByText('100%').waitFor();
+  await page.getByTestId('campaign-status').getByText('Completed').waitFor();
+  await count('sent').getByText('Sent 2').waitFor();
+  await count('failed').getByText('Failed 1').waitFor();
+
+  await chooseOption('Recipient status', 'Failed');
+  const failed = page.getByTestId('recipient-row-unknown@example.org');
+  await failed.waitFor();
+  expect(await failed.textContent()).toContain('550');
+  await screenshot(page, 'campaign', { fullPage: true });
+
+  // What the relay got: the two deliverable recipients, personalised.
+  expect(relay.received.map((m) => m.rcptTo[0]).sort()).toEqual(['ann@example.org', 'bob@example.org']);
+  expect(relay.received.find((m) => m.rcptTo[0] === 'ann@example.org')!.mail.subject).toBe('Hello Ann');
+});
+
+it('pauses, resumes and (after confirming) cancels a slow campaign', async () => {
+  const created = await call('POST', '/email-server/campaigns', {
+    name: 'Slow one',
+    server: 'Slow relay',
+    subject: 'Hi',
+    text: 'Hello',
+    recipients: Array.from({ length: 40 }, (_, i) => ({ email: `slow${i}@example.org` })),
+  });
+  expect(created.status).toBe(201);
+  await page.goto(`${strapi.url}/admin/plugins/email-server-campaigns/${created.body.data.documentId}`);
+  await page.getByRole('heading', { name: 'Slow one' }).waitFor();
+  const sentBefore = relay.received.length;
+  await page.getByRole('button', { name: 'Send now' }).click();
+  await page.getByTestId('campaign-status').getByText('Sending').waitFor();
+  await page.waitForFunction(() => /Sent [2-9]/.test(document.querySelector('[data-testid="count-sent"]')?.textContent ?? ''), undefined, { timeout: 20_000 });
+
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await page.getByTestId('campaign-status').getByText('Paused').waitFor();
+  await page.waitForTimeout(1500);
+  const whilePaused = relay.received.length;
+  await page.waitForTimeout(1500);
+  expect(relay.received.length).toBe(whilePaused);
+
+  await page.getByRole('button', { name: 'Resume', exact: true }).click();
+  await page.getByTestId('campaign-status').getByText('Sending').waitFor();
+  await page.waitForFunction((n) => Number((document.querySelector('[data-testid="count-sent"]')?.textContent ?? '').replace(/\D/g, '')) > n, whilePaused - sentBefore, { timeout: 20_000 });
+
+  await page.getByRole('button', { name: 'Cancel campaign' }).first().click();
+  const dialog = page.getByRole('alertdialog');
+  await dialog.getByText('Are you sure you want to cancel this campaign?').waitFor();
+  await dialog.getByText('This cannot be undone.').waitFor();
+  await dialog.getByText('Slow one').waitFor();
+  await screenshot(page, 'cancel-campaign');
+  await dialog.getByRole('button', { name: 'Yes, cancel campaign' }).click();
+  await page.getByTestId('campaign-status').getByText('Cancelled').waitFor();
+  const campaign = (await call('GET', `/email-server/campaigns/${created.body.data.documentId}`)).body.data;
+  expect(campaign.status).toBe('cancelled');
+  expect(campaign.counts.sent).toBeLessThan(40);
+  await page.waitForTimeout(1000);
+  expect(relay.received.length - sentBefore).toBe((await call('GET', `/email-server/campaigns/${created.body.data.documentId}`)).body.data.counts.sent);
+});
