@@ -13,12 +13,12 @@
  * The stock loop sends one mail at a time at a steady rate; it is timed over its first
  * BENCH_STOCK_COUNT mails (default 1,000) rather than all 10,000, which would take minutes.
  */
-const { spawn, execFileSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const nodemailer = require('nodemailer');
+const { startSink } = require('./smtp-sink');
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 10_000);
 const STOCK_COUNT = Math.min(COUNT, Number(process.env.BENCH_STOCK_COUNT ?? 1000));
@@ -27,25 +27,6 @@ const DB = process.env.BENCH_DB === 'postgres' ? 'postgres' : 'sqlite';
 const ROOT = path.resolve(__dirname, '..');
 const BODY = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(35); // ~2 KB
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-const waitForPort = async (port) => {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise((r) => {
-      const c = net.connect(port, '127.0.0.1', () => (c.destroy(), r(true)));
-      c.on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('smtp-sink did not start');
-};
 
 const seconds = (started) => Number(process.hrtime.bigint() - started) / 1e9;
 const line = (label, count, s) => {
@@ -82,9 +63,8 @@ const database = async () => {
 };
 
 (async () => {
-  const port = await freePort();
-  const sink = spawn('smtp-sink', ['-u', 'vmail', '-c', `127.0.0.1:${port}`, '1000'], { stdio: 'ignore' });
-  await waitForPort(port);
+  const sink = await startSink();
+  const { port } = sink;
   const db = await database();
   Object.assign(process.env, {
     NODE_ENV: 'production',
@@ -172,7 +152,7 @@ const database = async () => {
     }
   } finally {
     await strapi.destroy();
-    sink.kill('SIGTERM');
+    sink.stop();
     await db.drop();
   }
   process.exit(exitCode);

@@ -8,12 +8,11 @@
  * All three run in this process, in the same run, with the same number of sends in flight.
  * Prints messages per second and the ratios. Needs: npm run build, smtp-sink, user vmail.
  */
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const nodemailer = require('nodemailer');
+const { startSink } = require('./smtp-sink');
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 20);
@@ -21,25 +20,6 @@ const CONNECTIONS = 5; // the plugin's default smtp.maxConnections
 const ROOT = path.resolve(__dirname, '..');
 const BODY = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(35); // ~2 KB
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-const waitForPort = async (port) => {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise((r) => {
-      const c = net.connect(port, '127.0.0.1', () => (c.destroy(), r(true)));
-      c.on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('smtp-sink did not start');
-};
 
 /** Runs `send(i)` COUNT times with IN_FLIGHT in flight; returns messages per second. */
 const measure = async (label, send) => {
@@ -60,9 +40,8 @@ const measure = async (label, send) => {
 const mail = (i) => ({ to: `user${i}@example.org`, subject: `Benchmark ${i}`, text: BODY });
 
 (async () => {
-  const port = await freePort();
-  const sink = spawn('smtp-sink', ['-u', 'vmail', '-c', `127.0.0.1:${port}`, '1000'], { stdio: 'ignore' });
-  await waitForPort(port);
+  const sink = await startSink();
+  const { port } = sink;
   const dbFile = path.join(os.tmpdir(), `email-server-bench-${process.pid}.db`);
   Object.assign(process.env, {
     NODE_ENV: 'production',
@@ -119,7 +98,7 @@ const mail = (i) => ({ to: `user${i}@example.org`, subject: `Benchmark ${i}`, te
     }
   } finally {
     await strapi.destroy();
-    sink.kill('SIGTERM');
+    sink.stop();
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbFile + suffix, { force: true });
   }
   process.exit(exitCode);

@@ -219,3 +219,18 @@ it('never answers the DKIM key and never stores it in plaintext', async () => {
   expect(dump).toContain('Signed news'); // the dump really holds the rows
   for (const line of KEY_LINES) expect(dump).not.toContain(line);
 });
+
+it('refuses keys that have the right shape but do not load', async () => {
+  // A PEM block whose body is not a key.
+  const broken = `-----BEGIN PRIVATE KEY-----\n${'QUFB'.repeat(40)}\n-----END PRIVATE KEY-----\n`;
+  const res = await create(smtp({ dkimDomain: 'example.com', dkimSelector: 'mail', dkimPrivateKey: broken }));
+  expect(res.status).toBe(400);
+  expect(errorPaths(res)).toEqual(['dkimPrivateKey']);
+
+  // An RSA public key is a public key, but SendGrid signs with ECDSA.
+  const rsaPublic = dkimKey.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+  const sg = await create({ name: `SG ${++counter}`, type: 'sendgrid', senderEmail: 'news@example.com', apiToken: 'SG.x-token', webhookPublicKey: rsaPublic });
+  expect(sg.status).toBe(400);
+  expect(errorPaths(sg)).toEqual(['webhookPublicKey']);
+  expect(sg.body.error.details.errors[0].message).toMatch(/not an ECDSA public key/);
+});

@@ -9,6 +9,7 @@ import { render, toSubstitutionTemplate } from '../campaigns/template';
 import { variablesOf } from '../validation/campaign';
 import { UIDS, getService, pluginConfig } from '../utils';
 import { rawTable } from '../utils/raw-table';
+import { createTicker } from '../utils/ticker';
 import type { StoredCampaign } from './campaigns';
 import type { StoredServer } from './servers';
 
@@ -56,8 +57,6 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
   const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
   const workers = new Map<string, Promise<void>>();
   const consecutiveFailures = new Map<string, number>();
-  let timer: NodeJS.Timeout | null = null;
-  let ticking: Promise<void> | null = null;
   let stopping = false;
   let batchNumber = 0;
   const config = () => pluginConfig(strapi).campaigns;
@@ -378,30 +377,21 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     start() {
-      if (timer || !config().sending) return;
+      if (!config().sending) return;
       stopping = false;
-      const loop = () => {
-        timer = setTimeout(async () => {
-          ticking = service.tick().catch((error) => {
-            strapi.log.error(`[email-server] campaign queue: ${String(error?.message ?? error).slice(0, 300)}`);
-          });
-          await ticking;
-          ticking = null;
-          if (!stopping) loop();
-        }, config().tickMs);
-      };
-      loop();
+      ticker.start();
     },
 
     /** Stops claiming; sends in flight finish and unsent claimed rows go back to the queue. */
     async stop() {
       stopping = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await ticking;
+      await ticker.stop();
       await Promise.allSettled([...workers.values()]);
     },
   };
+  const ticker = createTicker(service.tick, () => config().tickMs, (error) => {
+    strapi.log.error(`[email-server] campaign queue: ${String(error?.message ?? error).slice(0, 300)}`);
+  });
   return service;
 };
 

@@ -8,6 +8,7 @@ import type { IncomingConfig } from '../adapters/incoming';
 import type { PluginConfig } from '../config';
 import { UIDS, getService } from '../utils';
 import { rawTable } from '../utils/raw-table';
+import { createTicker } from '../utils/ticker';
 import { incomingConfigOf } from '../utils/server-config';
 import type { StoredServer } from './servers';
 
@@ -41,9 +42,7 @@ const isAuthFailure = (error: any) =>
 const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
   const running = new Map<string, Promise<FetchResult>>();
-  let timer: NodeJS.Timeout | null = null;
   let stopping = false;
-  let ticking: Promise<void> | null = null;
   const config = () => (strapi.config.get('plugin::email-server') as PluginConfig).incoming;
   const states = () => strapi.db.query(UIDS.mailboxState);
 
@@ -219,31 +218,22 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     start() {
-      if (timer || !config().polling) return;
+      if (!config().polling) return;
       stopping = false;
-      const loop = () => {
-        timer = setTimeout(async () => {
-          ticking = service.tick().catch((error) => {
-            strapi.log.error(`[email-server] poller: ${error.message}`);
-          });
-          await ticking;
-          ticking = null;
-          if (!stopping) loop();
-        }, config().tickMs);
-      };
-      loop();
+      ticker.start();
     },
 
     /** Stops polling and waits for running fetches to reach a batch boundary. */
     async stop() {
       stopping = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
       // A tick may be between taking a lease and registering its fetch: wait for it first.
-      await ticking;
+      await ticker.stop();
       await Promise.allSettled([...running.values()]);
     },
   };
+  const ticker = createTicker(service.tick, () => config().tickMs, (error) => {
+    strapi.log.error(`[email-server] poller: ${error?.message}`);
+  });
   return service;
 };
 

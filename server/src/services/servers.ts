@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import {
@@ -109,6 +110,31 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (clash) throw fieldError('name', 'An email server with this name already exists.');
   };
 
+  /** Keys the schema can only check by their shape: node:crypto tells whether they really load. */
+  const assertKeysLoad = (input: EmailServerInput) => {
+    if (input.dkimPrivateKey) {
+      try {
+        crypto.createPrivateKey(input.dkimPrivateKey);
+      } catch {
+        throw fieldError('dkimPrivateKey', 'This private key cannot be read: paste the whole PEM block, unencrypted.');
+      }
+    }
+    if (input.webhookPublicKey) {
+      const pem = input.webhookPublicKey.includes('BEGIN')
+        ? input.webhookPublicKey
+        : `-----BEGIN PUBLIC KEY-----\n${input.webhookPublicKey}\n-----END PUBLIC KEY-----`;
+      let type: string | undefined;
+      try {
+        type = crypto.createPublicKey(pem).asymmetricKeyType;
+      } catch {
+        type = undefined;
+      }
+      if (type !== 'ec') {
+        throw fieldError('webhookPublicKey', 'This is not an ECDSA public key: copy the verification key from SendGrid\'s Event Webhook settings.');
+      }
+    }
+  };
+
   /** Builds the row to write: other-type fields nulled, secrets encrypted, kept or cleared. */
   const toRow = (input: EmailServerInput, existing?: StoredServer) => {
     const normalized = normalizeServerInput(input);
@@ -178,6 +204,7 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async create(input: EmailServerInput): Promise<StoredServer> {
+      assertKeysLoad(input);
       await assertNameFree(input.name);
       return write(async () => {
         const created = (await documents().create({ data: toRow(input) as any })) as unknown as StoredServer;
@@ -187,6 +214,7 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async update(existing: StoredServer, input: EmailServerInput): Promise<StoredServer> {
+      assertKeysLoad(input);
       await assertNameFree(input.name, existing.documentId);
       return write(async () => {
         const updated = (await documents().update({

@@ -3,7 +3,7 @@
  * email-server.ts it imports only yup, so it bundles into the admin panel unchanged.
  */
 import * as yup from 'yup';
-import { isValidAddress } from './email-server';
+import { REQUIRED, isValidAddress, onlyKnownKeys } from './email-server';
 
 export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled', 'failed'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
@@ -26,18 +26,6 @@ export const variablesOf = (...templates: Array<string | null | undefined>): str
 
 /** Variables every recipient has without a CSV column. */
 export const BUILT_IN_VARIABLES = ['email', 'unsubscribeUrl'];
-
-const REQUIRED = 'This field is required.';
-
-const onlyKnownKeys = (fields: readonly string[], what: string) =>
-  function (this: yup.TestContext, value: unknown) {
-    if (!value || typeof value !== 'object') return true;
-    const unknown = Object.keys(value).filter((key) => !fields.includes(key));
-    if (unknown.length === 0) return true;
-    return new yup.ValidationError(
-      unknown.map((key) => this.createError({ path: key, message: `"${key}" is not a field of ${what}.` }))
-    );
-  };
 
 const line = (max: number) =>
   yup

@@ -225,12 +225,12 @@ const wholeNumber = (min: number, max: number) =>
 
 const DKIM_SELECTOR = /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*$/;
 
-const REQUIRED = 'This field is required.';
+export const REQUIRED = 'This field is required.';
 
 type Parent = Partial<EmailServerInput>;
 
 /** One error per unknown key, on that key, so the response names each of them. */
-const onlyKnownKeys = (fields: readonly string[], what: string) =>
+export const onlyKnownKeys = (fields: readonly string[], what: string) =>
   function (this: yup.TestContext, value: unknown) {
     if (!value || typeof value !== 'object') return true;
     const unknown = Object.keys(value).filter((key) => !fields.includes(key));
