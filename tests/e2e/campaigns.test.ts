@@ -81,6 +81,10 @@ it('imports a CSV list, sends it, shows 100% and the failed recipient\'s error',
   await page.getByText('not a valid email address: "not an address"').waitFor();
 
   await page.getByRole('button', { name: 'Send now' }).click();
+  // Sending is confirmed first, with how many recipients and which server.
+  const confirm = page.getByRole('alertdialog');
+  await confirm.getByText('It goes to 3 recipients through Fast relay.').waitFor();
+  await confirm.getByRole('button', { name: 'Yes, send now' }).click();
   const bar = page.getByRole('progressbar', { name: 'Campaign progress' });
   const seen = new Set<string>();
   for (const deadline = Date.now() + 30_000; Date.now() < deadline; await page.waitForTimeout(100)) {
@@ -118,6 +122,7 @@ it('pauses, resumes and (after confirming) cancels a slow campaign', async () =>
   await page.getByRole('heading', { name: 'Slow one' }).waitFor();
   const sentBefore = relay.received.length;
   await page.getByRole('button', { name: 'Send now' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Yes, send now' }).click();
   await page.getByTestId('campaign-status').getByText('Sending').waitFor();
   await page.waitForFunction(() => /Sent [2-9]/.test(document.querySelector('[data-testid="count-sent"]')?.textContent ?? ''), undefined, { timeout: 20_000 });
 

@@ -23,6 +23,8 @@ export interface SmtpSink {
   count(): number;
   /** One header's value in every mail, read without parsing the bodies (for thousands of mails). */
   headerValues(name: string): string[];
+  /** How many mails arrived in each second (smtp-sink names its dump files by arrival time). */
+  perSecond(): number[];
   waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   clear(): void;
   stop(): Promise<void>;
@@ -64,6 +66,11 @@ export const startSmtpSink = async (): Promise<SmtpSink> => {
       return Promise.all(files().map((f) => parseDump(fs.readFileSync(path.join(dir, f), 'latin1'))));
     },
     count: () => files().length,
+    perSecond() {
+      const buckets = new Map<string, number>();
+      for (const f of files()) buckets.set(f.slice(0, 14), (buckets.get(f.slice(0, 14)) ?? 0) + 1);
+      return [...buckets.values()];
+    },
     headerValues(name) {
       const pattern = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im');
       return files().map((f) => {

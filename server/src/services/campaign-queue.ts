@@ -65,7 +65,7 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
   const table = () => rawTable(strapi, UIDS.recipient);
 
   /** Moves up to `limit` due rows of these campaigns to `sending` under a lease token of ours. */
-  const claim = async (campaignIds: string[], limit: number): Promise<{ token: string; rows: ClaimedRow[] }> => {
+  const claim = async (campaignIds: string[], limit: number): Promise<{ token: string; rows: ClaimedRow[]; due: number }> => {
     const token = `${owner}:${++batchNumber}`;
     const { knex, col } = table();
     const now = Date.now();
@@ -76,7 +76,7 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
     const ids = (
       await knex().select('id').whereIn(col('campaign'), campaignIds).andWhere(due).orderBy('id').limit(limit)
     ).map((r: any) => r.id);
-    if (ids.length === 0) return { token, rows: [] };
+    if (ids.length === 0) return { token, rows: [], due: 0 };
     // The condition is repeated: of two workers that picked the same ids, one update wins each row.
     await knex()
       .whereIn('id', ids)
@@ -92,7 +92,7 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
       where: { leaseOwner: token },
       orderBy: { id: 'asc' },
     });
-    return { token, rows: rows as ClaimedRow[] };
+    return { token, rows: rows as ClaimedRow[], due: ids.length };
   };
 
   /** Gives rows back to the queue untouched (stop, pause, cancel): the attempt did not happen. */
@@ -340,10 +340,12 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
           continue;
         }
         const limit = server.type === 'sendgrid' ? SENDGRID_LIMITS.personalizations : Math.max(lanes, config().claimBatch);
-        const { token, rows } = await claim(
+        const { token, rows, due } = await claim(
           active.map((c) => c.documentId),
           Math.min(limit, Math.max(lanes, server.rateLimitPerSecond ?? 50))
         );
+        // Another instance won every row this claim picked: there is more, look again.
+        if (rows.length === 0 && due > 0) continue;
         if (rows.length === 0) {
           await throttle.releaseSlots(serverId, owner);
           await completeFinished(active);

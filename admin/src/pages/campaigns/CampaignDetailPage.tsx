@@ -22,6 +22,7 @@ import { DeleteCampaignDialog } from './DeleteCampaignDialog';
 import { ImportRecipients } from './ImportRecipients';
 import { RecipientsTable } from './RecipientsTable';
 import { ScheduleCampaignModal } from './ScheduleCampaignModal';
+import { SendCampaignDialog } from './SendCampaignDialog';
 import { CampaignStatusBadge } from './StatusBadges';
 
 const EDITABLE: CampaignStatus[] = ['draft', 'scheduled'];
@@ -48,7 +49,7 @@ const CampaignDetail = ({ campaign }: { campaign: Campaign }) => {
   const actions = useCampaignActions(campaign.documentId);
   const { allowedActions } = useRBAC({ create: CAMPAIGN_PERMISSIONS.create, send: CAMPAIGN_PERMISSIONS.send });
   const form = useCampaignForm(campaign);
-  const [dialog, setDialog] = React.useState<'cancel' | 'delete' | 'schedule' | null>(null);
+  const [dialog, setDialog] = React.useState<'send' | 'cancel' | 'delete' | 'schedule' | null>(null);
   const [hiddenReason, setHiddenReason] = React.useState<string | null>(null);
   const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
     formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
@@ -93,7 +94,7 @@ const CampaignDetail = ({ campaign }: { campaign: Campaign }) => {
         startIcon={<PaperPlane />}
         disabled={unsaved}
         loading={actions.send.isLoading}
-        onClick={() => run({ mutateAsync: () => actions.send.mutateAsync(undefined) }, 'notification.sending', 'Sending {name}')}
+        onClick={() => setDialog('send')}
       >
         {t('campaign.sendNow', 'Send now')}
       </Button>,
@@ -215,6 +216,16 @@ const CampaignDetail = ({ campaign }: { campaign: Campaign }) => {
         </Flex>
       </Layouts.Content>
 
+      <SendCampaignDialog
+        campaign={campaign}
+        open={dialog === 'send'}
+        onOpenChange={(open) => setDialog(open ? 'send' : null)}
+        loading={actions.send.isLoading}
+        onConfirm={async () => {
+          await run({ mutateAsync: () => actions.send.mutateAsync(undefined) }, 'notification.sending', 'Sending {name}');
+          setDialog(null);
+        }}
+      />
       <CancelCampaignDialog campaign={campaign} open={dialog === 'cancel'} onOpenChange={(open) => setDialog(open ? 'cancel' : null)} />
       <DeleteCampaignDialog
         campaign={campaign}

@@ -15,6 +15,8 @@ interface ConfirmActionDialogProps {
   dismissLabel?: string;
   loading: boolean;
   onConfirm: () => void;
+  /** Not every confirmed action destroys something: sending is confirmed in the primary colour. */
+  tone?: 'danger' | 'primary';
 }
 
 /** The layout of every destructive confirmation here, as in DeleteServerDialog. */
@@ -29,11 +31,12 @@ export const ConfirmActionDialog = ({
   dismissLabel,
   loading,
   onConfirm,
+  tone = 'danger',
 }: ConfirmActionDialogProps) => (
   <Dialog.Root open={open} onOpenChange={onOpenChange}>
     <ConfirmDialog
-      variant="danger-light"
-      icon={<WarningCircle width="24px" height="24px" fill="danger600" />}
+      variant={tone === 'danger' ? 'danger-light' : 'default'}
+      icon={<WarningCircle width="24px" height="24px" fill={tone === 'danger' ? 'danger600' : 'primary600'} />}
       title={title}
       startAction={
         dismissLabel ? (
@@ -45,7 +48,7 @@ export const ConfirmActionDialog = ({
         ) : undefined
       }
       endAction={
-        <Button fullWidth variant="danger-light" loading={loading} onClick={onConfirm}>
+        <Button fullWidth variant={tone === 'danger' ? 'danger-light' : 'default'} loading={loading} onClick={onConfirm}>
           {confirmLabel}
         </Button>
       }
@@ -56,7 +59,7 @@ export const ConfirmActionDialog = ({
           {subject}
         </Typography>
         {consequences.map((line) => (
-          <Typography key={line} textAlign="center" textColor="danger600">
+          <Typography key={line} textAlign="center" textColor={tone === 'danger' ? 'danger600' : 'neutral800'}>
             {line}
           </Typography>
         ))}

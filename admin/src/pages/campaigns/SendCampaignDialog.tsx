@@ -1,0 +1,40 @@
+import { useIntl } from 'react-intl';
+import type { Campaign } from '../../hooks/useCampaigns';
+import { getTranslation } from '../../utils/getTranslation';
+import { ConfirmActionDialog } from './ConfirmActionDialog';
+
+interface SendCampaignDialogProps {
+  campaign: Campaign;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  loading: boolean;
+  onConfirm: () => void;
+}
+
+/** A mail once sent cannot be recalled: "Send now" says to how many and through which server first. */
+export const SendCampaignDialog = ({ campaign, open, onOpenChange, loading, onConfirm }: SendCampaignDialogProps) => {
+  const { formatMessage } = useIntl();
+  const t = (id: string, defaultMessage: string, values?: Record<string, string | number>) =>
+    formatMessage({ id: getTranslation(id), defaultMessage }, values);
+  return (
+    <ConfirmActionDialog
+      tone="primary"
+      open={open}
+      onOpenChange={onOpenChange}
+      title={t('sendCampaign.title', 'Send campaign')}
+      question={t('sendCampaign.question', 'Send this campaign now?')}
+      subject={campaign.name}
+      consequences={[
+        t('sendCampaign.recipients', 'It goes to {count, plural, one {# recipient} other {# recipients}} through {server}.', {
+          count: campaign.counts.queued,
+          server: campaign.server?.name ?? '?',
+        }),
+        t('sendCampaign.irreversible', 'Mails that went out cannot be recalled.'),
+      ]}
+      dismissLabel={t('sendCampaign.notYet', 'Not yet')}
+      confirmLabel={t('sendCampaign.confirm', 'Yes, send now')}
+      loading={loading}
+      onConfirm={onConfirm}
+    />
+  );
+};
