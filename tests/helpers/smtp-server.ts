@@ -15,6 +15,8 @@ export interface ScriptedSmtpOptions {
   auth?: { username: string; password: string };
   /** Reply to RCPT TO for this address with an error (e.g. 550, 451, 421). */
   rcptError?: (address: string) => { code: number; message: string } | undefined;
+  /** Reply to MAIL FROM with an error (a relay refusing the sender, or over its quota). */
+  mailFromError?: { code: number; message: string };
   /** Drop the connection when DATA arrives (for every mail, or those this says). */
   dropOnData?: boolean | ((rcptTo: string[]) => boolean);
 }
@@ -52,6 +54,11 @@ export const startSmtpServer = async (options: ScriptedSmtpOptions = {}): Promis
       state.authAttempts.push({ username: auth.username ?? '', ok });
       if (!ok) return callback(new Error('Invalid username or password'));
       callback(null, { user: auth.username });
+    },
+    onMailFrom(_address, _session, callback) {
+      const error = options.mailFromError;
+      if (error) return callback(Object.assign(new Error(error.message), { responseCode: error.code }));
+      callback();
     },
     onRcptTo(address, _session, callback) {
       const error = options.rcptError?.(address.address);

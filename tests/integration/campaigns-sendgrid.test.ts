@@ -180,31 +180,56 @@ it('pauses the campaign when SendGrid refuses the API token, and keeps its recip
   expect(rows.every((r) => r.status === 'queued')).toBe(true);
 });
 
-it('fails the recipients of a request SendGrid rejects with 400, without retrying it', async () => {
+it('splits a request SendGrid rejects with 400 and sends the halves it accepts', async () => {
+  await createServer(as(), sendgrid('SendGrid picky'));
+  const { data: campaign } = await createCampaign(as(), {
+    name: 'Split',
+    server: 'SendGrid picky',
+    subject: 'Hi',
+    text: 'Hello',
+    recipients: Array.from({ length: 20 }, (_, i) => ({ email: `picky${i}@example.org` })),
+  });
+  fake.rejectNext(1, 'The content value must be a string at least one character in length.');
+  await as().post(`/email-server/campaigns/${campaign.documentId}/send`).send({}).expect(200);
+  const done = await waitForStatus(as(), campaign.documentId, ['completed', 'paused'], 30_000);
+  expect(done.status).toBe('completed');
+  expect(done.counts).toMatchObject({ total: 20, sent: 20, failed: 0 });
+  const requests = mailSendsOf(campaign.documentId);
+  expect(requests.map((r) => [r.status, r.body.personalizations.length])).toEqual([
+    [400, 20],
+    [202, 10],
+    [202, 10],
+  ]);
+});
+
+it('fails, without retrying, each recipient SendGrid keeps rejecting with 400', async () => {
   await createServer(as(), sendgrid('SendGrid strict'));
   const { data: campaign } = await createCampaign(as(), {
     name: 'Rejected',
     server: 'SendGrid strict',
     subject: 'Hi',
     text: 'Hello',
-    recipients: Array.from({ length: 20 }, (_, i) => ({ email: `strict${i}@example.org` })),
+    recipients: Array.from({ length: 4 }, (_, i) => ({ email: `strict${i}@example.org` })),
   });
-  fake.rejectNext(1, 'The content value must be a string at least one character in length.');
-  await as().post(`/email-server/campaigns/${campaign.documentId}/send`).send({}).expect(200);
-  const done = await waitForStatus(as(), campaign.documentId, ['completed', 'paused'], 30_000);
-  expect(done.status).toBe('completed');
-  expect(done.counts).toMatchObject({ total: 20, sent: 0, failed: 20, queued: 0 });
+  fake.rejectNext(1000, 'The content value must be a string at least one character in length.');
+  try {
+    await as().post(`/email-server/campaigns/${campaign.documentId}/send`).send({}).expect(200);
+    const done = await waitForStatus(as(), campaign.documentId, ['completed', 'paused'], 30_000);
+    expect(done.status).toBe('completed');
+    expect(done.counts).toMatchObject({ total: 4, sent: 0, failed: 4, queued: 0 });
 
-  await new Promise((r) => setTimeout(r, 800)); // well past the 200 ms first retry
-  const requests = mailSendsOf(campaign.documentId);
-  expect(requests.map((r) => r.status)).toEqual([400]);
-  const rows = await recipientsOf(as(), campaign.documentId);
-  for (const row of rows) {
-    expect(row).toMatchObject({
-      status: 'failed',
-      attempts: 1,
-      lastError: 'SendGrid rejected the message: The content value must be a string at least one character in length.',
-    });
+    await new Promise((r) => setTimeout(r, 800)); // well past the 200 ms first retry
+    // 4, then 2 + 2, then 1 + 1 + 1 + 1: each recipient ends up alone in a rejected request.
+    expect(mailSendsOf(campaign.documentId).map((r) => r.body.personalizations.length).sort()).toEqual([1, 1, 1, 1, 2, 2, 4]);
+    const rows = await recipientsOf(as(), campaign.documentId);
+    for (const row of rows) {
+      expect(row).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+        lastError: 'SendGrid rejected the message: The content value must be a string at least one character in length.',
+      });
+    }
+  } finally {
+    fake.rejectNext(0);
   }
-  expect((await campaignOf(as(), campaign.documentId)).counts.failed).toBe(20);
 });

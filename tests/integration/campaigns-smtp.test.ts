@@ -179,6 +179,26 @@ it('pauses a campaign whose server keeps failing, with the reason, and resumes i
   expect(await sink.waitForMessages(30)).toHaveLength(30);
 });
 
+it('pauses instead of failing everyone when the relay refuses the sender (5xx at MAIL FROM)', async () => {
+  const refusing = await startSmtpServer({ mailFromError: { code: 550, message: '5.7.1 Daily sending quota exceeded' } });
+  try {
+    await createServer(as(), smtpRelay(refusing.port, { name: 'Over quota' }));
+    const { data: campaign } = await createCampaign(as(), {
+      name: 'Quota',
+      server: 'Over quota',
+      subject: 'Hi',
+      text: 'Hello',
+      recipients: Array.from({ length: 25 }, (_, i) => ({ email: `q${i}@example.org` })),
+    });
+    await as().post(`/email-server/campaigns/${campaign.documentId}/send`).send({}).expect(200);
+    const paused = await waitForStatus(as(), campaign.documentId, 'paused', 20_000);
+    expect(paused.pauseReason).toMatch(/Daily sending quota exceeded/);
+    expect(paused.counts).toMatchObject({ failed: 0, queued: 25 });
+  } finally {
+    await refusing.stop();
+  }
+});
+
 it('keeps to the server\'s messages-per-second limit', async () => {
   await createServer(as(), smtpRelay(sink.port, { name: 'Slow', rateLimitPerSecond: 20, maxConnections: 2 }));
   const { data: campaign } = await createCampaign(as(), {
@@ -261,6 +281,20 @@ it('validates campaigns and refuses to send with a variable some recipients lack
   expect(empty.status).toBe(400);
   expect(empty.body.error.message).toMatch(/no recipients/);
 
+  // Names that every JavaScript object has are not values a recipient gave.
+  const inherited = await createCampaign(as(), {
+    name: 'Inherited',
+    server: 'Checks',
+    subject: 'Hi {{constructor}}',
+    text: 'x',
+    recipients: [{ email: 'c@example.org', data: {} }],
+  });
+  expect(inherited.meta.rejected).toEqual([{ row: 1, email: 'c@example.org', reason: 'missing variable "constructor"' }]);
+
+  const notAList = await as().post('/email-server/campaigns').send({ name: 'X', server: 'Checks', subject: 'S', text: 'T', recipients: 'a@example.org' });
+  expect(notAList.status).toBe(400);
+  expect(notAList.body.error.details.errors.map((e: any) => e.path[0])).toEqual(['recipients']);
+
   const badCsv = await as().post(`${url}/recipients`).set('Content-Type', 'text/csv').send('name,phone\nAnn,1');
   expect(badCsv.status).toBe(400);
   expect(badCsv.body.error.message).toBe('The CSV file needs a header row with an "email" column.');
@@ -278,6 +312,10 @@ it('schedules a campaign for later and starts it on time', async () => {
   const at = new Date(Date.now() + 2000).toISOString();
   const scheduled = await as().post(`/email-server/campaigns/${campaign.documentId}/send`).send({ at });
   expect(scheduled.body.data).toMatchObject({ status: 'scheduled', scheduledAt: at });
+  // Paused and resumed before its time, it waits for its time again.
+  await as().post(`/email-server/campaigns/${campaign.documentId}/pause`).send({}).expect(200);
+  const resumed = await as().post(`/email-server/campaigns/${campaign.documentId}/resume`).send({});
+  expect(resumed.body.data.status).toBe('scheduled');
   await new Promise((r) => setTimeout(r, 1000));
   expect(await sink.messages()).toHaveLength(0);
   await waitForStatus(as(), campaign.documentId, 'completed', 15_000);

@@ -2,7 +2,8 @@
  * Whether a failed send is worth retrying, and whether the fault lies with the server (so every
  * recipient would fail the same way) rather than with one recipient.
  *
- * SMTP: a 4xx reply is transient, a 5xx reply permanent (RFC 5321 §4.2.1); no reply at all
+ * SMTP: a 4xx reply is transient, a 5xx reply to RCPT TO permanent for that recipient (RFC 5321
+ * §4.2.1), a 5xx reply to anything else (sender, content, quota) a server problem; no reply at all
  * (refused, timed out, dropped) is transient and the server's fault. Authentication and
  * certificate failures are the server's fault and need a person: retrying cannot fix them.
  * SendGrid: 429 and 5xx are transient; 400 and 413 permanent for that request; 401/403 mean the
@@ -28,7 +29,12 @@ export const classifySmtpFailure = (error: any): Failure => {
     // 421: the server is closing the connection (overloaded, too many connections).
     return { transient: true, serverFault: code === 421, needsPerson: false };
   }
-  if (code !== null && code >= 500) return { transient: false, serverFault: false, needsPerson: false };
+  if (code !== null && code >= 500) {
+    // Only a refusal at RCPT TO is about this recipient. At MAIL FROM, DATA or the greeting the
+    // relay refuses the sender, the content or the quota: every recipient would fail alike.
+    const recipientOnly = /^RCPT/i.test(String(error?.command ?? ''));
+    return recipientOnly ? { transient: false, serverFault: false, needsPerson: false } : { transient: false, serverFault: true, needsPerson: true };
+  }
   if (error?.code === 'ETLS' || CERTIFICATE.test(String(error?.code ?? '')) || /certificate|self[- ]signed/i.test(String(error?.message ?? ''))) {
     return { transient: false, serverFault: true, needsPerson: true };
   }

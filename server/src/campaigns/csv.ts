@@ -3,7 +3,7 @@ import { errors } from '@strapi/utils';
 import type { RecipientInput } from '../validation/campaign';
 
 export interface CsvRecipients {
-  /** Each usable row with its row number in the file (the header is row 1). */
+  /** Each usable row with its line number in the file (the header is line 1). */
   rows: Array<{ row: number; recipient: RecipientInput }>;
   rejected: Array<{ row: number; email: string; reason: string }>;
 }
@@ -19,19 +19,21 @@ const invalid = (message: string) =>
 export const parseCsvRecipients = (text: string): CsvRecipients => {
   const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   const delimiter = [',', ';', '\t'].sort((a, b) => firstLine.split(b).length - firstLine.split(a).length)[0];
-  let records: string[][];
+  let parsed: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parse(text, { bom: true, delimiter, skip_empty_lines: true, relax_column_count: true, trim: true });
+    // `info` gives each record's line in the file, so blank lines do not shift the row numbers.
+    parsed = parse(text, { bom: true, delimiter, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as any;
   } catch (error: any) {
     throw invalid(`The CSV file could not be read: ${String(error?.message ?? error).slice(0, 200)}`);
   }
+  const records = parsed.map((p) => p.record);
   if (records.length === 0) throw invalid('The CSV file is empty: it needs a header row with an "email" column.');
   const header = records[0].map((h) => h.trim());
   const emailColumn = header.findIndex((h) => h.toLowerCase() === 'email');
   if (emailColumn < 0) throw invalid('The CSV file needs a header row with an "email" column.');
   const out: CsvRecipients = { rows: [], rejected: [] };
-  records.slice(1).forEach((record, index) => {
-    const row = index + 2;
+  parsed.slice(1).forEach(({ record, info }) => {
+    const row = info.lines;
     const email = (record[emailColumn] ?? '').trim();
     if (record.length > header.length && record.slice(header.length).some((v) => v !== '')) {
       out.rejected.push({ row, email, reason: `more columns than the header (${record.length} for ${header.length})` });

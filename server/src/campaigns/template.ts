@@ -9,7 +9,7 @@ export type Variables = Record<string, string>;
 export const render = (template: string | null | undefined, vars: Variables, mode: 'html' | 'text' | 'header') => {
   if (!template) return template ?? undefined;
   return template.replace(VARIABLE, (_, name: string) => {
-    const value = vars[name] ?? '';
+    const value = Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name] ?? '') : '';
     if (mode === 'html') return escapeHtml(value);
     // A line break in a subject would start a new header.
     if (mode === 'header') return value.replace(/[\r\n]+/g, ' ');

@@ -14,7 +14,8 @@ const page = (title: string, body: string) =>
 const publicController = ({ strapi }: { strapi: Core.Strapi }) => ({
   async sendgridWebhook(ctx: any) {
     const raw = ctx.state[RAW_BODY] as string | undefined;
-    if (raw === undefined) throw new errors.ValidationError('Send the events as application/json.');
+    // Unsigned posts are not even read (see utils/raw-body.ts).
+    if (raw === undefined) throw new errors.UnauthorizedError('The request is not signed.');
     await getService(strapi, 'sendgrid-events').handle({
       serverDocumentId: ctx.params.serverDocumentId,
       rawBody: raw,

@@ -26,7 +26,7 @@ type Outcome = { row: ClaimedRow; ok: true; messageId?: string } | { row: Claime
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Runs `fn` over `items` with at most `limit` at once. */
+/** Runs `fn` over `items` with at most `limit` at once; `fn` must not throw (outcomes are values). */
 const mapLimit = async <T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> => {
   const out: R[] = new Array(items.length);
   let next = 0;
@@ -152,9 +152,11 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
         [col('lastError')]: (failure.transient && giveUp ? `Gave up after ${row.attempts} attempts: ${message}` : message).slice(0, 500),
       });
     }
-    // One failed send counts once: the recipients of a failed SendGrid request share one Failure.
-    const serverFaults = new Set(failed.filter((o) => o.failure.serverFault).map((o) => o.failure)).size;
-    const streak = sent.length > 0 ? 0 : (consecutiveFailures.get(serverId) ?? 0) + serverFaults;
+    // Every failure counts, permanent ones too: a relay refusing everything (quota, sender) must
+    // not burn through the list. One failed send counts once: the recipients of a failed SendGrid
+    // request share one Failure.
+    const failures = new Set(failed.map((o) => o.failure)).size;
+    const streak = sent.length > 0 ? 0 : (consecutiveFailures.get(serverId) ?? 0) + failures;
     consecutiveFailures.set(serverId, streak);
     if (!pauseReason && streak >= config().pauseAfterFailures && failed.length > 0) {
       pauseReason = `${streak} sends in a row failed: ${failed[failed.length - 1].message}`;
@@ -201,8 +203,8 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
     const smtp = transport as SmtpTransport;
     return mapLimit(rows, lanes, async (row): Promise<Outcome> => {
       const campaign = byId.get(row.campaign)!;
-      const { vars, headers } = personal(server, campaign, row);
       try {
+        const { vars, headers } = personal(server, campaign, row);
         await smtp.send({
           from: { address: server.senderEmail, name: server.senderName || undefined },
           replyTo: server.replyTo || undefined,
@@ -226,6 +228,7 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
     const sendgrid = transport as SendgridTransport;
     // One request per campaign per batch, split further to stay under SendGrid's limits.
     const batches: Array<{ campaign: StoredCampaign; rows: ClaimedRow[]; recipients: BatchRecipient[] }> = [];
+    const unprepared: Outcome[] = [];
     for (const campaign of byId.values()) {
       const own = rows.filter((r) => r.campaign === campaign.documentId);
       const names = variablesOf(campaign.subject, campaign.html, campaign.text);
@@ -233,19 +236,26 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
       let current: (typeof batches)[number] | null = null;
       let bytes = fixedBytes;
       for (const row of own) {
-        const { vars, headers } = personal(server, campaign, row);
-        const substitutions: Record<string, string> = {};
-        for (const name of names) {
-          substitutions[`h:${name}`] = render(`{{${name}}}`, vars, 'html')!;
-          substitutions[`t:${name}`] = vars[name as keyof typeof vars] ?? '';
+        let recipient: BatchRecipient;
+        try {
+          const { vars, headers } = personal(server, campaign, row);
+          const substitutions: Record<string, string> = {};
+          for (const name of names) {
+            substitutions[`h:${name}`] = render(`{{${name}}}`, vars, 'html')!;
+            substitutions[`t:${name}`] = render(`{{${name}}}`, vars, 'text')!;
+          }
+          recipient = {
+            to: row.email,
+            subject: render(campaign.subject, vars, 'header')!,
+            substitutions,
+            headers,
+            customArgs: { campaign: campaign.documentId, recipient: String(row.id) },
+          };
+        } catch (error) {
+          const failure = { transient: false, serverFault: false, needsPerson: false };
+          unprepared.push({ row, ok: false, failure, message: `This recipient's mail could not be prepared: ${String((error as Error)?.message).slice(0, 200)}` });
+          continue;
         }
-        const recipient: BatchRecipient = {
-          to: row.email,
-          subject: render(campaign.subject, vars, 'header')!,
-          substitutions,
-          headers,
-          customArgs: { campaign: campaign.documentId, recipient: String(row.id) },
-        };
         const size = Buffer.byteLength(JSON.stringify(recipient)) + 64;
         if (!current || current.rows.length >= SENDGRID_LIMITS.personalizations || bytes + size > SENDGRID_LIMITS.bytes * 0.9) {
           current = { campaign, rows: [], recipients: [] };
@@ -257,41 +267,80 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
         bytes += size;
       }
     }
-    const results = await mapLimit(batches, lanes, async (batch): Promise<Outcome[]> => {
+    /**
+     * A 400 or 413 rejects the whole request, often for one personalization: halve the batch and
+     * send the halves, so only the recipient SendGrid refuses fails.
+     */
+    const sendPart = async (campaign: StoredCampaign, part: { rows: ClaimedRow[]; recipients: BatchRecipient[] }): Promise<Outcome[]> => {
       try {
         const { messageId } = await sendgrid.sendBatch({
           from: { address: server.senderEmail, name: server.senderName || undefined },
           replyTo: server.replyTo || undefined,
-          html: toSubstitutionTemplate(batch.campaign.html, 'h'),
-          text: toSubstitutionTemplate(batch.campaign.text, 't'),
-          recipients: batch.recipients,
+          html: toSubstitutionTemplate(campaign.html, 'h'),
+          text: toSubstitutionTemplate(campaign.text, 't'),
+          recipients: part.recipients,
         });
-        return batch.rows.map((row) => ({ row, ok: true, messageId }));
+        return part.rows.map((row) => ({ row, ok: true, messageId }));
       } catch (error) {
-        const message = scrub(describeSendgridError(error, pluginConfig(strapi).sendgrid.apiBaseUrl), secrets);
         const failure = classifySendgridFailure(error);
-        return batch.rows.map((row) => ({ row, ok: false, failure, message }));
+        const status = (error as any)?.code ?? (error as any)?.response?.statusCode;
+        if (!failure.transient && !failure.needsPerson && (status === 400 || status === 413) && part.rows.length > 1) {
+          const half = Math.ceil(part.rows.length / 2);
+          return [
+            ...(await sendPart(campaign, { rows: part.rows.slice(0, half), recipients: part.recipients.slice(0, half) })),
+            ...(await sendPart(campaign, { rows: part.rows.slice(half), recipients: part.recipients.slice(half) })),
+          ];
+        }
+        const message = scrub(describeSendgridError(error, pluginConfig(strapi).sendgrid.apiBaseUrl), secrets);
+        return part.rows.map((row) => ({ row, ok: false, failure, message }));
       }
-    });
-    return results.flat();
+    };
+    const results = await mapLimit(batches, lanes, (batch) => sendPart(batch.campaign, batch));
+    return [...unprepared, ...results.flat()];
   };
 
   /** Sends claimed rows in chunks the rate allows, recording each chunk as it completes. */
   const sendClaimed = async (server: StoredServer, byId: Map<string, StoredCampaign>, token: string, rows: ClaimedRow[], lanes: number) => {
     const throttle = getService(strapi, 'throttle');
+    // While this worker holds rows and slots, it keeps their leases: a slow relay must not make
+    // another worker take them over and send them a second time.
+    const heartbeat = setInterval(() => {
+      const { knex, col } = table();
+      Promise.all([
+        knex()
+          .where(col('leaseOwner'), token)
+          .andWhere(col('status'), 'sending')
+          .update({ [col('leaseUntil')]: Date.now() + config().leaseMs }),
+        throttle.acquireSlots(server.documentId, server.maxConnections ?? 5, owner),
+      ]).catch((error) => strapi.log.warn(`[email-server] renewing a campaign lease failed: ${String(error?.message).slice(0, 200)}`));
+    }, Math.max(1000, Math.floor(Math.min(config().leaseMs, throttle.slotLeaseMs) / 3)));
+    try {
+      await sendChunks(server, byId, token, rows, lanes);
+    } finally {
+      clearInterval(heartbeat);
+    }
+    await completeFinished([...byId.values()].filter((c) => rows.some((r) => r.campaign === c.documentId)));
+  };
+
+  /** Gives back the rows of campaigns that are no longer sending; returns the rest. */
+  const keepSending = async (token: string, rest: ClaimedRow[]) => {
+    const statuses = new Map(
+      (await campaigns().findMany({ select: ['documentId', 'status'], where: { documentId: { $in: [...new Set(rest.map((r) => r.campaign))] } } })).map(
+        (c: any) => [c.documentId, c.status]
+      )
+    );
+    const stopped = rest.filter((r) => statuses.get(r.campaign) !== 'sending');
+    await release(token, stopped.filter((r) => statuses.get(r.campaign) === 'cancelled'), 'cancelled');
+    await release(token, stopped.filter((r) => statuses.get(r.campaign) !== 'cancelled'), 'queued');
+    return rest.filter((r) => statuses.get(r.campaign) === 'sending');
+  };
+
+  const sendChunks = async (server: StoredServer, byId: Map<string, StoredCampaign>, token: string, rows: ClaimedRow[], lanes: number) => {
+    const throttle = getService(strapi, 'throttle');
     let rest = rows;
     while (rest.length > 0) {
       // A person may have paused or cancelled a campaign since the claim.
-      const statuses = new Map(
-        (await campaigns().findMany({ select: ['documentId', 'status'], where: { documentId: { $in: [...new Set(rest.map((r) => r.campaign))] } } })).map(
-          (c: any) => [c.documentId, c.status]
-        )
-      );
-      const stopped = rest.filter((r) => statuses.get(r.campaign) !== 'sending');
-      for (const status of ['cancelled', 'queued'] as const) {
-        await release(token, stopped.filter((r) => (statuses.get(r.campaign) === 'cancelled') === (status === 'cancelled')), status);
-      }
-      rest = rest.filter((r) => statuses.get(r.campaign) === 'sending');
+      rest = await keepSending(token, rest);
       if (rest.length === 0 || stopping) break;
 
       // Suppressed meanwhile (an unsubscribe, a bounce): skipped, not sent.
@@ -308,8 +357,10 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
 
       const granted = await throttle.take(server.documentId, rest.length, server.rateLimitPerSecond ?? 50, () => stopping);
       if (granted === 0) break;
-      const chunk = rest.slice(0, granted);
+      // Waiting for the rate may have taken a while: a pause or cancel since then still holds.
+      const chunk = await keepSending(token, rest.slice(0, granted));
       rest = rest.slice(granted);
+      if (chunk.length === 0) continue;
       const outcomes =
         server.type === 'sendgrid' ? await sendSendgrid(server, byId, chunk, lanes) : await sendSmtp(server, byId, chunk, lanes);
       const pauseReason = await record(server.documentId, token, outcomes);
@@ -366,6 +417,17 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
         where: { status: 'scheduled', scheduledAt: { $lte: new Date() } },
         data: { status: 'sending', startedAt: new Date() },
       });
+      // Rows a cancel could not reach: written back by a send in flight, or left by a dead worker.
+      const { knex, col } = table();
+      const cancelled = (await campaigns().findMany({ select: ['documentId'], where: { status: 'cancelled', completedAt: { $gt: new Date(Date.now() - 24 * 3600_000) } } })).map(
+        (c: any) => c.documentId
+      );
+      if (cancelled.length > 0) {
+        await knex()
+          .whereIn(col('campaign'), cancelled)
+          .andWhere((w: any) => w.where(col('status'), 'queued').orWhere((q: any) => q.where(col('status'), 'sending').andWhere(col('leaseUntil'), '<', Date.now())))
+          .update({ [col('status')]: 'cancelled', [col('leaseOwner')]: null });
+      }
       const active = await campaigns().findMany({ select: ['server'], where: { status: 'sending' } });
       for (const serverId of new Set<string>(active.map((c: any) => c.server))) {
         if (workers.has(serverId) || stopping) continue;

@@ -173,10 +173,12 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         throw conflict(`A ${campaign.status} campaign cannot be edited.`);
       }
       const server = await resolveServer(input.server);
-      await campaigns().update({
-        where: { id: campaign.id },
-        data: { name: input.name, server: server.documentId, subject: input.subject, html: input.html || null, text: input.text || null },
-      });
+      const data = { name: input.name, server: server.documentId, subject: input.subject, html: input.html || null, text: input.text || null };
+      // A scheduled campaign starts by itself: its recipients must cover the edited template now.
+      if (campaign.status === 'scheduled') await service.assertVariablesCovered({ ...campaign, ...data });
+      // Conditional: the queue may have started it since it was read.
+      const { count } = await campaigns().updateMany({ where: { id: campaign.id, status: { $in: EDITABLE } }, data });
+      if (count !== 1) throw conflict('The campaign started meanwhile and can no longer be edited.');
       return service.getOrThrow(campaign.documentId);
     },
 
@@ -274,6 +276,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!server.enabled) throw fieldError('server', `The email server "${server.name}" is disabled.`);
       const total = await recipients().count({ where: { campaign: campaign.documentId } });
       if (total === 0) throw conflict('The campaign has no recipients yet: import a CSV file or add them first.');
+      getService(strapi, 'unsubscribe').assertReachable();
       await service.assertVariablesCovered(campaign);
       await service.markSuppressed(campaign.documentId);
       if (at && at.getTime() > Date.now()) {
@@ -314,18 +317,23 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const suppressionsTable = strapi.db.metadata.get(UIDS.suppression as any).tableName;
       const meta = strapi.db.metadata.get(UIDS.recipient as any);
       const knex = strapi.db.connection;
+      const col = (uid: string, a: string) => (strapi.db.metadata.get(uid as any).attributes[a] as any).columnName ?? a;
+      const r = (a: string) => col(UIDS.recipient, a);
       await knex(meta.tableName)
-        .where('campaign', campaignDocumentId)
-        .andWhere('status', 'queued')
-        .whereIn('email_key', knex(suppressionsTable).select('email_key'))
-        .update({ status: 'suppressed', last_error: 'On the suppression list.' });
+        .where(r('campaign'), campaignDocumentId)
+        .andWhere(r('status'), 'queued')
+        .whereIn(r('emailKey'), knex(suppressionsTable).select(col(UIDS.suppression, 'emailKey')))
+        .update({ [r('status')]: 'suppressed', [r('lastError')]: 'On the suppression list.' });
     },
 
     pause: (campaign: StoredCampaign, reason: string | null = null) =>
       setStatus(campaign, ['sending', 'scheduled'], { status: 'paused', pauseReason: reason }),
 
+    /** Back to sending, or to waiting when it was paused before its scheduled time. */
     resume: (campaign: StoredCampaign) =>
-      setStatus(campaign, ['paused'], { status: 'sending', pauseReason: null, startedAt: campaign.startedAt ?? new Date() }),
+      campaign.scheduledAt && !campaign.startedAt && new Date(campaign.scheduledAt).getTime() > Date.now()
+        ? setStatus(campaign, ['paused'], { status: 'scheduled', pauseReason: null })
+        : setStatus(campaign, ['paused'], { status: 'sending', pauseReason: null, startedAt: campaign.startedAt ?? new Date() }),
 
     async cancel(campaign: StoredCampaign) {
       const updated = await setStatus(campaign, ['draft', 'scheduled', 'sending', 'paused'], {

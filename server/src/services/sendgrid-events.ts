@@ -51,15 +51,15 @@ const sendgridEventsService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (!ok) throw unauthorized('The signature does not match.');
   };
 
-  /** Records an event id; false when it was already there. */
+  /**
+   * Records an event id; false when it was already there. Looked up first: inside a PostgreSQL
+   * transaction a failed insert would abort the transaction. Two deliveries racing each other
+   * meet the unique index; the loser's error makes SendGrid retry, and the retry is a duplicate.
+   */
   const firstTime = async (eventId: string, event: string) => {
-    try {
-      await strapi.db.query(UIDS.webhookEvent).create({ data: { documentId: crypto.randomBytes(12).toString('hex'), eventId, event } });
-      return true;
-    } catch (error) {
-      if (await strapi.db.query(UIDS.webhookEvent).findOne({ where: { eventId } })) return false;
-      throw error;
-    }
+    if (await strapi.db.query(UIDS.webhookEvent).findOne({ where: { eventId } })) return false;
+    await strapi.db.query(UIDS.webhookEvent).create({ data: { documentId: crypto.randomBytes(12).toString('hex'), eventId, event } });
+    return true;
   };
 
   return {
@@ -84,25 +84,28 @@ const sendgridEventsService = ({ strapi }: { strapi: Core.Strapi }) => {
         const recipientId = Number(event.recipient);
         if (!effect || !campaign || !Number.isInteger(recipientId)) continue;
         const eventId = typeof event.sg_event_id === 'string' && event.sg_event_id ? event.sg_event_id : null;
-        if (eventId && !(await firstTime(eventId.slice(0, 255), String(event.event)))) {
-          duplicates += 1;
-          continue;
-        }
-        const row = await strapi.db.query(UIDS.recipient).findOne({ where: { id: recipientId, campaign } });
-        if (!row) continue;
-        const at = Number.isFinite(Number(event.timestamp)) ? new Date(Number(event.timestamp) * 1000) : new Date();
-        const data: Record<string, unknown> = {};
-        if (effect.stamp && !row[effect.stamp]) data[effect.stamp] = at;
-        if (effect.status) {
-          data.status = effect.status;
-          const reason = String(event.reason ?? event.response ?? event.type ?? event.event).slice(0, 400);
-          data.lastError = `SendGrid: ${event.event}${reason && reason !== event.event ? `: ${reason}` : ''}`;
-        }
-        if (Object.keys(data).length > 0) await strapi.db.query(UIDS.recipient).update({ where: { id: row.id }, data });
-        // A soft bounce ("blocked") is not a reason to stop mailing an address for good.
-        if (effect.suppress && !(event.event === 'bounce' && event.type === 'blocked')) {
-          await getService(strapi, 'suppressions').add(row.email, effect.suppress, `SendGrid ${event.event}, campaign ${campaign}`);
-        }
+        // Recorded and applied together: a failure leaves the event unrecorded for SendGrid's retry.
+        const outcome = await strapi.db.transaction(async () => {
+          if (eventId && !(await firstTime(eventId.slice(0, 255), String(event.event)))) return 'duplicate';
+          const row = await strapi.db.query(UIDS.recipient).findOne({ where: { id: recipientId, campaign } });
+          if (!row) return 'unknown';
+          const at = Number.isFinite(Number(event.timestamp)) ? new Date(Number(event.timestamp) * 1000) : new Date();
+          const data: Record<string, unknown> = {};
+          if (effect.stamp && !row[effect.stamp]) data[effect.stamp] = at;
+          if (effect.status) {
+            data.status = effect.status;
+            const reason = String(event.reason ?? event.response ?? event.type ?? event.event).slice(0, 400);
+            data.lastError = `SendGrid: ${event.event}${reason && reason !== event.event ? `: ${reason}` : ''}`;
+          }
+          if (Object.keys(data).length > 0) await strapi.db.query(UIDS.recipient).update({ where: { id: row.id }, data });
+          // A soft bounce ("blocked") is not a reason to stop mailing an address for good.
+          if (effect.suppress && !(event.event === 'bounce' && event.type === 'blocked')) {
+            await getService(strapi, 'suppressions').add(row.email, effect.suppress, `SendGrid ${event.event}, campaign ${campaign}`);
+          }
+          return 'applied';
+        });
+        if (outcome === 'duplicate') duplicates += 1;
+        if (outcome !== 'applied') continue;
         applied += 1;
       }
       return { applied, duplicates };

@@ -35,6 +35,8 @@ const throttleService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    slotLeaseMs: SLOT_LEASE_MS,
+
     /**
      * Takes up to `want` sends from the current second's allowance of `rate`, waiting for the next
      * second when it is used up. Returns how many were granted (at least 1).
@@ -49,9 +51,16 @@ const throttleService = ({ strapi }: { strapi: Core.Strapi }) => {
         const rowWindow = Number(row?.[col('windowStart')] ?? 0);
         const used = Number(row?.[col('used')] ?? 0);
         const base = { [col('server')]: server, [col('slot')]: 0, [col('windowStart')]: rowWindow, [col('used')]: used };
-        if (rowWindow !== windowStart) {
+        // Only forward: an instance whose clock is a little behind must not reopen a second
+        // that another instance already used up.
+        if (rowWindow < windowStart) {
           const n = Math.min(want, rate);
           if (Number(await knex().where(base).update({ [col('windowStart')]: windowStart, [col('used')]: n })) === 1) return n;
+          continue;
+        }
+        if (rowWindow > windowStart + 1) {
+          // The row is far ahead of this clock: a skewed instance. Wait for its second.
+          await sleep(Math.min(1000, (rowWindow - windowStart) * 1000));
           continue;
         }
         const free = rate - used;
@@ -61,7 +70,7 @@ const throttleService = ({ strapi }: { strapi: Core.Strapi }) => {
           continue;
         }
         if (shouldStop()) return 0;
-        await sleep((windowStart + 1) * 1000 - now + 1);
+        await sleep(Math.max(1, (Math.max(rowWindow, windowStart) + 1) * 1000 - now + 1));
       }
     },
 
@@ -73,17 +82,22 @@ const throttleService = ({ strapi }: { strapi: Core.Strapi }) => {
       await ensureRows(server, max);
       const { knex, col } = table();
       const now = Date.now();
-      await knex()
-        .where(col('server'), server)
-        .andWhere(col('slot'), '>=', 1)
-        .andWhere(col('slot'), '<=', max)
-        .andWhere((w) => w.whereNull(col('leaseOwner')).orWhere(col('leaseOwner'), owner).orWhere(col('leaseUntil'), '<', now))
-        .update({ [col('leaseOwner')]: owner, [col('leaseUntil')]: now + SLOT_LEASE_MS });
-      const [{ count }] = await knex()
-        .where({ [col('server')]: server, [col('leaseOwner')]: owner })
-        .andWhere(col('slot'), '>=', 1)
-        .andWhere(col('slot'), '<=', max)
-        .count({ count: '*' });
+      const slots = () => knex().where(col('server'), server).andWhere(col('slot'), '>=', 1).andWhere(col('slot'), '<=', max);
+      await slots().andWhere(col('leaseOwner'), owner).update({ [col('leaseUntil')]: now + SLOT_LEASE_MS });
+      // One more slot per call: instances that start together share the connections instead of
+      // the first one taking them all.
+      const free = await slots()
+        .andWhere((w) => w.whereNull(col('leaseOwner')).orWhere(col('leaseUntil'), '<', now))
+        .select(col('slot'))
+        .orderBy(col('slot'))
+        .first();
+      if (free) {
+        await slots()
+          .andWhere(col('slot'), free[col('slot')])
+          .andWhere((w) => w.whereNull(col('leaseOwner')).orWhere(col('leaseUntil'), '<', now))
+          .update({ [col('leaseOwner')]: owner, [col('leaseUntil')]: now + SLOT_LEASE_MS });
+      }
+      const [{ count }] = await slots().andWhere(col('leaseOwner'), owner).count({ count: '*' });
       return Number(count);
     },
 

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import { UIDS, getService, pluginConfig } from '../utils';
 
 export interface UnsubscribeTarget {
@@ -23,6 +24,16 @@ const unsubscribeService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /** Unsubscribe links must reach this Strapi from the recipients' mail programs. */
+    assertReachable() {
+      const host = new URL(baseUrl()).hostname;
+      if (host === '0.0.0.0' || host === '[::]' || host === '::') {
+        throw new errors.ApplicationError(
+          `Unsubscribe links would point at ${baseUrl()}, which nobody can open: set the public URL of this Strapi (server.url, or the email-server option campaigns.publicUrl).`
+        );
+      }
+    },
+
     token(target: UnsubscribeTarget): string {
       const payload = Buffer.from(`${target.campaign}\n${target.recipient}\n${target.email}`, 'utf8').toString('base64url');
       return `${payload}.${secrets().sign(PURPOSE, payload)}`;

@@ -3,40 +3,70 @@ import getRawBody from 'raw-body';
 
 /** Where the raw request body of the routes below is kept for their controllers. */
 export const RAW_BODY = 'emailServerRawBody';
+const PENDING = 'emailServerRawBodyLimit';
 
-const ROUTES: Array<{ path: RegExp; type: (contentType: string) => boolean; limit: string }> = [
-  // The webhook signature covers the exact bytes SendGrid sent: a re-serialised JSON would not match.
-  { path: /^\/api\/email-server\/webhooks\/sendgrid\/[^/]+\/?$/, type: () => true, limit: '10mb' },
-  // A 100,000-row CSV is several megabytes: more than Strapi's 56 kB limit for text bodies.
-  { path: /^\/email-server\/campaigns\/[^/]+\/recipients\/?$/, type: (t) => /^text\/(csv|plain)\b/i.test(t), limit: '30mb' },
-];
+const SIGNATURE_HEADERS = ['x-twilio-email-event-webhook-signature', 'x-twilio-email-event-webhook-timestamp'];
+
+const routes = (strapi: Core.Strapi) => {
+  const apiPrefix = String(strapi.config.get('api.rest.prefix') ?? '/api').replace(/\/+$/, '');
+  const escaped = apiPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return [
+    // The webhook signature covers the exact bytes SendGrid sent: a re-serialised JSON would not
+    // match. Unsigned posts are refused by the route without being read.
+    {
+      path: new RegExp(`^${escaped}/email-server/webhooks/sendgrid/[^/]+/?$`),
+      accepts: (ctx: any) => SIGNATURE_HEADERS.every((h) => ctx.get(h)),
+      limit: '5mb',
+    },
+    // A 100,000-row CSV is several megabytes: more than Strapi's 56 kB limit for text bodies.
+    {
+      path: /^\/email-server\/campaigns\/[^/]+\/recipients\/?$/,
+      accepts: (ctx: any) => /^text\/(csv|plain)\b/i.test(String(ctx.get('Content-Type') ?? '')),
+      limit: '30mb',
+    },
+  ];
+};
 
 /**
- * Reads the raw body of the routes above before Strapi's body parser does, and hides it from
- * that parser (which would refuse a large CSV and loses the exact bytes of a webhook).
- * Registered in `register`, so it runs before Strapi's global middlewares.
+ * Keeps the bodies of the routes above away from Strapi's body parser (which refuses a large CSV
+ * and loses the exact bytes of a webhook) by marking them, without reading anything: registered
+ * in `register`, this runs before authentication. The route's own middleware, `readRawBody`,
+ * reads the body after the route's authentication and policies passed.
  */
-export const rawBodyMiddleware = (_strapi: Core.Strapi) => async (ctx: any, next: () => Promise<unknown>) => {
-  if (ctx.method === 'POST') {
-    const contentType = String(ctx.get('Content-Type') ?? '');
-    const route = ROUTES.find((r) => r.path.test(ctx.path) && r.type(contentType));
-    if (route) {
-      try {
-        ctx.state[RAW_BODY] = await getRawBody(ctx.req, { limit: route.limit, encoding: 'utf8' });
-      } catch (error: any) {
-        ctx.status = error?.status === 413 ? 413 : 400;
-        ctx.body = {
-          data: null,
-          error: {
-            status: ctx.status,
-            name: ctx.status === 413 ? 'PayloadTooLargeError' : 'BadRequestError',
-            message: ctx.status === 413 ? `The request body is larger than ${route.limit}.` : 'The request body could not be read.',
-            details: {},
-          },
-        };
-        return;
+export const rawBodyMiddleware = (strapi: Core.Strapi) => {
+  let table: ReturnType<typeof routes> | null = null;
+  return async (ctx: any, next: () => Promise<unknown>) => {
+    if (ctx.method === 'POST') {
+      table ??= routes(strapi);
+      const route = table.find((r) => r.path.test(ctx.path) && r.accepts(ctx));
+      if (route) {
+        ctx.state[PENDING] = route.limit;
+        ctx.req.headers['content-type'] = 'application/octet-stream';
       }
-      ctx.req.headers['content-type'] = 'application/octet-stream';
+    }
+    return next();
+  };
+};
+
+/** Route middleware: reads a body `rawBodyMiddleware` set aside, within its size limit. */
+export const readRawBody = async (ctx: any, next: () => Promise<unknown>) => {
+  const limit = ctx.state[PENDING] as string | undefined;
+  if (limit) {
+    try {
+      ctx.state[RAW_BODY] = await getRawBody(ctx.req, { limit, encoding: 'utf8' });
+    } catch (error: any) {
+      const tooLarge = error?.status === 413;
+      ctx.status = tooLarge ? 413 : 400;
+      ctx.body = {
+        data: null,
+        error: {
+          status: ctx.status,
+          name: tooLarge ? 'PayloadTooLargeError' : 'BadRequestError',
+          message: tooLarge ? `The request body is larger than ${limit}.` : 'The request body could not be read.',
+          details: {},
+        },
+      };
+      return undefined;
     }
   }
   return next();

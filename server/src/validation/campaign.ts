@@ -64,7 +64,13 @@ const fields = {
 };
 
 export const campaignSchema = yup
-  .object({ ...fields, recipients: yup.mixed().optional() })
+  .object({
+    ...fields,
+    recipients: yup
+      .mixed()
+      .optional()
+      .test('list', 'Must be a list of { email, data } objects.', (v: unknown) => v === undefined || v === null || Array.isArray(v)),
+  })
   .test('known-fields', '', onlyKnownKeys([...CAMPAIGN_FIELDS, 'recipients'], 'a campaign'));
 
 /** An edit: validated merged onto the stored campaign, so it has the same rules. */
@@ -125,7 +131,8 @@ export const recipientProblem = (row: { email?: unknown; data?: unknown }, varia
   }
   for (const name of variables) {
     if (BUILT_IN_VARIABLES.includes(name)) continue;
-    const value = data[name];
+    // Own keys only: "constructor" or "toString" must not count as given.
+    const value = Object.prototype.hasOwnProperty.call(data, name) ? data[name] : undefined;
     if (value === undefined || value === null || String(value).trim() === '') return `missing variable "${name}"`;
   }
   return null;

@@ -1,4 +1,5 @@
 import { ACTIONS } from '../../permissions';
+import { readRawBody } from '../../utils/raw-body';
 
 const guard = (action: string) => ({
   policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions: [action] } }],
@@ -32,7 +33,13 @@ export default () => ({
     { method: 'GET', path: '/campaigns/:documentId', handler: 'campaigns.findOne', config: guard(ACTIONS.campaignsRead) },
     { method: 'PUT', path: '/campaigns/:documentId', handler: 'campaigns.update', config: guard(ACTIONS.campaignsCreate) },
     { method: 'DELETE', path: '/campaigns/:documentId', handler: 'campaigns.delete', config: guard(ACTIONS.campaignsCreate) },
-    { method: 'POST', path: '/campaigns/:documentId/recipients', handler: 'campaigns.addRecipients', config: guard(ACTIONS.campaignsCreate) },
+    {
+      method: 'POST',
+      path: '/campaigns/:documentId/recipients',
+      handler: 'campaigns.addRecipients',
+      // The CSV body is read only once the admin's token and permission passed.
+      config: { ...guard(ACTIONS.campaignsCreate), middlewares: [readRawBody] },
+    },
     { method: 'GET', path: '/campaigns/:documentId/recipients', handler: 'campaigns.recipients', config: guard(ACTIONS.campaignsRead) },
     { method: 'POST', path: '/campaigns/:documentId/send', handler: 'campaigns.send', config: guard(ACTIONS.campaignsSend) },
     { method: 'POST', path: '/campaigns/:documentId/pause', handler: 'campaigns.pause', config: guard(ACTIONS.campaignsSend) },
