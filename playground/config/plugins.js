@@ -25,7 +25,8 @@ module.exports = ({ env }) => ({
         maxAttempts: env.int('EMAIL_SERVER_CAMPAIGN_MAX_ATTEMPTS', 5),
         retryBaseMs: env.int('EMAIL_SERVER_CAMPAIGN_RETRY_MS', 60000),
         pauseAfterFailures: env.int('EMAIL_SERVER_CAMPAIGN_PAUSE_AFTER', 20),
-        publicUrl: env('EMAIL_SERVER_PUBLIC_URL', ''),
+        // Where unsubscribe links point; a real app sets its public address here or in server.url.
+        publicUrl: env('EMAIL_SERVER_PUBLIC_URL', `http://localhost:${env.int('PORT', 1337)}`),
       },
     },
   },
