@@ -130,27 +130,30 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     }
     let pauseReason: string | null = null;
-    for (const outcome of failed) {
-      const { row, failure, message } = outcome;
+    // Rows with the same outcome are written together: a failed SendGrid request is 1,000 rows.
+    const groups = new Map<string, { ids: number[]; patch: Record<string, unknown> }>();
+    for (const { row, failure, message } of failed) {
+      let patch: Record<string, unknown>;
       if (failure.needsPerson) {
         // Not the recipient's fault: give the row back and stop the campaign for a person.
         pauseReason = message;
-        await mine([row.id]).update({
-          ...cleared,
-          [col('status')]: 'queued',
-          [col('lastError')]: message.slice(0, 500),
-          [col('attempts')]: strapi.db.connection.raw('?? - 1', [col('attempts')]),
-        });
-        continue;
+        patch = { status: 'queued', lastError: message.slice(0, 500), attempts: row.attempts - 1 };
+      } else {
+        const giveUp = !failure.transient || row.attempts >= config().maxAttempts;
+        const delay = Math.min(config().retryBaseMs * 2 ** Math.max(0, row.attempts - 1), config().maxRetryDelayMs);
+        patch = {
+          status: giveUp ? 'failed' : 'queued',
+          nextAttemptAt: giveUp ? 0 : now + delay,
+          lastError: (failure.transient && giveUp ? `Gave up after ${row.attempts} attempts: ${message}` : message).slice(0, 500),
+        };
       }
-      const giveUp = !failure.transient || row.attempts >= config().maxAttempts;
-      const delay = Math.min(config().retryBaseMs * 2 ** Math.max(0, row.attempts - 1), config().maxRetryDelayMs);
-      await mine([row.id]).update({
-        ...cleared,
-        [col('status')]: giveUp ? 'failed' : 'queued',
-        [col('nextAttemptAt')]: giveUp ? 0 : now + delay,
-        [col('lastError')]: (failure.transient && giveUp ? `Gave up after ${row.attempts} attempts: ${message}` : message).slice(0, 500),
-      });
+      const key = JSON.stringify(patch);
+      const group = groups.get(key) ?? { ids: [], patch };
+      group.ids.push(row.id);
+      groups.set(key, group);
+    }
+    for (const { ids, patch } of groups.values()) {
+      await mine(ids).update({ ...cleared, ...Object.fromEntries(Object.entries(patch).map(([k, v]) => [col(k), v])) });
     }
     // Every failure counts, permanent ones too: a relay refusing everything (quota, sender) must
     // not burn through the list. One failed send counts once: the recipients of a failed SendGrid
