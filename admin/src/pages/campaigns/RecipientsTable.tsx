@@ -2,7 +2,6 @@ import * as React from 'react';
 import { Page } from '@strapi/strapi/admin';
 import {
   Box,
-  Button,
   EmptyStateLayout,
   Flex,
   SingleSelect,
@@ -10,7 +9,6 @@ import {
   Table,
   Tbody,
   Td,
-  TextInput,
   Th,
   Thead,
   Tr,
@@ -23,6 +21,7 @@ import {
   type CampaignStatus,
   type RecipientStatus,
 } from '../../hooks/useCampaigns';
+import { Pager, SearchBox } from '../../components/ListControls';
 import { getTranslation } from '../../utils/getTranslation';
 import { RecipientStatusBadge, useStatusLabels } from './StatusBadges';
 
@@ -32,7 +31,6 @@ export const RecipientsTable = ({ documentId, campaignStatus }: { documentId: st
   const { formatMessage, formatDate } = useIntl();
   const labels = useStatusLabels();
   const [status, setStatus] = React.useState<RecipientStatus | typeof ALL>(ALL);
-  const [search, setSearch] = React.useState('');
   const [q, setQ] = React.useState('');
   const [page, setPage] = React.useState(1);
   const list = useRecipients(documentId, { status: status === ALL ? '' : status, q, page }, campaignStatus);
@@ -62,22 +60,15 @@ export const RecipientsTable = ({ documentId, campaignStatus }: { documentId: st
             ))}
           </SingleSelect>
         </Box>
-        <form
-          style={{ flex: 1 }}
-          onSubmit={(e) => {
-            e.preventDefault();
-            setQ(search.trim());
+        <SearchBox
+          grow
+          label={t('recipients.search', 'Search recipients')}
+          placeholder={t('recipients.searchPlaceholder', 'Search by email address')}
+          onSearch={(value) => {
+            setQ(value);
             setPage(1);
           }}
-        >
-          <TextInput
-            type="search"
-            aria-label={t('recipients.search', 'Search recipients')}
-            placeholder={t('recipients.searchPlaceholder', 'Search by email address')}
-            value={search}
-            onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)}
-          />
-        </form>
+        />
       </Flex>
 
       {!list.data ? (
@@ -116,17 +107,7 @@ export const RecipientsTable = ({ documentId, campaignStatus }: { documentId: st
               ))}
             </Tbody>
           </Table>
-          <Flex gap={2} justifyContent="flex-end">
-            <Button variant="tertiary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-              {t('pagination.previous', 'Previous')}
-            </Button>
-            <Typography data-testid="recipients-page">
-              {t('pagination.page', 'Page {page} of {pageCount}', { page, pageCount })}
-            </Typography>
-            <Button variant="tertiary" disabled={page >= pageCount} onClick={() => setPage(page + 1)}>
-              {t('pagination.next', 'Next')}
-            </Button>
-          </Flex>
+          <Pager page={page} pageCount={pageCount} onPage={setPage} testId="recipients-page" />
         </>
       )}
     </Flex>

@@ -17,7 +17,6 @@ import {
   Table,
   Tbody,
   Td,
-  TextInput,
   Th,
   Thead,
   Tr,
@@ -36,6 +35,7 @@ import {
   type SuppressionReason,
 } from '../../hooks/useCampaigns';
 import { CAMPAIGN_PERMISSIONS } from '../../permissions';
+import { Pager, SearchBox } from '../../components/ListControls';
 import { getTranslation } from '../../utils/getTranslation';
 import { errorsFromResponse, type FieldErrors } from '../../utils/serverForm';
 import { ConfirmActionDialog } from './ConfirmActionDialog';
@@ -55,7 +55,6 @@ export const SuppressionsPage = () => {
   const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
   const { allowedActions } = useRBAC({ update: CAMPAIGN_PERMISSIONS.suppressions });
-  const [search, setSearch] = React.useState('');
   const [q, setQ] = React.useState('');
   const [page, setPage] = React.useState(1);
   const list = useSuppressions({ q, page });
@@ -152,21 +151,14 @@ export const SuppressionsPage = () => {
             </Box>
           ) : null}
 
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              setQ(search.trim());
+          <SearchBox
+            label={t('suppressions.search', 'Search addresses')}
+            placeholder={t('suppressions.search', 'Search addresses')}
+            onSearch={(value) => {
+              setQ(value);
               setPage(1);
             }}
-          >
-            <TextInput
-              type="search"
-              aria-label={t('suppressions.search', 'Search addresses')}
-              placeholder={t('suppressions.search', 'Search addresses')}
-              value={search}
-              onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)}
-            />
-          </form>
+          />
 
           {!list.data ? (
             list.isLoading ? <Page.Loading /> : <Page.Error />
@@ -212,15 +204,7 @@ export const SuppressionsPage = () => {
                   ))}
                 </Tbody>
               </Table>
-              <Flex gap={2} justifyContent="flex-end">
-                <Button variant="tertiary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                  {t('pagination.previous', 'Previous')}
-                </Button>
-                <Typography>{t('pagination.page', 'Page {page} of {pageCount}', { page, pageCount })}</Typography>
-                <Button variant="tertiary" disabled={page >= pageCount} onClick={() => setPage(page + 1)}>
-                  {t('pagination.next', 'Next')}
-                </Button>
-              </Flex>
+              <Pager page={page} pageCount={pageCount} onPage={setPage} />
             </>
           )}
         </Flex>
