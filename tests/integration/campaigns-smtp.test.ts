@@ -300,6 +300,26 @@ it('validates campaigns and refuses to send with a variable some recipients lack
   expect(badCsv.body.error.message).toBe('The CSV file needs a header row with an "email" column.');
 });
 
+it('takes a JSON list larger than Strapi\'s 1 MB JSON limit on the recipients route', async () => {
+  await createServer(as(), smtpRelay(sink.port, { name: 'Big list' }));
+  const { data: campaign } = await createCampaign(as(), { name: 'Big', server: 'Big list', subject: 'Hi {{firstName}}', text: 'x' });
+  const list = Array.from({ length: 20_000 }, (_, i) => ({ email: `big${i}@example.org`, data: { firstName: `Person number ${i}` } }));
+  const body = JSON.stringify(list);
+  expect(body.length).toBeGreaterThan(1024 * 1024);
+  const res = await as().post(`/email-server/campaigns/${campaign.documentId}/recipients`).set('Content-Type', 'application/json').send(body);
+  expect(res.status).toBe(200);
+  expect(res.body.data).toEqual({ added: 20_000, rejected: [] });
+  expect((await campaignOf(as(), campaign.documentId)).counts.total).toBe(20_000);
+
+  const broken = await as().post(`/email-server/campaigns/${campaign.documentId}/recipients`).set('Content-Type', 'application/json').send('[{"email": ');
+  expect(broken.status).toBe(400);
+  expect(broken.body.error.message).toBe('The body is not valid JSON.');
+  // Without a token nothing is read or added.
+  const anonymous = await app.http.post(`/email-server/campaigns/${campaign.documentId}/recipients`).set('Content-Type', 'text/csv').send('email\nz@example.org');
+  expect(anonymous.status).toBe(401);
+  expect((await campaignOf(as(), campaign.documentId)).counts.total).toBe(20_000);
+});
+
 it('schedules a campaign for later and starts it on time', async () => {
   await createServer(as(), smtpRelay(sink.port, { name: 'Later' }));
   const { data: campaign } = await createCampaign(as(), {

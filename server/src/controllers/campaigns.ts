@@ -9,7 +9,7 @@ import {
   type CampaignInput,
 } from '../validation/campaign';
 import { getService } from '../utils';
-import { RAW_BODY } from '../utils/raw-body';
+import { RAW_BODY, RAW_BODY_TYPE } from '../utils/raw-body';
 import { validate } from '../utils/validate';
 
 const campaignsController = ({ strapi }: { strapi: Core.Strapi }) => {
@@ -62,7 +62,8 @@ const campaignsController = ({ strapi }: { strapi: Core.Strapi }) => {
     async addRecipients(ctx: any) {
       const campaign = await load(ctx);
       const raw = ctx.state[RAW_BODY] as string | undefined;
-      if (raw !== undefined) {
+      const json = /^application\/json\b/i.test(String(ctx.state[RAW_BODY_TYPE] ?? ''));
+      if (raw !== undefined && !json) {
         const { rows, rejected } = parseCsvRecipients(raw);
         const result = await campaigns().addRecipients(campaign, rows.map((r) => r.recipient), 0);
         // Rows are numbered as in the file: the header is row 1.
@@ -75,7 +76,14 @@ const campaignsController = ({ strapi }: { strapi: Core.Strapi }) => {
         };
         return;
       }
-      const body = ctx.request.body;
+      let body: unknown = ctx.request.body;
+      if (raw !== undefined) {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          throw new errors.ValidationError('The body is not valid JSON.');
+        }
+      }
       if (!Array.isArray(body)) {
         throw new errors.ValidationError('Send a JSON list of { email, data } objects, or a CSV file as text/csv.');
       }

@@ -58,6 +58,7 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
   const workers = new Map<string, Promise<void>>();
   const consecutiveFailures = new Map<string, number>();
   let stopping = false;
+  let prunedAt = 0;
   let batchNumber = 0;
   const config = () => pluginConfig(strapi).campaigns;
   const campaigns = () => strapi.db.query(UIDS.campaign);
@@ -420,6 +421,11 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
         where: { status: 'scheduled', scheduledAt: { $lte: new Date() } },
         data: { status: 'sending', startedAt: new Date() },
       });
+      // Applied webhook event ids matter only while SendGrid may still redeliver them (72 hours).
+      if (Date.now() - prunedAt > 3600_000) {
+        prunedAt = Date.now();
+        await strapi.db.query(UIDS.webhookEvent).deleteMany({ where: { createdAt: { $lt: new Date(Date.now() - 30 * 24 * 3600_000) } } });
+      }
       // Rows a cancel could not reach: written back by a send in flight, or left by a dead worker.
       const { knex, col } = table();
       const cancelled = (await campaigns().findMany({ select: ['documentId'], where: { status: 'cancelled', completedAt: { $gt: new Date(Date.now() - 24 * 3600_000) } } })).map(

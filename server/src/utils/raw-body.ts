@@ -4,6 +4,8 @@ import getRawBody from 'raw-body';
 /** Where the raw request body of the routes below is kept for their controllers. */
 export const RAW_BODY = 'emailServerRawBody';
 const PENDING = 'emailServerRawBodyLimit';
+/** The content type the client sent, before it was hidden from Strapi's body parser. */
+export const RAW_BODY_TYPE = 'emailServerRawBodyType';
 
 const SIGNATURE_HEADERS = ['x-twilio-email-event-webhook-signature', 'x-twilio-email-event-webhook-timestamp'];
 
@@ -18,10 +20,11 @@ const routes = (strapi: Core.Strapi) => {
       accepts: (ctx: any) => SIGNATURE_HEADERS.every((h) => ctx.get(h)),
       limit: '5mb',
     },
-    // A 100,000-row CSV is several megabytes: more than Strapi's 56 kB limit for text bodies.
+    // A 100,000-recipient list is several megabytes: more than Strapi's limits for text (56 kB)
+    // and JSON (1 MB) bodies.
     {
       path: /^\/email-server\/campaigns\/[^/]+\/recipients\/?$/,
-      accepts: (ctx: any) => /^text\/(csv|plain)\b/i.test(String(ctx.get('Content-Type') ?? '')),
+      accepts: (ctx: any) => /^(text\/(csv|plain)|application\/json)\b/i.test(String(ctx.get('Content-Type') ?? '')),
       limit: '30mb',
     },
   ];
@@ -41,6 +44,7 @@ export const rawBodyMiddleware = (strapi: Core.Strapi) => {
       const route = table.find((r) => r.path.test(ctx.path) && r.accepts(ctx));
       if (route) {
         ctx.state[PENDING] = route.limit;
+        ctx.state[RAW_BODY_TYPE] = String(ctx.get('Content-Type') ?? '');
         ctx.req.headers['content-type'] = 'application/octet-stream';
       }
     }
