@@ -14,6 +14,7 @@ import {
 } from '../validation/campaign';
 import { UIDS, getService } from '../utils';
 import { fieldError } from '../utils/validate';
+import { rawTable } from '../utils/raw-table';
 import type { StoredServer } from './servers';
 
 export interface StoredCampaign {
@@ -62,10 +63,8 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const counts = async (documentIds: string[]): Promise<Map<string, Counts>> => {
     const out = new Map(documentIds.map((id) => [id, emptyCounts()]));
     if (documentIds.length === 0) return out;
-    const meta = strapi.db.metadata.get(UIDS.recipient as any);
-    const col = (a: string) => (meta.attributes[a] as any).columnName ?? a;
-    const knex = strapi.db.connection;
-    const rows = await knex(meta.tableName)
+    const { knex, col } = rawTable(strapi, UIDS.recipient);
+    const rows = await knex()
       .select(col('campaign'), col('status'))
       .count({ n: '*' })
       .whereIn(col('campaign'), documentIds)
@@ -75,7 +74,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       c[row[col('status')] as RecipientStatus] = Number(row.n);
       c.total += Number(row.n);
     }
-    const tracked = await knex(meta.tableName)
+    const tracked = await knex()
       .select(col('campaign'))
       .count({ delivered: col('deliveredAt'), opened: col('openedAt'), clicked: col('clickedAt') })
       .whereIn(col('campaign'), documentIds)
@@ -207,7 +206,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         });
       }
       const variables = variablesOf(campaign.subject, campaign.html, campaign.text);
-      const existing = await recipients().count({ where: { campaign: campaign.documentId } });
+      // Every address the campaign has, and grows with the ones added here: its size is the count.
       const known = new Set<string>(
         (await recipients().findMany({ select: ['emailKey'], where: { campaign: campaign.documentId } })).map((r: any) => r.emailKey)
       );
@@ -220,7 +219,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (problem) return rejected.push({ row, email, reason: problem });
         const emailKey = email.toLowerCase();
         if (known.has(emailKey)) return rejected.push({ row, email, reason: 'duplicate address' });
-        if (existing + rows.length >= MAX_RECIPIENTS) {
+        if (known.size >= MAX_RECIPIENTS) {
           return rejected.push({ row, email, reason: `a campaign has at most ${MAX_RECIPIENTS} recipients` });
         }
         known.add(emailKey);
@@ -314,16 +313,14 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Recipients on the suppression list are skipped, not sent to. */
     async markSuppressed(campaignDocumentId: string) {
-      const suppressionsTable = strapi.db.metadata.get(UIDS.suppression as any).tableName;
-      const meta = strapi.db.metadata.get(UIDS.recipient as any);
-      const knex = strapi.db.connection;
-      const col = (uid: string, a: string) => (strapi.db.metadata.get(uid as any).attributes[a] as any).columnName ?? a;
-      const r = (a: string) => col(UIDS.recipient, a);
-      await knex(meta.tableName)
-        .where(r('campaign'), campaignDocumentId)
-        .andWhere(r('status'), 'queued')
-        .whereIn(r('emailKey'), knex(suppressionsTable).select(col(UIDS.suppression, 'emailKey')))
-        .update({ [r('status')]: 'suppressed', [r('lastError')]: 'On the suppression list.' });
+      const recipientsTable = rawTable(strapi, UIDS.recipient);
+      const suppressionsTable = rawTable(strapi, UIDS.suppression);
+      await recipientsTable
+        .knex()
+        .where(recipientsTable.col('campaign'), campaignDocumentId)
+        .andWhere(recipientsTable.col('status'), 'queued')
+        .whereIn(recipientsTable.col('emailKey'), suppressionsTable.knex().select(suppressionsTable.col('emailKey')))
+        .update(recipientsTable.columns({ status: 'suppressed', lastError: 'On the suppression list.' }));
     },
 
     pause: (campaign: StoredCampaign, reason: string | null = null) =>

@@ -5,8 +5,7 @@ import { verifyIncoming } from '../adapters/incoming';
 import { verifySendgrid } from '../adapters/sendgrid';
 import { verifySmtp } from '../adapters/smtp';
 import type { Check } from '../adapters/types';
-import type { PluginConfig } from '../config';
-import { SERVER_UID, getService } from '../utils';
+import { SERVER_UID, getService, pluginConfig } from '../utils';
 import { rawTable } from '../utils/raw-table';
 import { incomingConfigOf, sendgridConfigOf, smtpConfigOf } from '../utils/server-config';
 import type { StoredServer } from './servers';
@@ -18,7 +17,7 @@ export interface VerifyResult {
 
 /** "Test connection" and "Send test email". */
 const checksService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const config = () => strapi.config.get('plugin::email-server') as PluginConfig;
+  const config = () => pluginConfig(strapi);
 
   return {
     async verify(server: StoredServer): Promise<VerifyResult> {

@@ -3,8 +3,7 @@ import { errors } from '@strapi/utils';
 import { describeError, scrub } from '../adapters/describe-error';
 import { describeSendgridError } from '../adapters/sendgrid';
 import type { Address, Attachment, OutgoingMessage } from '../adapters/types';
-import type { PluginConfig } from '../config';
-import { getService } from '../utils';
+import { getService, pluginConfig } from '../utils';
 import type { StoredServer } from './servers';
 
 export interface MailerSendOptions {
@@ -111,7 +110,7 @@ const mailerService = ({ strapi }: { strapi: Core.Strapi }) => {
       } catch (error) {
         const reason =
           server.type === 'sendgrid'
-            ? describeSendgridError(error, (strapi.config.get('plugin::email-server') as PluginConfig).sendgrid.apiBaseUrl)
+            ? describeSendgridError(error, pluginConfig(strapi).sendgrid.apiBaseUrl)
             : describeError(error, { host: server.smtpHost!, port: server.smtpPort! });
         throw fail(scrub(`Sending through "${server.name}" failed: ${reason}`, secrets));
       }

@@ -5,8 +5,7 @@ import { errors } from '@strapi/utils';
 import { describeError, scrub } from '../adapters/describe-error';
 import { fetchImap, fetchPop3, type FetchOptions } from '../adapters/fetch-mailbox';
 import type { IncomingConfig } from '../adapters/incoming';
-import type { PluginConfig } from '../config';
-import { UIDS, getService } from '../utils';
+import { UIDS, getService, pluginConfig } from '../utils';
 import { rawTable } from '../utils/raw-table';
 import { createTicker } from '../utils/ticker';
 import { incomingConfigOf } from '../utils/server-config';
@@ -43,7 +42,7 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
   const running = new Map<string, Promise<FetchResult>>();
   let stopping = false;
-  const config = () => (strapi.config.get('plugin::email-server') as PluginConfig).incoming;
+  const config = () => pluginConfig(strapi).incoming;
   const states = () => strapi.db.query(UIDS.mailboxState);
 
   const table = () => rawTable(strapi, UIDS.mailboxState);

@@ -1,8 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { createSendgridTransport, type SendgridTransport } from '../adapters/sendgrid';
 import { createSmtpTransport, type SmtpTransport } from '../adapters/smtp';
-import type { PluginConfig } from '../config';
-import { getService } from '../utils';
+import { getService, pluginConfig } from '../utils';
 import { sendgridConfigOf, smtpConfigOf } from '../utils/server-config';
 import type { StoredServer } from './servers';
 
@@ -24,7 +23,7 @@ export interface Entry {
  */
 const transportsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const cache = new Map<string, Entry>();
-  const config = () => strapi.config.get('plugin::email-server') as PluginConfig;
+  const config = () => pluginConfig(strapi);
 
   const build = (server: StoredServer): Entry => {
     const { decrypt } = getService(strapi, 'secrets');
