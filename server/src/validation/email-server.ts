@@ -37,7 +37,6 @@ export const SMTP_ONLY_FIELDS = [
   'dkimSelector',
   'dkimPrivateKey',
 ] as const;
-export const DKIM_FIELDS = ['dkimDomain', 'dkimSelector', 'dkimPrivateKey'] as const;
 export const INCOMING_FIELDS = [
   'incomingHost',
   'incomingPort',
