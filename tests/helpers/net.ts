@@ -1,6 +1,8 @@
 import net from 'node:net';
 
-export const freePort = () =>
+const handedOut = new Set<number>();
+
+const askOs = () =>
   new Promise<number>((resolve, reject) => {
     const server = net.createServer();
     server.listen(0, '127.0.0.1', () => {
@@ -9,6 +11,20 @@ export const freePort = () =>
     });
     server.on('error', reject);
   });
+
+/**
+ * A port nothing listens on. The OS may offer a port again as soon as the probe closed it, so
+ * ports already handed out in this process are skipped: Dovecot's four listeners once got two
+ * equal ports ("duplicate listener").
+ */
+export const freePort = async (): Promise<number> => {
+  for (;;) {
+    const port = await askOs();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+};
 
 export const waitForPort = async (port: number, timeoutMs = 10_000) => {
   const deadline = Date.now() + timeoutMs;
