@@ -6,6 +6,7 @@ export const PERMISSIONS = {
   update: action('servers.update'),
   delete: action('servers.delete'),
   test: action('servers.test'),
+  setDefault: action('servers.set-default'),
 };
 
 export const INBOX_PERMISSIONS = {

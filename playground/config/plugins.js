@@ -8,6 +8,7 @@ module.exports = ({ env }) => ({
     config: {
       sendgrid: { apiBaseUrl: env('EMAIL_SERVER_SENDGRID_API_URL', 'https://api.sendgrid.com') },
       verifyTimeoutMs: env.int('EMAIL_SERVER_VERIFY_TIMEOUT_MS', 10000),
+      blockPrivateNetworks: env.bool('EMAIL_SERVER_BLOCK_PRIVATE_NETWORKS', false),
       incoming: {
         polling: env.bool('EMAIL_SERVER_POLLING', true),
         tickMs: env.int('EMAIL_SERVER_POLL_TICK_MS', 5000),

@@ -5,6 +5,7 @@ export const ACTIONS = {
   serversUpdate: 'plugin::email-server.servers.update',
   serversDelete: 'plugin::email-server.servers.delete',
   serversTest: 'plugin::email-server.servers.test',
+  serversSetDefault: 'plugin::email-server.servers.set-default',
   inboxRead: 'plugin::email-server.inbox.read',
   inboxReply: 'plugin::email-server.inbox.reply',
   campaignsRead: 'plugin::email-server.campaigns.read',
@@ -19,6 +20,9 @@ export const actionDefinitions = [
   { uid: 'servers.update', displayName: 'Update' },
   { uid: 'servers.delete', displayName: 'Delete' },
   { uid: 'servers.test', displayName: 'Test connection and send test emails' },
+  // Separate because the default server carries Strapi's password-reset mails; only super
+  // admins have it until someone grants it.
+  { uid: 'servers.set-default', displayName: 'Set the default server' },
 ].map((action) => ({
   ...action,
   section: 'plugins',

@@ -91,9 +91,9 @@ describe('create, read, update, delete', () => {
 
   it('updates a server with only the fields that change', async () => {
     const server = await create(smtpServer());
-    const res = await app.as().put(`/email-server/servers/${server.documentId}`).send({ smtpPort: 2525, enabled: false });
+    const res = await app.as().put(`/email-server/servers/${server.documentId}`).send({ senderName: 'Help desk', enabled: false });
     expect(res.status).toBe(200);
-    expect(res.body.data).toMatchObject({ name: 'Support mail', smtpPort: 2525, enabled: false, smtpPasswordSet: true });
+    expect(res.body.data).toMatchObject({ name: 'Support mail', senderName: 'Help desk', smtpPort: 587, enabled: false, smtpPasswordSet: true });
   });
 
   it('deletes a server; a second delete is a 404', async () => {

@@ -15,6 +15,7 @@ const ACTIONS = {
   update: 'plugin::email-server.servers.update',
   delete: 'plugin::email-server.servers.delete',
   test: 'plugin::email-server.servers.test',
+  setDefault: 'plugin::email-server.servers.set-default',
 };
 
 /** [method, path, body, the action it needs] */

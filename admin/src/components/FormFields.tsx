@@ -135,11 +135,13 @@ export const ToggleField = ({
   onChange,
   onLabel,
   offLabel,
-}: BaseProps & { checked: boolean; onChange: (value: boolean) => void; onLabel: string; offLabel: string }) => (
+  disabled = false,
+}: BaseProps & { checked: boolean; onChange: (value: boolean) => void; onLabel: string; offLabel: string; disabled?: boolean }) => (
   <Field.Root name={name} hint={hint} id={`field-${name}`}>
     <Field.Label>{label}</Field.Label>
     <Toggle
       checked={checked}
+      disabled={disabled}
       onLabel={onLabel}
       offLabel={offLabel}
       onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.checked)}

@@ -65,6 +65,7 @@ const ServerForm = ({ server }: ServerFormProps) => {
     update: PERMISSIONS.update,
     delete: PERMISSIONS.delete,
     test: PERMISSIONS.test,
+    setDefault: PERMISSIONS.setDefault,
   });
   const isEdit = Boolean(server);
 
@@ -81,17 +82,26 @@ const ServerForm = ({ server }: ServerFormProps) => {
   const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
     formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
 
+  // A secret that no longer decrypts counts as not stored: the form asks for it again.
+  const readable = (field: 'apiToken' | 'smtpPassword' | 'incomingPassword' | 'dkimPrivateKey') =>
+    Boolean(server?.[`${field}Set` as const]) && !(server?.unreadableSecrets ?? []).includes(field);
   const context = React.useMemo(
     () => ({
       stored: {
-        apiToken: Boolean(server?.apiTokenSet),
-        smtpPassword: Boolean(server?.smtpPasswordSet),
-        incomingPassword: Boolean(server?.incomingPasswordSet),
-        dkimPrivateKey: Boolean(server?.dkimPrivateKeySet),
+        apiToken: readable('apiToken'),
+        smtpPassword: readable('smtpPassword'),
+        incomingPassword: readable('incomingPassword'),
+        dkimPrivateKey: readable('dkimPrivateKey'),
       },
+      // The saved connection: editing its host, port, security or certificate check asks for the
+      // password again, with the same rule the server applies.
+      original: server ? toPayload(valuesFromServer(server)) : null,
     }),
     [server]
   );
+  /** Whether the stored password must be typed again now (the schema said so on its field). */
+  const mustReenter = (field: 'smtpPassword' | 'incomingPassword') =>
+    Boolean(errors[field]?.startsWith('Re-enter the password')) || !readable(field);
 
   // The shared schema runs on every change; errors show once a field was touched or a submit tried.
   React.useEffect(() => {
@@ -111,7 +121,9 @@ const ServerForm = ({ server }: ServerFormProps) => {
   };
 
   const shown = (key: string) =>
-    serverErrors[key] ?? (submitted || touched.has(key) ? errors[key] : undefined);
+    serverErrors[key] ??
+    // "Re-enter the password" shows as soon as the connection changed, not only once touched.
+    (submitted || touched.has(key) || errors[key]?.startsWith('Re-enter the password') ? errors[key] : undefined);
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -250,9 +262,14 @@ const ServerForm = ({ server }: ServerFormProps) => {
                 <ToggleField
                   name="isDefault"
                   label={t('field.isDefault', 'Default')}
-                  hint={t('hint.isDefault', "Strapi's own emails go out through the default server")}
+                  hint={
+                    allowedActions.canSetDefault
+                      ? t('hint.isDefault', "Strapi's own emails go out through the default server")
+                      : t('hint.isDefaultLocked', 'Only admins allowed to set the default server can change this')
+                  }
                   checked={values.isDefault}
                   onChange={set('isDefault')}
+                  disabled={!allowedActions.canSetDefault}
                   onLabel={t('toggle.yes', 'Yes')}
                   offLabel={t('toggle.no', 'No')}
                 />
@@ -277,7 +294,7 @@ const ServerForm = ({ server }: ServerFormProps) => {
                     name="apiToken"
                     label={t('field.apiToken', 'SendGrid API token')}
                     required
-                    isSet={Boolean(server?.apiTokenSet)}
+                    isSet={readable('apiToken')}
                     labels={secretLabels}
                     value={values.apiToken}
                     onChange={set('apiToken')}
@@ -354,7 +371,7 @@ const ServerForm = ({ server }: ServerFormProps) => {
                     <SecretField
                       name="smtpPassword"
                       label={t('field.smtpPassword', 'SMTP password')}
-                      isSet={Boolean(server?.smtpPasswordSet)}
+                      isSet={Boolean(server?.smtpPasswordSet) && !mustReenter('smtpPassword')}
                       labels={secretLabels}
                       value={values.smtpPassword}
                       onChange={set('smtpPassword')}
@@ -406,7 +423,7 @@ const ServerForm = ({ server }: ServerFormProps) => {
                       name="dkimPrivateKey"
                       label={t('field.dkimPrivateKey', 'DKIM private key (PEM)')}
                       multiline
-                      isSet={Boolean(server?.dkimPrivateKeySet)}
+                      isSet={readable('dkimPrivateKey')}
                       labels={secretLabels}
                       value={values.dkimPrivateKey}
                       onChange={set('dkimPrivateKey')}
@@ -480,7 +497,7 @@ const ServerForm = ({ server }: ServerFormProps) => {
                           name="incomingPassword"
                           label={t('field.incomingPassword', 'Incoming password')}
                           required
-                          isSet={Boolean(server?.incomingPasswordSet)}
+                          isSet={Boolean(server?.incomingPasswordSet) && !mustReenter('incomingPassword')}
                           labels={secretLabels}
                           value={values.incomingPassword}
                           onChange={set('incomingPassword')}

@@ -94,9 +94,12 @@ export const ListPage = () => {
                     <Typography textColor={server.enabled ? 'success600' : 'neutral500'}>
                       {server.enabled ? t('list.enabled', 'Enabled') : t('list.disabled', 'Disabled')}
                     </Typography>
-                    {server.incomingAttention ? (
+                    {server.incomingAttention || server.unreadableSecrets?.length ? (
                       <Box>
-                        <Badge textColor="danger600" title={server.incomingAttention}>
+                        <Badge
+                          textColor="danger600"
+                          title={server.incomingAttention ?? t('list.reenterSecret', 'Needs attention: re-enter the password')}
+                        >
                           {t('list.attention', 'Needs attention')}
                         </Badge>
                       </Box>

@@ -23,6 +23,17 @@ const findCode = (error: any): string | undefined => {
   return fromMessage?.[1] ?? (typeof error?.code === 'string' ? error.code : undefined);
 };
 
+/**
+ * A reply a mail server could have sent: an SMTP reply code, an IMAP status, a POP3 status.
+ * Anything else is another service's banner and is not echoed back ("Test connection" must not
+ * become a way to read what runs on some host and port).
+ */
+export const isMailProtocolReply = (text: string) =>
+  /^[2-5]\d\d[ -]/.test(text) || /^(\* |[A-Za-z0-9.]+ )(OK|NO|BAD|BYE|PREAUTH)\b/.test(text) || /^[+-](OK|ERR)\b/.test(text);
+
+const notAMailServer = (target: string) =>
+  `${target} did not answer like a mail server: check the host, the port and the security setting.`;
+
 export const describeError = (error: any, where: { host: string; port: number } | string): string => {
   const target = typeof where === 'string' ? where : `${where.host}:${where.port}`;
   const host = typeof where === 'string' ? where : where.host;
@@ -49,6 +60,8 @@ export const describeError = (error: any, where: { host: string; port: number } 
   if (/wrong version number|packet length too long|unknown protocol/i.test(message)) {
     return `TLS handshake failed on ${target}: the security setting probably does not match the port (TLS for 465/993/995, STARTTLS for 587/143/110).`;
   }
+  if (code === 'EPROTOCOL' || code === 'InvalidResponse' || code === 'ENOTMAIL') return notAMailServer(target);
+  if (typeof error?.response === 'string' && !isMailProtocolReply(error.response)) return notAMailServer(target);
   if (typeof error?.responseCode === 'number') {
     return `The server ${target} answered: ${String(error.response ?? message).slice(0, 300)}`;
   }

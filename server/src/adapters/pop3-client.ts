@@ -102,6 +102,8 @@ export class Pop3Client {
   private async status(what: string): Promise<string> {
     const line = await this.readLine();
     if (!line.startsWith('+OK')) {
+      // Not a POP3 reply at all: another service's banner, which is not repeated to anyone.
+      if (!line.startsWith('-ERR')) throw new Pop3Error(`${what}: not a POP3 reply`, 'ENOTMAIL');
       throw new Pop3Error(`${what}: ${line.replace(/^-ERR\s*/, '') || 'refused'}`, what === 'PASS' ? 'EAUTH' : undefined);
     }
     return line;

@@ -11,14 +11,17 @@ export interface SendgridConfig {
   timeoutMs: number;
 }
 
-const toBase64 = async (attachment: Attachment): Promise<string> => {
+const toBase64 = async (attachment: Attachment, allowFileAccess: boolean): Promise<string> => {
   if (attachment.content !== undefined) {
     if (Buffer.isBuffer(attachment.content)) return attachment.content.toString('base64');
     return attachment.encoding === 'base64'
       ? attachment.content
       : Buffer.from(attachment.content, (attachment.encoding as BufferEncoding) || 'utf8').toString('base64');
   }
-  if (attachment.path) return (await fs.readFile(attachment.path)).toString('base64');
+  if (attachment.path) {
+    if (!allowFileAccess) throw new Error('Reading attachments from a file is not allowed for this message.');
+    return (await fs.readFile(attachment.path)).toString('base64');
+  }
   return '';
 };
 
@@ -83,7 +86,7 @@ export const createSendgridTransport = (config: SendgridConfig): SendgridTranspo
       const attachments = message.attachments?.length
         ? await Promise.all(
             message.attachments.map(async (a) => ({
-              content: await toBase64(a),
+              content: await toBase64(a, message.allowFileAccess === true),
               filename: a.filename ?? 'attachment',
               type: a.contentType,
               disposition: a.contentDisposition ?? (a.cid ? 'inline' : 'attachment'),

@@ -72,6 +72,9 @@ export const createSmtpTransport = (config: SmtpConfig, pool: PoolOptions): Smtp
         attachments: message.attachments,
         headers: message.headers,
         messageId: message.messageId,
+        // nodemailer's own guard, under the mailer's check: no file or URL is read unless allowed.
+        disableFileAccess: !message.allowFileAccess,
+        disableUrlAccess: !message.allowFileAccess,
       });
       return { messageId: info.messageId };
     },

@@ -46,6 +46,8 @@ export interface OutgoingMessage {
   messageId?: string;
   /** SendGrid categories; ignored over SMTP. */
   categories?: string[];
+  /** Whether attachments may be read from a file path or a URL (off: content only). */
+  allowFileAccess?: boolean;
 }
 
 export interface SendResult {

@@ -1,6 +1,11 @@
 export interface PluginConfig {
-  /** Key material for encrypting secrets when Strapi has no ENCRYPTION_KEY; defaults to APP_KEYS. */
+  /** Key material for encrypting secrets when Strapi has no ENCRYPTION_KEY; defaults to the first APP_KEY. */
   encryptionKey?: string;
+  /**
+   * Refuse SMTP, IMAP and POP3 hosts that resolve to loopback, link-local or private addresses,
+   * so people with server rights cannot reach services inside Strapi's own network.
+   */
+  blockPrivateNetworks: boolean;
   smtp: {
     /** Connections per server's pool, and messages per connection before it is renewed. */
     maxConnections: number;
@@ -60,6 +65,7 @@ export interface PluginConfig {
 }
 
 const defaults: PluginConfig = {
+  blockPrivateNetworks: false,
   smtp: { maxConnections: 5, maxMessages: 100, connectionTimeoutMs: 10_000, socketTimeoutMs: 30_000 },
   sendgrid: { apiBaseUrl: 'https://api.sendgrid.com', timeoutMs: 30_000 },
   verifyTimeoutMs: 10_000,
@@ -96,6 +102,9 @@ export default {
   validator(config: Partial<PluginConfig>) {
     if (config.encryptionKey !== undefined && typeof config.encryptionKey !== 'string') {
       throw new Error('email-server: config.encryptionKey must be a string');
+    }
+    if (config.blockPrivateNetworks !== undefined && typeof config.blockPrivateNetworks !== 'boolean') {
+      throw new Error('email-server: config.blockPrivateNetworks must be true or false');
     }
     for (const key of ['maxConnections', 'maxMessages', 'connectionTimeoutMs', 'socketTimeoutMs'] as const) {
       if (config.smtp?.[key] !== undefined && !positive(config.smtp[key])) {

@@ -1,12 +1,22 @@
 import type { Core } from '@strapi/strapi';
+import { NeedsAttentionError } from '../services/poller';
 import { getService } from '../utils';
+import { unreadableSecretMessage } from '../utils/server-config';
 import { validate } from '../utils/validate';
 import { conversationQuerySchema, conversationUpdateSchema, replySchema } from '../validation/email-server';
 
 const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
   async fetch(ctx: any) {
     const server = await getService(strapi, 'servers').getOrThrow(ctx.params.documentId);
-    ctx.body = { data: await getService(strapi, 'poller').fetchNow(server) };
+    try {
+      ctx.body = { data: await getService(strapi, 'poller').fetchNow(server) };
+    } catch (error) {
+      if (!(error instanceof NeedsAttentionError)) throw error;
+      // 409: the server is in a state that forbids fetching until a person fixes it. Answered
+      // here in Strapi's error shape; Strapi has no 409 error class, and ctx.throw would log a stack.
+      ctx.status = 409;
+      ctx.body = { data: null, error: { status: 409, name: 'ConflictError', message: error.message, details: {} } };
+    }
   },
 
   /** The servers that receive mail, for the inbox's filter and its "Fetch now". */
@@ -15,7 +25,14 @@ const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = {
       data: rows
         .filter((s) => s.type === 'smtp' && s.incomingProtocol)
-        .map((s) => ({ documentId: s.documentId, name: s.name, enabled: s.enabled, incomingAttention: s.incomingAttention ?? null })),
+        .map((s) => ({
+          documentId: s.documentId,
+          name: s.name,
+          enabled: s.enabled,
+          incomingAttention:
+            s.incomingAttention ??
+            (getService(strapi, 'servers').unreadableSecrets(s).includes('incomingPassword') ? unreadableSecretMessage(s, 'incomingPassword') : null),
+        })),
     };
   },
 

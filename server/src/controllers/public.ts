@@ -4,6 +4,8 @@ import { escapeHtml } from '../campaigns/template';
 import { getService } from '../utils';
 import { RAW_BODY } from '../utils/raw-body';
 
+const WEBHOOK_SERVER = 'emailServerWebhookServer';
+
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
   `<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>` +
@@ -12,11 +14,22 @@ const page = (title: string, body: string) =>
 
 /** Routes reached from outside the admin: SendGrid's Event Webhook and unsubscribe links. */
 const publicController = ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** Route middleware before the body is read: see the `admit` step of sendgrid-events. */
+  async admitSendgridWebhook(ctx: any, next: () => Promise<unknown>) {
+    ctx.state[WEBHOOK_SERVER] = await getService(strapi, 'sendgrid-events').admit({
+      serverDocumentId: ctx.params.serverDocumentId,
+      signature: ctx.get('X-Twilio-Email-Event-Webhook-Signature') || undefined,
+      timestamp: ctx.get('X-Twilio-Email-Event-Webhook-Timestamp') || undefined,
+    });
+    return next();
+  },
+
   async sendgridWebhook(ctx: any) {
     const raw = ctx.state[RAW_BODY] as string | undefined;
+    const server = ctx.state[WEBHOOK_SERVER];
     // Unsigned posts are not even read (see utils/raw-body.ts).
-    if (raw === undefined) throw new errors.UnauthorizedError('The request is not signed.');
-    await getService(strapi, 'sendgrid-events').handle({
+    if (raw === undefined || !server) throw new errors.UnauthorizedError('The request is not signed.');
+    await getService(strapi, 'sendgrid-events').handle(server, {
       serverDocumentId: ctx.params.serverDocumentId,
       rawBody: raw,
       signature: ctx.get('X-Twilio-Email-Event-Webhook-Signature') || undefined,

@@ -1,8 +1,25 @@
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import { emailServerSchema, testEmailSchema, type EmailServerInput } from '../validation/email-server';
+import { ACTIONS } from '../permissions';
 import { getService } from '../utils';
 import { validate } from '../utils/validate';
-import { storedSecrets, toInput, toPublic } from '../services/servers';
+import { toInput, touchesDefault, type StoredServer } from '../services/servers';
+
+/**
+ * The default server carries every Strapi password-reset and invitation mail: making a server the
+ * default, or re-pointing the default one, needs its own action on top of create/update.
+ */
+const assertMayTouchDefault = (ctx: any, input: EmailServerInput, existing?: StoredServer) => {
+  if (!touchesDefault(input, existing)) return;
+  if (ctx.state?.userAbility?.can(ACTIONS.serversSetDefault)) return;
+  // PolicyError: a 403 whose message reaches the admin (a plain ForbiddenError is reworded to "Forbidden").
+  throw new errors.PolicyError(
+    existing?.isDefault && input.isDefault
+      ? 'Changing how the default email server connects needs the permission "Set the default server".'
+      : 'Making a server the default (or no longer the default) needs the permission "Set the default server".'
+  );
+};
 
 const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
   const servers = () => getService(strapi, 'servers');
@@ -10,19 +27,20 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     async find(ctx: any) {
       const list = await servers().list();
-      ctx.body = { data: list.map(toPublic) };
+      ctx.body = { data: list.map(servers().toPublic) };
     },
 
     async findOne(ctx: any) {
       const server = await servers().getOrThrow(ctx.params.documentId);
-      ctx.body = { data: toPublic(server) };
+      ctx.body = { data: servers().toPublic(server) };
     },
 
     async create(ctx: any) {
       const input = await validate<EmailServerInput>(emailServerSchema, ctx.request.body);
+      assertMayTouchDefault(ctx, input);
       const created = await servers().create(input);
       ctx.status = 201;
-      ctx.body = { data: toPublic(created) };
+      ctx.body = { data: servers().toPublic(created) };
     },
 
     async update(ctx: any) {
@@ -32,11 +50,10 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
       // server, so the rules that span fields (type, both-or-neither) still see the whole.
       const merged =
         body && typeof body === 'object' && !Array.isArray(body) ? { ...toInput(existing), ...body } : body;
-      const input = await validate<EmailServerInput>(emailServerSchema, merged, {
-        stored: storedSecrets(existing),
-      });
+      const input = await validate<EmailServerInput>(emailServerSchema, merged, servers().schemaContext(existing) as Record<string, unknown>);
+      assertMayTouchDefault(ctx, input, existing);
       const updated = await servers().update(existing, input);
-      ctx.body = { data: toPublic(updated) };
+      ctx.body = { data: servers().toPublic(updated) };
     },
 
     async verify(ctx: any) {

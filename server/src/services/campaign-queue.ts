@@ -388,6 +388,11 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
           await pauseServerCampaigns(serverId, server ? `the email server "${server.name}" is disabled.` : 'the email server was deleted.');
           return;
         }
+        const problem = await getService(strapi, 'servers').connectionProblem(server, 'outgoing');
+        if (problem) {
+          await pauseServerCampaigns(serverId, problem);
+          return;
+        }
         const lanes = await throttle.acquireSlots(serverId, server.maxConnections ?? 5, owner);
         if (lanes === 0) {
           // Every connection slot is another instance's: wait for one.

@@ -172,11 +172,13 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         throw conflict(`A ${campaign.status} campaign cannot be edited.`);
       }
       const server = await resolveServer(input.server);
-      const data = { name: input.name, server: server.documentId, subject: input.subject, html: input.html || null, text: input.text || null };
-      // A scheduled campaign starts by itself: its recipients must cover the edited template now.
-      if (campaign.status === 'scheduled') await service.assertVariablesCovered({ ...campaign, ...data });
+      const data: Record<string, unknown> = { name: input.name, server: server.documentId, subject: input.subject, html: input.html || null, text: input.text || null };
+      // Someone with campaigns.send approved what was scheduled: a changed mail or server goes back
+      // to draft and is scheduled again by someone who may send.
+      const contentChanged = (['server', 'subject', 'html', 'text'] as const).some((key) => (data[key] ?? null) !== (campaign[key] ?? null));
+      if (campaign.status === 'scheduled' && contentChanged) Object.assign(data, { status: 'draft', scheduledAt: null });
       // Conditional: the queue may have started it since it was read.
-      const { count } = await campaigns().updateMany({ where: { id: campaign.id, status: { $in: EDITABLE } }, data });
+      const { count } = await campaigns().updateMany({ where: { id: campaign.id, status: campaign.status }, data });
       if (count !== 1) throw conflict('The campaign started meanwhile and can no longer be edited.');
       return service.getOrThrow(campaign.documentId);
     },
@@ -237,6 +239,14 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
       // Multi-row inserts in one transaction: the list is added whole or not at all.
       await strapi.db.transaction(async () => {
+        if (rows.length > 0 && campaign.status === 'scheduled') {
+          // New recipients were not part of what was scheduled: back to draft, as with an edit.
+          const { count } = await campaigns().updateMany({
+            where: { id: campaign.id, status: 'scheduled' },
+            data: { status: 'draft', scheduledAt: null },
+          });
+          if (count !== 1) throw conflict('The campaign started meanwhile: recipients can no longer be added.');
+        }
         for (let i = 0; i < rows.length; i += 500) await recipients().createMany({ data: rows.slice(i, i + 500) });
       });
       return { added: rows.length, rejected };

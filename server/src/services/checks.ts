@@ -7,7 +7,7 @@ import { verifySmtp } from '../adapters/smtp';
 import type { Check } from '../adapters/types';
 import { SERVER_UID, getService, pluginConfig } from '../utils';
 import { rawTable } from '../utils/raw-table';
-import { incomingConfigOf, sendgridConfigOf, smtpConfigOf } from '../utils/server-config';
+import { UnreadableSecretError, incomingConfigOf, sendgridConfigOf, smtpConfigOf } from '../utils/server-config';
 import type { StoredServer } from './servers';
 
 export interface VerifyResult {
@@ -27,18 +27,42 @@ const checksService = ({ strapi }: { strapi: Core.Strapi }) => {
       let incoming: Check | null = null;
       let secrets: Array<string | null | undefined>;
 
+      // A secret that no longer decrypts fails its side's check without connecting anywhere.
+      const refused = (error: unknown): Check => {
+        if (error instanceof UnreadableSecretError) return { ok: false, message: error.message, durationMs: 0 };
+        throw error;
+      };
+      const servers = getService(strapi, 'servers');
+      const attempt = async <T>(
+        side: 'outgoing' | 'incoming',
+        configOf: () => T,
+        run: (config: T) => Promise<Check>
+      ): Promise<[Check, T | null]> => {
+        const problem = await servers.connectionProblem(server, side);
+        if (problem) return [{ ok: false, message: problem, durationMs: 0 }, null];
+        let config: T;
+        try {
+          config = configOf();
+        } catch (error) {
+          return [refused(error), null];
+        }
+        return [await run(config), config];
+      };
+
       if (server.type === 'sendgrid') {
-        const sendgrid = sendgridConfigOf(server, decrypt, config().sendgrid, timeout);
-        secrets = [sendgrid.apiToken];
-        outgoing = await verifySendgrid(sendgrid);
+        const [check, sendgrid] = await attempt('outgoing', () => sendgridConfigOf(server, decrypt, config().sendgrid, timeout), verifySendgrid);
+        secrets = [sendgrid?.apiToken];
+        outgoing = check;
       } else {
-        const smtp = smtpConfigOf(server, decrypt);
-        const incomingConfig = server.incomingProtocol ? incomingConfigOf(server, decrypt) : null;
-        secrets = [smtp.auth?.password, incomingConfig?.auth.password];
-        [outgoing, incoming] = await Promise.all([
-          verifySmtp(smtp, timeout),
-          incomingConfig ? verifyIncoming(incomingConfig, timeout) : Promise.resolve(null),
+        const [[out, smtp], inc] = await Promise.all([
+          attempt('outgoing', () => smtpConfigOf(server, decrypt), (c) => verifySmtp(c, timeout)),
+          server.incomingProtocol
+            ? attempt('incoming', () => incomingConfigOf(server, decrypt), (c) => verifyIncoming(c, timeout))
+            : Promise.resolve(null),
         ]);
+        secrets = [smtp?.auth?.password, smtp?.dkim?.privateKey, inc?.[1]?.auth.password];
+        outgoing = out;
+        incoming = inc?.[0] ?? null;
       }
 
       const clean = (check: Check | null) => check && { ...check, message: scrub(check.message, secrets) };

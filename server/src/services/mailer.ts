@@ -24,6 +24,12 @@ export interface MailerSendOptions {
   categories?: string[];
   /** A Message-ID of your own, e.g. to thread later replies; generated when absent. */
   messageId?: string;
+  /**
+   * Lets attachments name a file on this machine (`path`) or a URL (`href`) to read. Off unless
+   * code turns it on: a caller passing on someone else's input must not make Strapi read its own
+   * disk or network for them.
+   */
+  allowFileAccess?: boolean;
 }
 
 export interface MailerResult {
@@ -55,6 +61,16 @@ const checkOptions = (options: MailerSendOptions) => {
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     if (LINE_BREAK.test(name) || LINE_BREAK.test(String(value))) {
       throw fail(`The header "${name}" must not contain line breaks.`);
+    }
+  }
+  if (!options.allowFileAccess) {
+    for (const [index, attachment] of (options.attachments ?? []).entries()) {
+      const named = attachment as { path?: unknown; href?: unknown };
+      if (named.path !== undefined || named.href !== undefined) {
+        throw fail(
+          `Attachment ${index + 1} names a file or URL to read (path/href): pass its content instead, or allowFileAccess: true from code you trust.`
+        );
+      }
     }
   }
   for (const address of [...list(options.to), ...list(options.cc), ...list(options.bcc), options.replyTo ?? '']) {
@@ -102,7 +118,10 @@ const mailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         headers: options.headers,
         categories: options.categories,
         messageId: options.messageId,
+        allowFileAccess: options.allowFileAccess === true,
       };
+      const problem = await servers().connectionProblem(server, 'outgoing');
+      if (problem) throw fail(`Sending through "${server.name}" is not possible: ${problem}`);
       const { transport, secrets } = getService(strapi, 'transports').get(server);
       try {
         const { messageId } = await transport.send(message);

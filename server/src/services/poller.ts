@@ -8,13 +8,16 @@ import type { IncomingConfig } from '../adapters/incoming';
 import { UIDS, getService, pluginConfig } from '../utils';
 import { rawTable } from '../utils/raw-table';
 import { createTicker } from '../utils/ticker';
-import { incomingConfigOf } from '../utils/server-config';
+import { UnreadableSecretError, incomingConfigOf } from '../utils/server-config';
 import type { StoredServer } from './servers';
 
 export interface FetchResult {
   fetched: number;
   stored: number;
 }
+
+/** Polling of this server is paused until a person acts; nothing may log in meanwhile. */
+export class NeedsAttentionError extends errors.ApplicationError {}
 
 /** A failure to store what was fetched: the mail server is fine, the batch will be fetched again. */
 class StoreError extends Error {
@@ -80,10 +83,18 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
     let state: any;
     let incoming: IncomingConfig;
     try {
+      // A secret that does not decrypt, or a host in a refused network: nothing connects, and
+      // polling waits for a person (an edit clears the flag).
+      const problem = await getService(strapi, 'servers').connectionProblem(server, 'incoming');
+      if (problem) throw new NeedsAttentionError(problem);
       state = await states().findOne({ where: { server: server.documentId } });
       incoming = incomingConfigOf(server, getService(strapi, 'secrets').decrypt);
     } catch (error) {
       await release(server.documentId, {});
+      if (error instanceof UnreadableSecretError || error instanceof NeedsAttentionError) {
+        await getService(strapi, 'servers').markNeedsAttention(server, error.message);
+        throw new NeedsAttentionError(error.message);
+      }
       throw error;
     }
     const ingest = getService(strapi, 'ingest');
@@ -186,6 +197,8 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
         throw new errors.ApplicationError(`The email server "${server.name}" has no incoming mail server.`);
       }
       if (!server.enabled) throw new errors.ApplicationError(`The email server "${server.name}" is disabled.`);
+      // Logging in again after repeated failures gets accounts locked and addresses banned.
+      if (server.incomingAttention) throw new NeedsAttentionError(server.incomingAttention);
       const inFlight = running.get(server.documentId);
       if (inFlight) return inFlight;
       if (!(await acquire(server.documentId))) {

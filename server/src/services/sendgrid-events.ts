@@ -3,6 +3,7 @@ import type { Core } from '@strapi/strapi';
 import { EventWebhook } from '@sendgrid/eventwebhook';
 import { errors } from '@strapi/utils';
 import { UIDS, getService, pluginConfig } from '../utils';
+import type { StoredServer } from './servers';
 
 export interface WebhookRequest {
   serverDocumentId: string;
@@ -35,12 +36,16 @@ const unauthorized = (message: string) => new errors.UnauthorizedError(message);
 const sendgridEventsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const webhook = new EventWebhook();
 
-  const verify = (publicKey: string, request: WebhookRequest) => {
-    if (!request.signature || !request.timestamp) throw unauthorized('The request is not signed.');
-    const age = Math.abs(Date.now() / 1000 - Number(request.timestamp));
-    if (!Number.isFinite(age) || age > pluginConfig(strapi).campaigns.webhookMaxAgeSeconds) {
+  const checkTimestamp = (timestamp?: string) => {
+    const age = Math.abs(Date.now() / 1000 - Number(timestamp));
+    if (!timestamp || !Number.isFinite(age) || age > pluginConfig(strapi).campaigns.webhookMaxAgeSeconds) {
       throw unauthorized('The signature timestamp is too old or invalid.');
     }
+  };
+
+  const verify = (publicKey: string, request: WebhookRequest) => {
+    if (!request.signature || !request.timestamp) throw unauthorized('The request is not signed.');
+    checkTimestamp(request.timestamp);
     let ok = false;
     try {
       const pem = publicKey.includes('BEGIN') ? publicKey : `-----BEGIN PUBLIC KEY-----\n${publicKey}\n-----END PUBLIC KEY-----`;
@@ -62,12 +67,42 @@ const sendgridEventsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return true;
   };
 
+  /** Whether a campaign was sent through `server`: a server's key speaks only for its own mail. */
+  const campaignsOf = (server: StoredServer) => {
+    const known = new Map<string, Promise<boolean>>();
+    return (campaign: string) => {
+      if (!known.has(campaign)) {
+        known.set(
+          campaign,
+          strapi.db
+            .query(UIDS.campaign)
+            .count({ where: { documentId: campaign, server: server.documentId } })
+            .then((n: number) => n > 0)
+        );
+      }
+      return known.get(campaign)!;
+    };
+  };
+
   return {
-    async handle(request: WebhookRequest): Promise<{ applied: number; duplicates: number }> {
+    /**
+     * What can be checked before the body is read: the server exists, is SendGrid, has a key, and
+     * the signature headers are there with a fresh timestamp. A post failing any of these is
+     * refused unread, so an unknown id or a replay costs the server no body read.
+     */
+    async admit(request: Omit<WebhookRequest, 'rawBody'>): Promise<StoredServer> {
+      if (!request.signature || !request.timestamp) throw unauthorized('The request is not signed.');
       const server = await getService(strapi, 'servers').findOne(request.serverDocumentId);
       // The same answer as a bad signature: an unknown id tells a prober nothing.
       if (!server || server.type !== 'sendgrid' || !server.webhookPublicKey) throw unauthorized('The request is not signed.');
+      checkTimestamp(request.timestamp);
+      return server;
+    },
+
+    async handle(server: StoredServer, request: WebhookRequest): Promise<{ applied: number; duplicates: number }> {
+      if (server.type !== 'sendgrid' || !server.webhookPublicKey) throw unauthorized('The request is not signed.');
       verify(server.webhookPublicKey, request);
+      const sentThrough = campaignsOf(server);
       let events: any[];
       try {
         events = JSON.parse(request.rawBody);
@@ -83,6 +118,7 @@ const sendgridEventsService = ({ strapi }: { strapi: Core.Strapi }) => {
         const campaign = typeof event.campaign === 'string' ? event.campaign : null;
         const recipientId = Number(event.recipient);
         if (!effect || !campaign || !Number.isInteger(recipientId)) continue;
+        if (!(await sentThrough(campaign))) continue;
         const eventId = typeof event.sg_event_id === 'string' && event.sg_event_id ? event.sg_event_id : null;
         // Recorded and applied together: a failure leaves the event unrecorded for SendGrid's retry.
         const outcome = await strapi.db.transaction(async () => {

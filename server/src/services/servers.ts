@@ -4,12 +4,17 @@ import { errors } from '@strapi/utils';
 import {
   INPUT_FIELDS,
   SECRET_FIELDS,
+  connectionChange,
   normalizeServerInput,
+  reenterPasswordMessage,
+  type SchemaContext,
   type EmailServerInput,
   type PublicServer,
   type SecretField,
 } from '../validation/email-server';
-import { SERVER_UID, getService } from '../utils';
+import { privateAddressOf, privateNetworkMessage } from '../adapters/network-guard';
+import { SERVER_UID, getService, pluginConfig } from '../utils';
+import { unreadableSecretMessage } from '../utils/server-config';
 import { fieldError } from '../utils/validate';
 import { rawTable } from '../utils/raw-table';
 
@@ -37,24 +42,20 @@ const PUBLIC_FIELDS = [
   'updatedAt',
 ] as const;
 
-/** The allow-list mapper every response goes through. */
-export const toPublic = (server: StoredServer): PublicServer => {
+/**
+ * The allow-list mapper every response goes through. `unreadable` names the stored secrets that
+ * no longer decrypt, so the admin can say which one to enter again.
+ */
+export const toPublic = (server: StoredServer, unreadable: SecretField[] = []): PublicServer => {
   const out: Record<string, unknown> = {};
   for (const field of PUBLIC_FIELDS) out[field] = (server as any)[field] ?? null;
   out.apiTokenSet = Boolean(server.apiToken);
   out.smtpPasswordSet = Boolean(server.smtpPassword);
   out.incomingPasswordSet = Boolean(server.incomingPassword);
   out.dkimPrivateKeySet = Boolean(server.dkimPrivateKey);
+  out.unreadableSecrets = unreadable;
   return out as unknown as PublicServer;
 };
-
-/** Which secrets a stored server has, as the validation schema's context wants it. */
-export const storedSecrets = (server: StoredServer) => ({
-  apiToken: Boolean(server.apiToken),
-  smtpPassword: Boolean(server.smtpPassword),
-  incomingPassword: Boolean(server.incomingPassword),
-  dkimPrivateKey: Boolean(server.dkimPrivateKey),
-});
 
 /** The editable fields of a stored server, secrets left out, as a base to merge an update onto. */
 export const toInput = (server: StoredServer): Partial<EmailServerInput> => {
@@ -73,6 +74,24 @@ const secretApplies = (field: SecretField, input: EmailServerInput) => {
   return input.type === 'smtp' && Boolean(input.incomingProtocol);
 };
 
+/**
+ * The fields that decide where Strapi's own mail (password resets, invitations) goes when the
+ * server is the default: changing them on the default server needs `servers.set-default`.
+ */
+const defaultConnectionChanged = (existing: StoredServer, input: EmailServerInput) =>
+  existing.type !== input.type ||
+  connectionChange('smtpPassword', input, existing) !== null ||
+  (existing.smtpUsername ?? null) !== (input.smtpUsername ?? null) ||
+  Boolean(input.smtpPassword) ||
+  Boolean(input.apiToken);
+
+/** Whether saving `input` makes, unmakes or re-points the default server. */
+export const touchesDefault = (input: EmailServerInput, existing?: StoredServer) => {
+  if (!existing) return Boolean(input.isDefault);
+  if (Boolean(existing.isDefault) !== Boolean(input.isDefault)) return true;
+  return Boolean(existing.isDefault) && defaultConnectionChanged(existing, normalizeServerInput(input));
+};
+
 const isUniqueViolation = (error: unknown) =>
   /unique|duplicate/i.test(String((error as any)?.code ?? '') + String((error as any)?.message ?? ''));
 
@@ -81,6 +100,8 @@ const isUniqueViolation = (error: unknown) =>
  * the cache at once; edits made on another instance behind the same database show within this.
  */
 const LOOKUP_TTL_MS = 1000;
+/** Callers pass any name they like: the cache keeps the most recent few, not every one. */
+const LOOKUP_MAX_ENTRIES = 200;
 
 const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
   const documents = () => strapi.documents(SERVER_UID);
@@ -89,6 +110,9 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
     const hit = lookups.get(key);
     if (hit && Date.now() - hit.at < LOOKUP_TTL_MS) return hit.value;
     const value = await load();
+    lookups.delete(key);
+    // A Map iterates in insertion order: the first key is the oldest.
+    if (lookups.size >= LOOKUP_MAX_ENTRIES) lookups.delete(lookups.keys().next().value!);
     lookups.set(key, { at: Date.now(), value });
     return value;
   };
@@ -170,7 +194,61 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  /** The stored secrets that no longer decrypt (the encryption key changed). */
+  const unreadableSecrets = (server: StoredServer): SecretField[] =>
+    SECRET_FIELDS.filter((field) => server[field] && !secrets().isReadable(server[field]));
+
+  /** A stored password must not follow a changed host: the service holds to it for every caller. */
+  const assertSecretsFollowHost = (existing: StoredServer, input: EmailServerInput) => {
+    for (const field of ['smtpPassword', 'incomingPassword'] as const) {
+      const given = input[field];
+      if (!secretApplies(field, normalizeServerInput(input)) || (typeof given === 'string' && given !== '') || !existing[field]) continue;
+      const change = connectionChange(field, input, existing);
+      if (change) throw fieldError(field, reenterPasswordMessage(change));
+    }
+  };
+
+  /** Hosts the config refuses (blockPrivateNetworks), checked when they are saved. */
+  const assertHostsAllowed = async (input: EmailServerInput) => {
+    if (!pluginConfig(strapi).blockPrivateNetworks || input.type !== 'smtp') return;
+    for (const field of ['smtpHost', 'incomingHost'] as const) {
+      const host = input[field];
+      const address = host ? await privateAddressOf(host) : null;
+      if (host && address) throw fieldError(field, privateNetworkMessage(host, address));
+    }
+  };
+
   return {
+    unreadableSecrets,
+
+    /** How many look-ups the send path keeps (bounded by LOOKUP_MAX_ENTRIES). */
+    lookupCacheSize: () => lookups.size,
+
+    /**
+     * Why nothing may connect to one side of this server now, or null: a stored secret that no
+     * longer decrypts, or (with blockPrivateNetworks) a host that resolves into a private range.
+     * Checked right before every connection, since DNS answers change after the host was saved.
+     */
+    async connectionProblem(server: StoredServer, side: 'outgoing' | 'incoming'): Promise<string | null> {
+      const fields: SecretField[] = side === 'incoming' ? ['incomingPassword'] : ['smtpPassword', 'dkimPrivateKey', 'apiToken'];
+      const unreadable = unreadableSecrets(server).find((field) => fields.includes(field));
+      if (unreadable) return unreadableSecretMessage(server, unreadable);
+      if (!pluginConfig(strapi).blockPrivateNetworks || server.type !== 'smtp') return null;
+      const host = side === 'incoming' ? server.incomingHost : server.smtpHost;
+      const address = host ? await privateAddressOf(host) : null;
+      return host && address ? privateNetworkMessage(host, address) : null;
+    },
+
+    /** A server as a response shows it. */
+    toPublic: (server: StoredServer) => toPublic(server, unreadableSecrets(server)),
+
+    /** What the shared schema needs to validate an update of `server`. */
+    schemaContext: (server: StoredServer): SchemaContext => {
+      const unreadable = unreadableSecrets(server);
+      const stored = Object.fromEntries(SECRET_FIELDS.map((field) => [field, Boolean(server[field]) && !unreadable.includes(field)]));
+      return { stored, original: toInput(server) };
+    },
+
     async list(): Promise<StoredServer[]> {
       const rows = (await documents().findMany({ limit: -1 } as any)) as unknown as StoredServer[];
       // Sorted here, not in SQL, so the order is the same on every database's collation.
@@ -205,6 +283,7 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async create(input: EmailServerInput): Promise<StoredServer> {
       assertKeysLoad(input);
+      await assertHostsAllowed(input);
       await assertNameFree(input.name);
       return write(async () => {
         const created = (await documents().create({ data: toRow(input) as any })) as unknown as StoredServer;
@@ -215,6 +294,8 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async update(existing: StoredServer, input: EmailServerInput): Promise<StoredServer> {
       assertKeysLoad(input);
+      assertSecretsFollowHost(existing, input);
+      await assertHostsAllowed(input);
       await assertNameFree(input.name, existing.documentId);
       return write(async () => {
         const updated = (await documents().update({

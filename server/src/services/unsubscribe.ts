@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { UIDS, getService, pluginConfig } from '../utils';
@@ -40,17 +39,16 @@ const unsubscribeService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     url(target: UnsubscribeTarget): string {
-      return `${baseUrl()}/api/email-server/unsubscribe/${this.token(target)}`;
+      // The content API lives under Strapi's REST prefix, which an app may move from /api.
+      const prefix = String(strapi.config.get('api.rest.prefix') ?? '/api').replace(/\/+$/, '');
+      return `${baseUrl()}${prefix}/email-server/unsubscribe/${this.token(target)}`;
     },
 
     /** The target of a token, or null when it was not made here (or was altered). */
     verify(token: string): UnsubscribeTarget | null {
       const [payload, signature, extra] = String(token).split('.');
       if (!payload || !signature || extra !== undefined) return null;
-      const expected = secrets().sign(PURPOSE, payload);
-      const a = Buffer.from(signature);
-      const b = Buffer.from(expected);
-      if (a.length !== b.length || !crypto.timingSafeEqual(a, b)) return null;
+      if (!secrets().verifySignature(PURPOSE, payload, signature)) return null;
       const [campaign, recipient, email] = Buffer.from(payload, 'base64url').toString('utf8').split('\n');
       if (!campaign || !email || !Number.isInteger(Number(recipient))) return null;
       return { campaign, recipient: Number(recipient), email };

@@ -18,7 +18,8 @@ const routes = (strapi: Core.Strapi) => {
     {
       path: new RegExp(`^${escaped}/email-server/webhooks/sendgrid/[^/]+/?$`),
       accepts: (ctx: any) => SIGNATURE_HEADERS.every((h) => ctx.get(h)),
-      limit: '5mb',
+      // SendGrid posts batches of at most 768 kB.
+      limit: '1mb',
     },
     // A 100,000-recipient list is several megabytes: more than Strapi's limits for text (56 kB)
     // and JSON (1 MB) bodies.

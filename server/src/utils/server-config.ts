@@ -1,10 +1,42 @@
+import { errors } from '@strapi/utils';
 import type { IncomingConfig } from '../adapters/incoming';
 import type { SendgridConfig } from '../adapters/sendgrid';
 import type { SmtpConfig } from '../adapters/smtp';
 import type { PluginConfig } from '../config';
 import type { StoredServer } from '../services/servers';
+import type { SecretField } from '../validation/email-server';
 
 type Decrypt = (value: string | null | undefined) => string | null;
+
+const SECRET_LABELS: Record<SecretField, string> = {
+  smtpPassword: 'SMTP password',
+  incomingPassword: 'incoming mail password',
+  apiToken: 'SendGrid API token',
+  dkimPrivateKey: 'DKIM private key',
+};
+
+export const unreadableSecretMessage = (server: Pick<StoredServer, 'name'>, field: SecretField) =>
+  `Needs attention: re-enter the ${SECRET_LABELS[field]} of "${server.name}". The stored one cannot be read (the encryption key changed).`;
+
+/**
+ * A stored secret that does not decrypt any more (the key changed). It is never used as an empty
+ * password: nothing connects until a person enters it again.
+ */
+export class UnreadableSecretError extends errors.ApplicationError {
+  constructor(
+    readonly server: Pick<StoredServer, 'name'>,
+    readonly field: SecretField
+  ) {
+    super(unreadableSecretMessage(server, field));
+  }
+}
+
+const secretOf = (server: StoredServer, field: SecretField, decrypt: Decrypt): string => {
+  if (!server[field]) return '';
+  const value = decrypt(server[field]);
+  if (value === null) throw new UnreadableSecretError(server, field);
+  return value;
+};
 
 /**
  * A stored server as the adapters' plain config, secrets decrypted. The one place that knows how
@@ -15,10 +47,10 @@ export const smtpConfigOf = (server: StoredServer, decrypt: Decrypt): SmtpConfig
   port: server.smtpPort!,
   security: server.smtpSecurity ?? 'starttls',
   rejectUnauthorized: server.tlsRejectUnauthorized !== false,
-  auth: server.smtpUsername ? { username: server.smtpUsername, password: decrypt(server.smtpPassword) ?? '' } : null,
+  auth: server.smtpUsername ? { username: server.smtpUsername, password: secretOf(server, 'smtpPassword', decrypt) } : null,
   dkim:
     server.dkimDomain && server.dkimSelector && server.dkimPrivateKey
-      ? { domainName: server.dkimDomain, keySelector: server.dkimSelector, privateKey: decrypt(server.dkimPrivateKey) ?? '' }
+      ? { domainName: server.dkimDomain, keySelector: server.dkimSelector, privateKey: secretOf(server, 'dkimPrivateKey', decrypt) }
       : null,
 });
 
@@ -28,7 +60,7 @@ export const incomingConfigOf = (server: StoredServer, decrypt: Decrypt): Incomi
   port: server.incomingPort!,
   security: server.incomingSecurity ?? 'starttls',
   rejectUnauthorized: server.tlsRejectUnauthorized !== false,
-  auth: { username: server.incomingUsername!, password: decrypt(server.incomingPassword) ?? '' },
+  auth: { username: server.incomingUsername!, password: secretOf(server, 'incomingPassword', decrypt) },
   folder: server.incomingFolder,
 });
 
@@ -37,4 +69,4 @@ export const sendgridConfigOf = (
   decrypt: Decrypt,
   config: PluginConfig['sendgrid'],
   timeoutMs = config.timeoutMs
-): SendgridConfig => ({ apiToken: decrypt(server.apiToken) ?? '', apiBaseUrl: config.apiBaseUrl, timeoutMs });
+): SendgridConfig => ({ apiToken: secretOf(server, 'apiToken', decrypt), apiBaseUrl: config.apiBaseUrl, timeoutMs });

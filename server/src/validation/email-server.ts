@@ -122,7 +122,63 @@ export interface EmailServerInput {
  */
 export interface SchemaContext {
   stored?: Partial<Record<SecretField, boolean>>;
+  /** The stored server's fields, on an update: a password follows the connection it was entered for. */
+  original?: Partial<EmailServerInput> | null;
 }
+
+/**
+ * The connection a password was entered for. Changing any of these (the host, port, security mode
+ * or certificate check) asks for the password again, so a stored password is never sent to a
+ * host the person who typed it did not choose.
+ */
+export const SECRET_CONNECTION_FIELDS = {
+  smtpPassword: ['smtpHost', 'smtpPort', 'smtpSecurity', 'tlsRejectUnauthorized'],
+  incomingPassword: ['incomingHost', 'incomingPort', 'incomingSecurity', 'tlsRejectUnauthorized'],
+} as const;
+export type HostBoundSecret = keyof typeof SECRET_CONNECTION_FIELDS;
+
+const CONNECTION_WORDS: Record<string, string> = {
+  smtpHost: 'host',
+  incomingHost: 'host',
+  smtpPort: 'port',
+  incomingPort: 'port',
+  smtpSecurity: 'security mode',
+  incomingSecurity: 'security mode',
+  tlsRejectUnauthorized: 'certificate check',
+};
+
+/** A field's value as the connection uses it: defaults applied, hostnames compared as DNS does. */
+const effectiveValue = (field: string, server: Partial<EmailServerInput>): unknown => {
+  if (field === 'smtpHost' || field === 'incomingHost') return String(server[field] ?? '').trim().toLowerCase().replace(/\.$/, '');
+  if (field === 'smtpSecurity') return server.smtpSecurity || defaultSmtpSecurity(server.smtpPort);
+  if (field === 'incomingSecurity') return server.incomingSecurity || defaultIncomingSecurity(server.incomingPort);
+  if (field === 'tlsRejectUnauthorized') return server.tlsRejectUnauthorized !== false;
+  return server[field as keyof EmailServerInput] ?? null;
+};
+
+/** Whether a stored secret was entered for a connection of its side at all. */
+const sideExisted = (secret: HostBoundSecret, original: Partial<EmailServerInput>) =>
+  original.type === 'smtp' && (secret === 'smtpPassword' ? Boolean(original.smtpHost) : Boolean(original.incomingProtocol));
+
+/**
+ * What changed in the connection `secret` was entered for ("host", "port", ...), or null.
+ * Used by the schema (so the admin form asks at once) and again by the service before it writes.
+ */
+export const connectionChange = (
+  secret: HostBoundSecret,
+  next: Partial<EmailServerInput>,
+  original?: Partial<EmailServerInput> | null
+): string | null => {
+  if (!original || !sideExisted(secret, original)) return null;
+  for (const field of SECRET_CONNECTION_FIELDS[secret]) {
+    // Turning certificate verification on can only keep a password safer: that one does not ask.
+    if (field === 'tlsRejectUnauthorized' && effectiveValue(field, next) === true) continue;
+    if (effectiveValue(field, next) !== effectiveValue(field, original)) return CONNECTION_WORDS[field];
+  }
+  return null;
+};
+
+export const reenterPasswordMessage = (change: string) => `Re-enter the password: the server's ${change} changed.`;
 
 const CONTROL_CHARS = /[\r\n\0]/;
 // Characters that let a value act as a display name, a second address or a header fold.
@@ -245,6 +301,15 @@ const hasSecret = (field: SecretField, parent: Parent, ctx: yup.TestContext) => 
   return (typeof given === 'string' && given !== '') || Boolean(context?.stored?.[field]);
 };
 
+/** A stored password whose connection changed must be given again in the same request. */
+function followsHost(field: HostBoundSecret, parent: Parent, ctx: yup.TestContext): true | yup.ValidationError {
+  const context = ctx.options.context as SchemaContext | undefined;
+  const given = parent[field];
+  if ((typeof given === 'string' && given !== '') || !context?.stored?.[field]) return true;
+  const change = connectionChange(field, parent, context.original);
+  return change ? ctx.createError({ message: reenterPasswordMessage(change) }) : true;
+}
+
 const isSmtp = (parent: Parent) => parent.type === 'smtp';
 /**
  * DKIM is all three fields or none. Clearing domain and selector turns it off, so only a key
@@ -285,28 +350,34 @@ export const emailServerSchema = yup
         return !(typeof parent.smtpPassword === 'string' && parent.smtpPassword !== '');
       }
     ),
-    smtpPassword: secret().test(
-      'both-or-neither',
-      'Enter the password for this username, or leave both empty.',
-      function (this: yup.TestContext) {
+    smtpPassword: secret()
+      .test(
+        'both-or-neither',
+        'Enter the password for this username, or leave both empty.',
+        function (this: yup.TestContext) {
+          const parent = this.parent as Parent;
+          if (!isSmtp(parent) || !parent.smtpUsername) return true;
+          return hasSecret('smtpPassword', parent, this);
+        }
+      )
+      .test('follows-host', '', function (this: yup.TestContext) {
         const parent = this.parent as Parent;
-        if (!isSmtp(parent) || !parent.smtpUsername) return true;
-        return hasSecret('smtpPassword', parent, this);
-      }
-    ),
+        return !isSmtp(parent) || !parent.smtpUsername || followsHost('smtpPassword', parent, this);
+      }),
     incomingProtocol: oneOfOrNull(INCOMING_PROTOCOLS, 'Must be IMAP, POP3 or none.'),
     incomingHost: host().test('required-incoming', REQUIRED, requiredWhen(hasIncoming)),
     incomingPort: port().test('required-incoming', REQUIRED, requiredWhen(hasIncoming)),
     incomingSecurity: oneOfOrNull(SECURITY_MODES, 'Must be TLS, STARTTLS or none.'),
     incomingUsername: text(255).test('required-incoming', REQUIRED, requiredWhen(hasIncoming)),
-    incomingPassword: secret().test(
-      'required-incoming',
-      REQUIRED,
-      function (this: yup.TestContext) {
+    incomingPassword: secret()
+      .test('required-incoming', REQUIRED, function (this: yup.TestContext) {
         const parent = this.parent as Parent;
         return !hasIncoming(parent) || hasSecret('incomingPassword', parent, this);
-      }
-    ),
+      })
+      .test('follows-host', '', function (this: yup.TestContext) {
+        const parent = this.parent as Parent;
+        return !hasIncoming(parent) || followsHost('incomingPassword', parent, this);
+      }),
     incomingFolder: text(255),
     afterFetch: oneOfOrNull(AFTER_FETCH, 'Must be keep, seen or delete.').test(
       'pop3-seen',
@@ -406,6 +477,8 @@ export interface PublicServer extends Omit<EmailServerInput, SecretField> {
   lastCheckMessage: string | null;
   /** Why polling is paused (repeated login failures); null when it runs. */
   incomingAttention: string | null;
+  /** Stored secrets that no longer decrypt (the encryption key changed): enter them again. */
+  unreadableSecrets: SecretField[];
   createdAt: string;
   updatedAt: string;
 }

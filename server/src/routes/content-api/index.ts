@@ -1,4 +1,11 @@
+import type { Core } from '@strapi/strapi';
 import { readRawBody } from '../../utils/raw-body';
+
+declare const strapi: Core.Strapi;
+
+// Route middlewares are plain Koa functions: this one hands over to the controller's check.
+const admitSendgridWebhook = (ctx: any, next: () => Promise<unknown>) =>
+  (strapi.plugin('email-server').controller('public') as any).admitSendgridWebhook(ctx, next);
 
 /**
  * Public routes, reached from outside the admin: no Strapi token, each checks its own proof
@@ -7,7 +14,13 @@ import { readRawBody } from '../../utils/raw-body';
 export default () => ({
   type: 'content-api',
   routes: [
-    { method: 'POST', path: '/webhooks/sendgrid/:serverDocumentId', handler: 'public.sendgridWebhook', config: { auth: false, middlewares: [readRawBody] } },
+    {
+      method: 'POST',
+      path: '/webhooks/sendgrid/:serverDocumentId',
+      handler: 'public.sendgridWebhook',
+      // The server, its key and the signature's timestamp are checked before the body is read.
+      config: { auth: false, middlewares: [admitSendgridWebhook, readRawBody] },
+    },
     { method: 'GET', path: '/unsubscribe/:token', handler: 'public.unsubscribePage', config: { auth: false } },
     { method: 'POST', path: '/unsubscribe/:token', handler: 'public.unsubscribe', config: { auth: false } },
   ],
