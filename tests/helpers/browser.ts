@@ -3,7 +3,11 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from './strapi';
 
-export const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
+/**
+ * Where screenshots go: a git-ignored folder, so a test run leaves the working tree as it was.
+ * `npm run screenshots` points this at docs/screenshots to refresh the README's pictures.
+ */
+export const SCREENSHOTS = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? path.join('tests', 'e2e', 'artifacts', 'screenshots'));
 
 /** Debian's Chromium, never a downloaded browser. */
 export const launchBrowser = (): Promise<Browser> =>
@@ -21,7 +25,7 @@ export const launchBrowser = (): Promise<Browser> =>
     ],
   });
 
-/** Saves a screenshot for the README, once notifications and animations have settled. */
+/** Saves a screenshot (for the README, see SCREENSHOTS), once notifications and animations have settled. */
 export const screenshot = async (page: Page, name: string, options: { fullPage?: boolean } = {}) => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   for (const close of await page.getByRole('button', { name: 'Close', exact: true }).all()) {

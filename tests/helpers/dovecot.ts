@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, waitForPort } from './net';
+import { freePort, waitForPort, waitUntil } from './net';
 import { selfSignedCert } from './tls';
 
 export interface Dovecot {
@@ -23,10 +23,52 @@ export interface Dovecot {
   logFile: string;
   /** Removes the user's mail store: the next access makes a new INBOX with a new UIDVALIDITY. */
   recreateInbox(user: string): void;
+  /** The mails in a folder as Dovecot itself lists them (`doveadm fetch`), not as our clients see them. */
+  messages(user: string, folder?: string): Array<{ uid: number; seen: boolean }>;
+  /** The folder's UIDVALIDITY, from `doveadm mailbox status`. */
+  uidValidity(user: string, folder?: string): string;
+  /** Dovecot's own log. */
+  log(): string;
+  /** Every login Dovecot logged, in order, joined with its logout line (see `parseSessions`). */
+  sessions(user?: string): DovecotSession[];
+  /** How many times a client tried to log in as this user, accepted or refused (auth_verbose logs each refusal at once). */
+  loginAttempts(user: string): number;
   stop(): Promise<void>;
 }
 
-export const startDovecot = async (): Promise<Dovecot> => {
+export interface DovecotSession {
+  protocol: 'imap' | 'pop3';
+  user: string;
+  /** The address the client connected to: tells apart clients that reach Dovecot on different loopback addresses. */
+  lip: string;
+  session: string;
+  /** Set once the session logged out: how many mail bodies it fetched (IMAP body_count, POP3 RETR). */
+  fetched?: number;
+}
+
+/** Joins Dovecot's "Login:" lines (which carry lip and the session id) with the session's logout line. */
+export const parseSessions = (log: string): DovecotSession[] => {
+  const sessions: DovecotSession[] = [];
+  const bySession = new Map<string, DovecotSession>();
+  for (const line of log.split('\n')) {
+    const login = /(imap|pop3)-login: (?:Info: )?Login: user=<([^>]*)>.*?\blip=([\d.]+).*?session=<([^>]+)>/.exec(line);
+    if (login) {
+      const s: DovecotSession = { protocol: login[1] as 'imap' | 'pop3', user: login[2], lip: login[3], session: login[4] };
+      sessions.push(s);
+      bySession.set(s.session, s);
+      continue;
+    }
+    const logout = /(imap|pop3)\([^)]*\)<\d+><([^>]+)>: (?:Info: )?Disconnected: (.*)$/.exec(line);
+    const s = logout && bySession.get(logout[2]);
+    if (s && logout) {
+      const counts = logout[1] === 'imap' ? /body_count=(\d+)/.exec(logout[3]) : /retr=(\d+)\//.exec(logout[3]);
+      s.fetched = Number(counts?.[1] ?? 0);
+    }
+  }
+  return sessions;
+};
+
+export const startDovecot = async (options: { addresses?: string[] } = {}): Promise<Dovecot> => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dovecot-'));
   fs.chmodSync(dir, 0o755);
   const cert = selfSignedCert();
@@ -48,7 +90,7 @@ export const startDovecot = async (): Promise<Dovecot> => {
   fs.writeFileSync(
     conf,
     `protocols = imap pop3
-listen = 127.0.0.1
+listen = ${['127.0.0.1', ...(options.addresses ?? [])].join(', ')}
 base_dir = ${dir}/run
 state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
@@ -59,6 +101,7 @@ ssl_dh = </usr/share/dovecot/dh.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
+auth_verbose = yes
 mail_location = maildir:~/Maildir
 pop3_uidl_format = %08Xu%08Xv
 first_valid_uid = 1
@@ -102,6 +145,8 @@ service anvil {
   fs.closeSync(errFd);
   if (started.status !== 0) throw new Error(`dovecot did not start: ${fs.readFileSync(errFile, 'utf8')}`);
   await Promise.all(Object.values(ports).map((p) => waitForPort(p)));
+  const logFile = path.join(dir, 'dovecot.log');
+  const readLog = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '');
 
   return {
     ports,
@@ -125,9 +170,35 @@ service anvil {
     recreateInbox(user) {
       fs.rmSync(path.join(mail, user, 'Maildir'), { recursive: true, force: true });
     },
+    messages(user, folder = 'INBOX') {
+      const out = execFileSync('doveadm', ['-c', conf, '-f', 'tab', 'fetch', '-u', user, 'uid flags', 'mailbox', folder, 'all'], { encoding: 'utf8' });
+      return out
+        .split('\n')
+        .slice(1) // the header row
+        .filter((line) => line.trim() !== '')
+        .map((line) => {
+          const [uid, flags = ''] = line.split('\t');
+          return { uid: Number(uid), seen: flags.split(' ').includes('\\Seen') };
+        });
+    },
+    uidValidity(user, folder = 'INBOX') {
+      return execFileSync('doveadm', ['-c', conf, '-f', 'flow', 'mailbox', 'status', '-u', user, 'uidvalidity', folder], { encoding: 'utf8' })
+        .replace(/^.*uidvalidity=/s, '')
+        .trim();
+    },
+    log: readLog,
+    sessions(user) {
+      return parseSessions(readLog()).filter((s) => user === undefined || s.user === user);
+    },
+    loginAttempts(user) {
+      return readLog()
+        .split('\n')
+        .filter((line) => line.includes(`-login: Info: Login: user=<${user}>`) || line.includes(`passwd-file(${user},`)).length;
+    },
     async stop() {
       spawnSync('dovecot', ['-c', conf, 'stop']);
-      await new Promise((r) => setTimeout(r, 200));
+      // `dovecot stop` only signals the master: wait until it is gone (it removes its pid file last).
+      await waitUntil(() => !fs.existsSync(path.join(dir, 'run', 'master.pid')), 10_000, 'dovecot to stop');
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,7 @@
 /** Helpers for tests that run the playground as several real `strapi start` processes. */
 import { startStrapiProcess, type RunningStrapi } from './server-process';
 import type { Dovecot } from './dovecot';
+import { waitUntil } from './net';
 
 export const cluster = () => {
   const running: RunningStrapi[] = [];
@@ -35,7 +36,7 @@ export const api = (url: string, token: string) => async (method: string, path: 
   return { status: res.status, body: (await res.json().catch(() => null)) as any };
 };
 
-export const createImapServer = async (dovecot: Dovecot, call: ReturnType<typeof api>, box: string, protocol: 'imap' | 'pop3') => {
+export const createImapServer = async (dovecot: Dovecot, call: ReturnType<typeof api>, box: string, protocol: 'imap' | 'pop3', host = '127.0.0.1') => {
   const res = await call('POST', '/email-server/servers', {
     name: `${protocol} ${box}`,
     type: 'smtp',
@@ -43,7 +44,7 @@ export const createImapServer = async (dovecot: Dovecot, call: ReturnType<typeof
     smtpHost: '127.0.0.1',
     smtpPort: 25,
     incomingProtocol: protocol,
-    incomingHost: '127.0.0.1',
+    incomingHost: host,
     incomingPort: protocol === 'imap' ? dovecot.ports.imap : dovecot.ports.pop3,
     incomingSecurity: 'none',
     incomingUsername: box,
@@ -74,3 +75,13 @@ export const expectEachOnce = (subjects: string[], count: number) => {
   expect(new Set(subjects).size).toBe(count);
 };
 
+
+/** Stored mails of a server, counted in the database itself (the instance that stored them may be dead). */
+export const storedInDatabase = async (db: RunningStrapi['db'], server: string) =>
+  Number((await db.query('select count(*) as n from email_inbound_messages where server = ?', [server]))[0].n);
+
+/** Waits until Dovecot has logged a whole session of `user` that began after this call: a poll that started later. */
+export const waitForALaterPoll = async (dovecot: Dovecot, user: string, timeoutMs = 30_000) => {
+  const before = dovecot.sessions(user).length;
+  await waitUntil(() => dovecot.sessions(user).slice(before).some((s) => s.fetched !== undefined), timeoutMs, `a later poll of ${user}`);
+};

@@ -4,12 +4,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './net';
 import { ADMIN_PASSWORD, PLAYGROUND, ROOT, createDatabase, type Database } from './strapi';
 
 export interface RunningStrapi {
   url: string;
+  pid: number;
   db: Database;
   output: () => string;
   /** SIGTERM (a clean stop), and drops the database unless `keepDatabase`. */
@@ -23,7 +25,35 @@ export interface StartOptions {
   db?: Database;
   /** Serve the built admin panel (needs `npm run build:playground`). */
   admin?: boolean;
+  /**
+   * Run in a UTS namespace of its own with this host name (`unshare -u`): the name it greets SMTP
+   * servers with (nodemailer's EHLO), so a relay tells instances apart.
+   */
+  hostname?: string;
+  /**
+   * Host names this instance alone resolves (`/etc/hosts` bind-mounted in a mount namespace of
+   * its own), e.g. one mail server name to a different loopback address per instance, so the
+   * mail server's log tells instances apart.
+   */
+  hosts?: Record<string, string>;
 }
+
+/** The command line, wrapped in `unshare` when the instance needs a namespace of its own. */
+const command = (options: StartOptions): [string, string[]] => {
+  const strapi = [process.execPath, path.join(ROOT, 'node_modules', '.bin', 'strapi'), 'start'];
+  if (!options.hostname && !options.hosts) return [strapi[0], strapi.slice(1)];
+  const setup: string[] = [];
+  if (options.hostname) setup.push(`hostname ${options.hostname}`);
+  if (options.hosts) {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strapi-hosts-')), 'hosts');
+    const extra = Object.entries(options.hosts).map(([name, address]) => `${address} ${name}`);
+    fs.writeFileSync(file, `${fs.readFileSync('/etc/hosts', 'utf8')}\n${extra.join('\n')}\n`);
+    setup.push(`mount --bind ${file} /etc/hosts`);
+  }
+  // unshare and sh both exec: the child's pid is Strapi's, so signals reach it.
+  const flags = [...(options.hostname ? ['-u'] : []), ...(options.hosts ? ['-m'] : [])];
+  return ['unshare', [...flags, '--', 'sh', '-ec', `${setup.join('; ')}; exec "$@"`, 'sh', ...strapi]];
+};
 
 export const startStrapiProcess = async (
   env: Record<string, string> = {},
@@ -36,7 +66,8 @@ export const startStrapiProcess = async (
   const port = await freePort();
   const db = options.db ?? (await createDatabase());
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'node_modules', '.bin', 'strapi'), 'start'], {
+  const [file, args] = command(options);
+  const child: ChildProcess = spawn(file, args, {
     cwd: PLAYGROUND,
     env: {
       ...process.env,
@@ -75,6 +106,7 @@ export const startStrapiProcess = async (
 
   return {
     url,
+    pid: child.pid!,
     db,
     output: () => output,
     async stop({ keepDatabase = false } = {}) {

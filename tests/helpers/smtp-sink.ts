@@ -25,6 +25,11 @@ export interface SmtpSink {
   headerValues(name: string): string[];
   /** How many mails arrived in each second (smtp-sink names its dump files by arrival time). */
   perSecond(): number[];
+  /**
+   * When each mail arrived, in epoch ms: the dump file's mtime, which smtp-sink sets when it
+   * writes the end of the message. The sink's own clock, not the test's.
+   */
+  arrivals(): number[];
   waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   clear(): void;
   stop(): Promise<void>;
@@ -59,7 +64,26 @@ export const startSmtpSink = async (): Promise<SmtpSink> => {
     throw new Error(`smtp-sink did not start: ${stderr || e.message}`);
   });
 
-  const files = () => fs.readdirSync(dir).sort();
+  /** Dump files smtp-sink still holds open: their transaction has not ended yet. */
+  const open = () => {
+    const fds = `/proc/${child.pid}/fd`;
+    const paths = new Set<string>();
+    for (const fd of fs.existsSync(fds) ? fs.readdirSync(fds) : []) {
+      try {
+        paths.add(path.basename(fs.readlinkSync(path.join(fds, fd))));
+      } catch {
+        // closed meanwhile
+      }
+    }
+    return paths;
+  };
+  // Only whole mails: listed first, then the ones still open dropped, so a file closed in between
+  // counts and one opened in between was not listed.
+  const files = () => {
+    const listed = fs.readdirSync(dir).sort();
+    const writing = open();
+    return listed.filter((f) => !writing.has(f));
+  };
   const sink: SmtpSink = {
     port,
     async messages() {
@@ -71,6 +95,7 @@ export const startSmtpSink = async (): Promise<SmtpSink> => {
       for (const f of files()) buckets.set(f.slice(0, 14), (buckets.get(f.slice(0, 14)) ?? 0) + 1);
       return [...buckets.values()];
     },
+    arrivals: () => files().map((f) => fs.statSync(path.join(dir, f)).mtimeMs),
     headerValues(name) {
       const pattern = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im');
       return files().map((f) => {
@@ -81,8 +106,6 @@ export const startSmtpSink = async (): Promise<SmtpSink> => {
     },
     async waitForMessages(count, timeoutMs = 10_000) {
       await waitUntil(() => files().length >= count, timeoutMs, `${count} messages at smtp-sink`);
-      // smtp-sink writes the file while the transaction runs; give the last one a moment.
-      await new Promise((r) => setTimeout(r, 50));
       return sink.messages();
     },
     clear() {

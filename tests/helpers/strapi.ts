@@ -14,6 +14,11 @@ import request from 'supertest';
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const PLAYGROUND = path.join(ROOT, 'playground');
 
+// better-sqlite3 ships no types and @types/better-sqlite3 is not a dependency: the little used here.
+type SqliteDatabase = { prepare(sql: string): { all(...params: unknown[]): any[] }; close(): void };
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const Sqlite = require('better-sqlite3') as new (file: string, options: { fileMustExist: boolean }) => SqliteDatabase;
+
 export const ADMIN_PASSWORD = 'Test-password-1';
 
 export interface Database {
@@ -23,6 +28,8 @@ export interface Database {
   file?: string;
   /** Everything stored, as text: the SQLite file's bytes or a dump of every PostgreSQL table. */
   dump(strapi: Core.Strapi): Promise<string>;
+  /** Rows of one SQL query, read with a connection of the test's own (the app may be down or killed). */
+  query(sql: string, params?: unknown[]): Promise<any[]>;
   drop(): Promise<void>;
 }
 
@@ -33,9 +40,17 @@ const pgConfig = () => ({
   password: process.env.TEST_PG_PASSWORD ?? '',
 });
 
+/** The database the tests run on; anything but the two it knows is a mistake, not SQLite. */
+export const testDb = (): 'sqlite' | 'postgres' => {
+  const value = process.env.TEST_DB;
+  if (value === undefined || value === '' || value === 'sqlite') return 'sqlite';
+  if (value === 'postgres') return 'postgres';
+  throw new Error(`TEST_DB must be "sqlite" or "postgres", not "${value}".`);
+};
+
 export const createDatabase = async (): Promise<Database> => {
   const id = `${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
-  if (process.env.TEST_DB === 'postgres') {
+  if (testDb() === 'postgres') {
     const config = pgConfig();
     const name = `email_server_test_${id}`;
     const admin = new Client({ ...config, database: 'postgres' });
@@ -63,6 +78,17 @@ export const createDatabase = async (): Promise<Database> => {
         }
         return out;
       },
+      async query(sql, params = []) {
+        const client = new Client({ ...config, database: name });
+        await client.connect();
+        try {
+          // Positional parameters are written `?` for both databases.
+          let n = 0;
+          return (await client.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows;
+        } finally {
+          await client.end();
+        }
+      },
       async drop() {
         const client = new Client({ ...config, database: 'postgres' });
         await client.connect();
@@ -82,6 +108,15 @@ export const createDatabase = async (): Promise<Database> => {
         .filter((f) => fs.existsSync(f))
         .map((f) => fs.readFileSync(f).toString('latin1'))
         .join('');
+    },
+    async query(sql, params = []) {
+      // Not read-only: after a SIGKILL the WAL may need recovering, which a read-only connection cannot do.
+      const sqlite = new Sqlite(file, { fileMustExist: true });
+      try {
+        return sqlite.prepare(sql).all(...params);
+      } finally {
+        sqlite.close();
+      }
     },
     async drop() {
       for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(file + suffix, { force: true });

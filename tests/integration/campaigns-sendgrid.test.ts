@@ -53,6 +53,20 @@ const mailSendsOf = (campaign: string): RecordedRequest[] =>
     (r) => r.method === 'POST' && r.path === '/v3/mail/send' && r.body?.personalizations?.some((p: any) => p.custom_args?.campaign === campaign)
   );
 
+/** A one-recipient campaign through `server`, sent to the end: the queue ran meanwhile. */
+let others = 0;
+const anotherCampaignGoesOut = async (server: string) => {
+  const { data } = await createCampaign(as(), {
+    name: `Meanwhile ${++others}`,
+    server,
+    subject: 'Hi',
+    text: 'Hello',
+    recipients: [{ email: `meanwhile${others}@example.org` }],
+  });
+  await as().post(`/email-server/campaigns/${data.documentId}/send`).send({}).expect(200);
+  expect((await waitForStatus(as(), data.documentId, ['completed', 'paused'], 30_000)).status).toBe('completed');
+};
+
 const addressesOf = (requests: RecordedRequest[]) =>
   requests.flatMap((r) => r.body.personalizations.map((p: any) => p.to[0].email as string));
 
@@ -173,8 +187,10 @@ it('pauses the campaign when SendGrid refuses the API token, and keeps its recip
   const tried = mailSendsOf(campaign.documentId);
   expect(tried.length).toBeGreaterThan(0);
   expect(tried.every((r) => r.status === 401)).toBe(true);
-  // Paused means stopped: no more requests with the bad token.
-  await new Promise((r) => setTimeout(r, 1000));
+  // Paused means stopped: while another campaign goes out, no more requests with the bad token.
+  await createServer(as(), sendgrid('SendGrid meanwhile'));
+  await anotherCampaignGoesOut('SendGrid meanwhile');
+  await anotherCampaignGoesOut('SendGrid meanwhile');
   expect(mailSendsOf(campaign.documentId)).toHaveLength(tried.length);
   const rows = await recipientsOf(as(), campaign.documentId);
   expect(rows.every((r) => r.status === 'queued')).toBe(true);
@@ -218,7 +234,10 @@ it('fails, without retrying, each recipient SendGrid keeps rejecting with 400', 
     expect(done.status).toBe('completed');
     expect(done.counts).toMatchObject({ total: 4, sent: 0, failed: 4, queued: 0 });
 
-    await new Promise((r) => setTimeout(r, 800)); // well past the 200 ms first retry
+    // The same server sends another campaign (its worker ran again, well past the 200 ms
+    // first retry): still no retry of the rejected recipients.
+    fake.rejectNext(0);
+    await anotherCampaignGoesOut('SendGrid strict');
     // 4, then 2 + 2, then 1 + 1 + 1 + 1: each recipient ends up alone in a rejected request.
     expect(mailSendsOf(campaign.documentId).map((r) => r.body.personalizations.length).sort()).toEqual([1, 1, 1, 1, 2, 2, 4]);
     const rows = await recipientsOf(as(), campaign.documentId);

@@ -110,10 +110,8 @@ it('unsubscribes with one click from the mail header; a later campaign skips the
   const second = await sendCampaign('Weekly 2', [ann, bob]);
   expect(second.done.counts).toMatchObject({ total: 2, sent: 1, suppressed: 1 });
   expect(await statusOf(second.documentId, ann)).toBe('suppressed');
-  const next = await sink.waitForMessages(1);
-  await new Promise((r) => setTimeout(r, 500));
-  expect((await sink.messages()).map((m) => m.rcptTo[0])).toEqual([bob]);
-  expect(next[0].rcptTo).toEqual([bob]);
+  // The campaign completed: every recipient is final, so every mail it sent has arrived.
+  expect((await sink.waitForMessages(1)).map((m) => m.rcptTo[0])).toEqual([bob]);
 });
 
 it('manages the suppression list through the admin API', async () => {

@@ -1,10 +1,10 @@
 /**
  * Fetching over IMAP from a real Dovecot: each mail stored once, never lost, policies observed.
  */
-import { ImapFlow } from 'imapflow';
 import { bootStrapi, type TestApp } from '../helpers/strapi';
 import { startDovecot, type Dovecot } from '../helpers/dovecot';
 import { mail } from '../helpers/mails';
+import { waitUntil } from '../helpers/net';
 
 let app: TestApp;
 let dovecot: Dovecot;
@@ -44,29 +44,8 @@ const fetchNow = (documentId: string) => app.as().post(`/email-server/servers/${
 const rows = (server: string) =>
   app.strapi.db.query('plugin::email-server.inbound-message').findMany({ where: { server }, orderBy: { id: 'asc' } });
 
-/** Reads the mailbox as a mail client would, to see what the fetch left on the server. */
-const mailboxContents = async (mailbox: string, folder = 'INBOX') => {
-  const client = new ImapFlow({
-    host: '127.0.0.1',
-    port: dovecot.ports.imap,
-    secure: false,
-    auth: { user: mailbox, pass: 'Imap-Password-1' },
-    logger: false,
-    tls: { rejectUnauthorized: false },
-  } as any);
-  await client.connect();
-  const lock = await client.getMailboxLock(folder);
-  const out: Array<{ uid: number; seen: boolean }> = [];
-  try {
-    if ((client.mailbox as any).exists > 0) {
-      for await (const m of client.fetch('1:*', { uid: true, flags: true })) out.push({ uid: m.uid, seen: m.flags?.has('\\Seen') ?? false });
-    }
-  } finally {
-    lock.release();
-    await client.logout();
-  }
-  return out;
-};
+/** What the fetch left on the server, as Dovecot itself lists it (not through an IMAP client). */
+const mailboxContents = async (mailbox: string, folder = 'INBOX') => dovecot.messages(mailbox, folder);
 
 it('stores N mails once; a second fetch adds nothing; a new mail adds only itself', async () => {
   const box = newMailbox();
@@ -101,9 +80,13 @@ it('re-syncs without duplicates when UIDVALIDITY changes', async () => {
   expect((await fetchNow(server.documentId)).body.data.stored).toBe(3);
   const before = await app.strapi.db.query('plugin::email-server.mailbox-state').findOne({ where: { server: server.documentId } });
 
-  // Recreate the mailbox: same mails, new UIDVALIDITY, plus one new mail.
-  await new Promise((r) => setTimeout(r, 1100));
-  dovecot.recreateInbox(box);
+  // Recreate the mailbox: same mails, new UIDVALIDITY, plus one new mail. Dovecot takes a new
+  // mailbox's UIDVALIDITY from the clock's second: recreate until Dovecot reports another one.
+  const oldValidity = dovecot.uidValidity(box);
+  await waitUntil(() => {
+    dovecot.recreateInbox(box);
+    return dovecot.uidValidity(box) !== oldValidity;
+  }, 5_000, 'a new UIDVALIDITY');
   mails.forEach((m) => dovecot.deliver(m, box));
   dovecot.deliver(mail({ subject: 'After the move' }), box);
 
@@ -175,8 +158,18 @@ it('repeated login failures pause polling and mark the server; an edit resumes i
   const listed = (await app.as().get('/email-server/servers')).body.data.find((s: any) => s.documentId === server.documentId);
   expect(listed.incomingAttention).toMatch(/^Polling paused after 2 failed logins/);
 
-  // The poller skips it: a tick leaves it alone.
+  // The poller skips it: a tick polls another, due, server but does not even try to log in
+  // to this one (with this password Dovecot would log a refused login).
+  const attempts = dovecot.loginAttempts(box);
+  expect(attempts).toBe(2);
+  const otherBox = newMailbox();
+  dovecot.deliver(mail({ subject: 'Polled meanwhile' }), otherBox);
+  const other = await createServer(otherBox);
+  // Due now, past the failures' backoff: only the attention mark keeps the poller away.
+  await app.strapi.db.query('plugin::email-server.mailbox-state').update({ where: { server: server.documentId }, data: { nextPollAt: 0 } });
   await app.strapi.plugin('email-server').service('poller').tick();
+  await waitUntil(async () => (await rows(other.documentId)).length === 1, 10_000, 'the other server to be polled');
+  expect(dovecot.loginAttempts(box)).toBe(attempts);
   expect(await rows(server.documentId)).toHaveLength(0);
 
   const fixed = await app.as().put(`/email-server/servers/${server.documentId}`).send({ incomingPassword: 'Imap-Password-1' });

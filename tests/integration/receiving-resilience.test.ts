@@ -3,7 +3,7 @@
  * on one PostgreSQL are in tests/multi-instance.)
  */
 import { adminToken } from '../helpers/server-process';
-import { POLLING, api, cluster, createImapServer, expectEachOnce, storedCount, storedSubjects } from '../helpers/polling-cluster';
+import { POLLING, api, cluster, createImapServer, expectEachOnce, storedCount, storedInDatabase, storedSubjects, waitForALaterPoll } from '../helpers/polling-cluster';
 import { startDovecot, type Dovecot } from '../helpers/dovecot';
 import { mail } from '../helpers/mails';
 import { waitUntil } from '../helpers/net';
@@ -38,12 +38,16 @@ it.each(['imap', 'pop3'] as const)('%s: a poller killed with SIGKILL mid-fetch l
   // Kill it once part of the mailbox is stored, in the middle of the fetch.
   await waitUntil(async () => (await storedCount(call2, server.documentId)) >= 20, 60_000, 'a partial fetch');
   await polling.kill();
+  // The kill came before the end: part of the mailbox is stored, not all of it.
+  const atKill = await storedInDatabase(first.db, server.documentId);
+  expect(atKill).toBeGreaterThanOrEqual(20);
+  expect(atKill).toBeLessThan(total);
 
   const restarted = await start(POLLING, { admin: false, db: first.db });
   const call3 = api(restarted.url, await adminToken(restarted.url));
   await waitUntil(async () => (await storedCount(call3, server.documentId)) >= total, 90_000, `all ${total} mails after the restart`);
-  // A poll later, still exactly once each.
-  await new Promise((r) => setTimeout(r, 1000));
+  // A poll that began after the last mail was stored has ended: still exactly once each.
+  await waitForALaterPoll(dovecot, box);
   expectEachOnce(await storedSubjects(call3, server.documentId), total);
   await restarted.stop({ keepDatabase: true });
 });

@@ -44,10 +44,11 @@ it('two instances send one campaign once per recipient, within one shared rate l
   const id = created.body.data.documentId;
   await setup.stop({ keepDatabase: true });
 
-  const a = await instances.start(QUEUE, { admin: false, db: setup.db });
-  const b = await instances.start(QUEUE, { admin: false, db: setup.db });
+  // Each in a host-name namespace of its own: its EHLO name (nodemailer greets with the host name
+  // when it has a dot) tells the sink which one sent a mail.
+  const a = await instances.start(QUEUE, { admin: false, db: setup.db, hostname: 'a.instances.test' });
+  await instances.start(QUEUE, { admin: false, db: setup.db, hostname: 'b.instances.test' });
   const callA = api(a.url, await adminToken(a.url));
-  const started = Date.now();
   expect((await callA('POST', `/email-server/campaigns/${id}/send`, {})).status).toBe(200);
   const done = await waitUntil(
     async () => {
@@ -57,17 +58,22 @@ it('two instances send one campaign once per recipient, within one shared rate l
     120_000,
     'the campaign to complete'
   );
-  const elapsed = Date.now() - started;
   expect(done.counts).toMatchObject({ total, sent: total });
   await waitUntil(() => sink.count() >= total, 10_000, 'every mail at the sink');
 
   const headers = sink.headerValues('X-Campaign-Recipient');
   expect(headers).toHaveLength(total);
   expect(new Set(headers).size).toBe(total);
-  // 600 mails at 100 per second, both instances together, need six one-second windows: more
-  // than four whole seconds. Unthrottled, the two would send them all within one second.
-  expect(elapsed).toBeGreaterThanOrEqual((total / rate - 2) * 1000);
-  // Per second of arrival at the relay: the shared limit, give or take mails that were taken at
-  // the end of one second and arrived in the next.
-  expect(Math.max(...sink.perSecond())).toBeLessThanOrEqual(rate * 1.5);
+  // Both instances sent part of it.
+  const helo = sink.headerValues('X-Helo-Args');
+  const by = (name: string) => helo.filter((h) => h === name).length;
+  expect(by('a.instances.test')).toBeGreaterThan(0);
+  expect(by('b.instances.test')).toBeGreaterThan(0);
+  expect(by('a.instances.test') + by('b.instances.test')).toBe(total);
+  // Per second of arrival at the relay, by its own clock: the shared limit, give or take mails
+  // taken at the end of one second that arrived in the next; so 600 mails spread over about six
+  // seconds. Unthrottled, the two would send them all within a second or two.
+  const perSecond = sink.perSecond();
+  expect(Math.max(...perSecond)).toBeLessThanOrEqual(rate * 1.5);
+  expect(perSecond.length).toBeGreaterThanOrEqual(total / rate - 1);
 });
