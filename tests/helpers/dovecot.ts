@@ -19,8 +19,6 @@ export interface Dovecot {
   newMailbox(): string;
   /** Writes many mails straight into the user's Maildir (much faster than doveadm save). */
   deliverMany(raws: Array<string | Buffer>, user: string): void;
-  /** Dovecot's own log (logins, failed logins): what Dovecot saw, not what we think we did. */
-  logFile: string;
   /** Removes the user's mail store: the next access makes a new INBOX with a new UIDVALIDITY. */
   recreateInbox(user: string): void;
   /** The mails in a folder as Dovecot itself lists them (`doveadm fetch`), not as our clients see them. */
@@ -151,7 +149,6 @@ service anvil {
   return {
     ports,
     user: 'agent@example.com',
-    logFile: path.join(dir, 'dovecot.log'),
     password: users.get('agent@example.com')!,
     deliver(raw, user = 'agent@example.com') {
       execFileSync('doveadm', ['-c', conf, 'save', '-u', user], { input: raw });
