@@ -21,6 +21,10 @@ export interface Dovecot {
   deliverMany(raws: Array<string | Buffer>, user: string): void;
   /** Removes the user's mail store: the next access makes a new INBOX with a new UIDVALIDITY. */
   recreateInbox(user: string): void;
+  /** The Subject of every mail in the user's INBOX, read with `doveadm` (not our own clients). */
+  subjectsInMailbox(user: string): string[];
+  /** The user's Maildir on disk, to tamper with a mail file underneath Dovecot. */
+  maildir(user: string): string;
   stop(): Promise<void>;
 }
 
@@ -121,6 +125,14 @@ service anvil {
     },
     recreateInbox(user) {
       fs.rmSync(path.join(mail, user, 'Maildir'), { recursive: true, force: true });
+    },
+    subjectsInMailbox(user) {
+      const out = execFileSync('doveadm', ['-c', conf, '-f', 'tab', 'fetch', '-u', user, 'hdr.subject', 'mailbox', 'INBOX', 'all'], { encoding: 'utf8' });
+      // The first line names the field.
+      return out.split('\n').slice(1).filter((l) => l !== '').map((l) => l.trim());
+    },
+    maildir(user) {
+      return path.join(mail, user, 'Maildir');
     },
     async stop() {
       spawnSync('dovecot', ['-c', conf, 'stop']);
