@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, waitForPort } from './net';
+import { freePort, waitForPort, waitUntil } from './net';
 import { selfSignedCert } from './tls';
 
 export interface Dovecot {
@@ -25,6 +25,9 @@ export interface Dovecot {
   subjectsInMailbox(user: string): string[];
   /** The user's Maildir on disk, to tamper with a mail file underneath Dovecot. */
   maildir(user: string): string;
+  /** Changes a user's password on the Dovecot side (an account reset by its mail provider);
+   * resolves once Dovecot's auth takes the new one. */
+  setPassword(user: string, password: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -42,8 +45,13 @@ export const startDovecot = async (): Promise<Dovecot> => {
   const users = new Map<string, string>([['agent@example.com', 'Imap-Password-1']]);
   for (let i = 1; i <= 100; i++) users.set(`box${i}@example.com`, 'Imap-Password-1');
   let nextBox = 0;
-  const writeUsers = () =>
+  let passwdStamp = 0;
+  const writeUsers = () => {
     fs.writeFileSync(passwd, [...users].map(([u, p]) => `${u}:{PLAIN}${p}::::::\n`).join(''));
+    // A new mtime second on every write, or Dovecot keeps the file it read before.
+    passwdStamp = Math.max(passwdStamp + 1, Math.floor(Date.now() / 1000));
+    fs.utimesSync(passwd, passwdStamp, passwdStamp);
+  };
   writeUsers();
 
   const conf = path.join(dir, 'dovecot.conf');
@@ -133,6 +141,13 @@ service anvil {
     },
     maildir(user) {
       return path.join(mail, user, 'Maildir');
+    },
+    async setPassword(user, password) {
+      users.set(user, password);
+      writeUsers();
+      // Dovecot looks at the file's mtime at most once a second: wait until it answers with it.
+      const accepted = () => spawnSync('doveadm', ['-c', conf, 'auth', 'test', user, password]).status === 0;
+      await waitUntil(accepted, 10_000, `Dovecot to take the new password of ${user}`);
     },
     async stop() {
       spawnSync('dovecot', ['-c', conf, 'stop']);
