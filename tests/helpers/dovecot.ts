@@ -31,6 +31,13 @@ export interface Dovecot {
   sessions(user?: string): DovecotSession[];
   /** How many times a client tried to log in as this user, accepted or refused (auth_verbose logs each refusal at once). */
   loginAttempts(user: string): number;
+  /** The Subject of every mail in the user's INBOX, read with `doveadm` (not our own clients). */
+  subjectsInMailbox(user: string): string[];
+  /** The user's Maildir on disk, to tamper with a mail file underneath Dovecot. */
+  maildir(user: string): string;
+  /** Changes a user's password on the Dovecot side (an account reset by its mail provider);
+   * resolves once Dovecot's auth takes the new one. */
+  setPassword(user: string, password: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -80,8 +87,13 @@ export const startDovecot = async (options: { addresses?: string[] } = {}): Prom
   const users = new Map<string, string>([['agent@example.com', 'Imap-Password-1']]);
   for (let i = 1; i <= 100; i++) users.set(`box${i}@example.com`, 'Imap-Password-1');
   let nextBox = 0;
-  const writeUsers = () =>
+  let passwdStamp = 0;
+  const writeUsers = () => {
     fs.writeFileSync(passwd, [...users].map(([u, p]) => `${u}:{PLAIN}${p}::::::\n`).join(''));
+    // A new mtime second on every write, or Dovecot keeps the file it read before.
+    passwdStamp = Math.max(passwdStamp + 1, Math.floor(Date.now() / 1000));
+    fs.utimesSync(passwd, passwdStamp, passwdStamp);
+  };
   writeUsers();
 
   const conf = path.join(dir, 'dovecot.conf');
@@ -191,6 +203,21 @@ service anvil {
       return readLog()
         .split('\n')
         .filter((line) => line.includes(`-login: Info: Login: user=<${user}>`) || line.includes(`passwd-file(${user},`)).length;
+    },
+    subjectsInMailbox(user) {
+      const out = execFileSync('doveadm', ['-c', conf, '-f', 'tab', 'fetch', '-u', user, 'hdr.subject', 'mailbox', 'INBOX', 'all'], { encoding: 'utf8' });
+      // The first line names the field.
+      return out.split('\n').slice(1).filter((l) => l !== '').map((l) => l.trim());
+    },
+    maildir(user) {
+      return path.join(mail, user, 'Maildir');
+    },
+    async setPassword(user, password) {
+      users.set(user, password);
+      writeUsers();
+      // Dovecot looks at the file's mtime at most once a second: wait until it answers with it.
+      const accepted = () => spawnSync('doveadm', ['-c', conf, 'auth', 'test', user, password]).status === 0;
+      await waitUntil(accepted, 10_000, `Dovecot to take the new password of ${user}`);
     },
     async stop() {
       spawnSync('dovecot', ['-c', conf, 'stop']);

@@ -23,6 +23,8 @@ export interface FakeSendgrid {
   rateLimitNext(n: number): void;
   /** Answer the next n valid mail/send requests with 400 and this error, as SendGrid does for a request it refuses. */
   rejectNext(n: number, message?: string): void;
+  /** Answer the next n authorised mail/send requests with this status (500, 503, ...), before any other check. */
+  failNext(n: number, status: number, message?: string): void;
   stop(): Promise<void>;
 }
 
@@ -94,6 +96,9 @@ export const startFakeSendgrid = async (): Promise<FakeSendgrid> => {
   let rateLimited = 0;
   let rejected = 0;
   let rejectMessage = '';
+  let failing = 0;
+  let failStatus = 500;
+  let failMessage = '';
   let nextId = 1;
   const state: FakeSendgrid = {
     url: `http://127.0.0.1:${port}`,
@@ -103,6 +108,11 @@ export const startFakeSendgrid = async (): Promise<FakeSendgrid> => {
     rejectNext: (n, message = 'The from address does not match a verified Sender Identity.') => {
       rejected = n;
       rejectMessage = message;
+    },
+    failNext: (n, status, message = 'Internal server error') => {
+      failing = n;
+      failStatus = status;
+      failMessage = message;
     },
     stop: async () => undefined,
   };
@@ -138,6 +148,10 @@ export const startFakeSendgrid = async (): Promise<FakeSendgrid> => {
         }
         if (!(state.tokens.get(token) ?? []).includes('mail.send')) {
           return send(403, { errors: [error('access forbidden')] });
+        }
+        if (failing > 0) {
+          failing -= 1;
+          return send(failStatus, { errors: [error(failMessage)] });
         }
         if (rateLimited > 0) {
           rateLimited -= 1;
