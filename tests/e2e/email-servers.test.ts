@@ -116,9 +116,10 @@ it('creates, lists, edits and deletes an SMTP server', async () => {
   // the password field as soon as the port changes (the same rule the server applies).
   await input('smtpPort').fill('2525');
   await input('senderName').fill('Support team');
-  const reenter = page.locator('#field-smtpPassword').getByText("Re-enter the password: the server's port changed.");
+  const reenter = visible("Re-enter the password: the server's port changed.");
   await reenter.waitFor();
-  await page.locator('#field-smtpPassword input[type="password"]').fill('smtp-Secret-1');
+  // The SMTP password's input is open again (the incoming one stays "Set").
+  await page.getByLabel('SMTP password').fill('smtp-Secret-1');
   await reenter.waitFor({ state: 'detached' });
   await page.getByRole('button', { name: 'Done' }).click();
   await page.getByRole('heading', { name: 'Email servers' }).waitFor();
