@@ -7,6 +7,11 @@ export interface PluginConfig {
     maxMessages: number;
     connectionTimeoutMs: number;
     socketTimeoutMs: number;
+    /**
+     * How often the pool sends a message again on a new connection when its connection dropped
+     * mid-send. Kept low: the campaign queue retries with its own backoff and attempt count.
+     */
+    maxRequeues: number;
   };
   sendgrid: {
     /** https://api.sendgrid.com; SendGrid's EU region uses https://api.eu.sendgrid.com. */
@@ -60,7 +65,7 @@ export interface PluginConfig {
 }
 
 const defaults: PluginConfig = {
-  smtp: { maxConnections: 5, maxMessages: 100, connectionTimeoutMs: 10_000, socketTimeoutMs: 30_000 },
+  smtp: { maxConnections: 5, maxMessages: 100, connectionTimeoutMs: 10_000, socketTimeoutMs: 30_000, maxRequeues: 1 },
   sendgrid: { apiBaseUrl: 'https://api.sendgrid.com', timeoutMs: 30_000 },
   verifyTimeoutMs: 10_000,
   incoming: {
@@ -101,6 +106,10 @@ export default {
       if (config.smtp?.[key] !== undefined && !positive(config.smtp[key])) {
         throw new Error(`email-server: config.smtp.${key} must be a positive integer`);
       }
+    }
+    const requeues = config.smtp?.maxRequeues;
+    if (requeues !== undefined && !(Number.isInteger(requeues) && requeues >= 0)) {
+      throw new Error('email-server: config.smtp.maxRequeues must be 0 or a positive integer');
     }
     for (const key of ['tickMs', 'claimBatch', 'leaseMs', 'maxAttempts', 'retryBaseMs', 'maxRetryDelayMs', 'pauseAfterFailures', 'webhookMaxAgeSeconds'] as const) {
       if (config.campaigns?.[key] !== undefined && !positive(config.campaigns[key])) {
