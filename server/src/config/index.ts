@@ -32,6 +32,8 @@ export interface PluginConfig {
     maxBatchBytes: number;
     /** Mails above this size are stored with their headers only. */
     maxMessageBytes: number;
+    /** A larger HTML part is not kept (sanitising it would hold the poller): the text is. */
+    maxHtmlBytes: number;
     /** The first sync of a mailbox imports the last N days, at most M mails. */
     initialSyncDays: number;
     initialSyncMax: number;
@@ -75,6 +77,7 @@ const defaults: PluginConfig = {
     batchSize: 50,
     maxBatchBytes: 64 * 1024 * 1024,
     maxMessageBytes: 25 * 1024 * 1024,
+    maxHtmlBytes: 2 * 1024 * 1024,
     initialSyncDays: 30,
     initialSyncMax: 1000,
     maxAuthFailures: 3,
@@ -106,6 +109,9 @@ export default {
       if (config.smtp?.[key] !== undefined && !positive(config.smtp[key])) {
         throw new Error(`email-server: config.smtp.${key} must be a positive integer`);
       }
+    }
+    if (config.incoming?.maxHtmlBytes !== undefined && !positive(config.incoming.maxHtmlBytes)) {
+      throw new Error('email-server: config.incoming.maxHtmlBytes must be a positive integer');
     }
     const requeues = config.smtp?.maxRequeues;
     if (requeues !== undefined && !(Number.isInteger(requeues) && requeues >= 0)) {

@@ -35,6 +35,8 @@ export default {
       date: { type: 'datetime' },
       text: { type: 'richtext' },
       html: { type: 'richtext' },
+      /** The html was sanitised when stored; older rows are sanitised when read. */
+      htmlSafe: { type: 'boolean', default: false },
       attachments: { type: 'json' },
       size: { type: 'integer' },
       rawSize: { type: 'integer' },
