@@ -23,7 +23,7 @@ interface ParsedRow {
   subject: string;
   date: Date | null;
   text: string | null;
-  /** Sanitised (sanitizeMailHtml) when set. */
+  /** Raw from the parser; sanitised by `storable` before it is written. */
   html: string | null;
   attachments: Array<{ filename: string; contentType: string; size: number; contentId?: string; content: Buffer }>;
   problem: string | null;
