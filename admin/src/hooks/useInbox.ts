@@ -69,7 +69,7 @@ export const useConversation = (documentId: string | undefined, remote: boolean)
   return useQuery(
     [...KEY, 'conversation', documentId, remote],
     async () =>
-      (await get<{ data: Conversation & { messages: Message[] } }>(`/${PLUGIN_ID}/conversations/${documentId}`, {
+      (await get<{ data: Conversation & { messages: Message[]; replyRecipients: MailAddress[] } }>(`/${PLUGIN_ID}/conversations/${documentId}`, {
         params: remote ? { remote: '1' } : {},
       })).data.data,
     // Opening a conversation marks it read: the list should show that.

@@ -23,6 +23,12 @@ export interface PoolOptions {
   /** Bounded waits so a dead relay fails a send instead of hanging it. */
   connectionTimeoutMs: number;
   socketTimeoutMs: number;
+  /**
+   * Resends on a new connection after a drop mid-send. nodemailer's own default (5, unlimited
+   * before 10.x) would keep a campaign's claimed rows in flight through many drops while their
+   * lease is renewed; the queue retries with its own backoff and attempt count instead.
+   */
+  maxRequeues?: number;
 }
 
 const transportOptions = (config: SmtpConfig, timeouts: { connection: number; socket: number }) => ({
@@ -56,6 +62,7 @@ export const createSmtpTransport = (config: SmtpConfig, pool: PoolOptions): Smtp
     pool: true,
     maxConnections: pool.maxConnections,
     maxMessages: pool.maxMessages,
+    maxRequeues: pool.maxRequeues ?? 1,
   } as SMTPPool.Options);
 
   return {

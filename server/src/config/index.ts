@@ -12,6 +12,11 @@ export interface PluginConfig {
     maxMessages: number;
     connectionTimeoutMs: number;
     socketTimeoutMs: number;
+    /**
+     * How often the pool sends a message again on a new connection when its connection dropped
+     * mid-send. Kept low: the campaign queue retries with its own backoff and attempt count.
+     */
+    maxRequeues: number;
   };
   sendgrid: {
     /** https://api.sendgrid.com; SendGrid's EU region uses https://api.eu.sendgrid.com. */
@@ -32,6 +37,8 @@ export interface PluginConfig {
     maxBatchBytes: number;
     /** Mails above this size are stored with their headers only. */
     maxMessageBytes: number;
+    /** A larger HTML part is not kept (sanitising it would hold the poller): the text is. */
+    maxHtmlBytes: number;
     /** The first sync of a mailbox imports the last N days, at most M mails. */
     initialSyncDays: number;
     initialSyncMax: number;
@@ -66,7 +73,7 @@ export interface PluginConfig {
 
 const defaults: PluginConfig = {
   blockPrivateNetworks: false,
-  smtp: { maxConnections: 5, maxMessages: 100, connectionTimeoutMs: 10_000, socketTimeoutMs: 30_000 },
+  smtp: { maxConnections: 5, maxMessages: 100, connectionTimeoutMs: 10_000, socketTimeoutMs: 30_000, maxRequeues: 1 },
   sendgrid: { apiBaseUrl: 'https://api.sendgrid.com', timeoutMs: 30_000 },
   verifyTimeoutMs: 10_000,
   incoming: {
@@ -76,6 +83,7 @@ const defaults: PluginConfig = {
     batchSize: 50,
     maxBatchBytes: 64 * 1024 * 1024,
     maxMessageBytes: 25 * 1024 * 1024,
+    maxHtmlBytes: 2 * 1024 * 1024,
     initialSyncDays: 30,
     initialSyncMax: 1000,
     maxAuthFailures: 3,
@@ -110,6 +118,13 @@ export default {
       if (config.smtp?.[key] !== undefined && !positive(config.smtp[key])) {
         throw new Error(`email-server: config.smtp.${key} must be a positive integer`);
       }
+    }
+    if (config.incoming?.maxHtmlBytes !== undefined && !positive(config.incoming.maxHtmlBytes)) {
+      throw new Error('email-server: config.incoming.maxHtmlBytes must be a positive integer');
+    }
+    const requeues = config.smtp?.maxRequeues;
+    if (requeues !== undefined && !(Number.isInteger(requeues) && requeues >= 0)) {
+      throw new Error('email-server: config.smtp.maxRequeues must be 0 or a positive integer');
     }
     for (const key of ['tickMs', 'claimBatch', 'leaseMs', 'maxAttempts', 'retryBaseMs', 'maxRetryDelayMs', 'pauseAfterFailures', 'webhookMaxAgeSeconds'] as const) {
       if (config.campaigns?.[key] !== undefined && !positive(config.campaigns[key])) {

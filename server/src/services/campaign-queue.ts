@@ -9,6 +9,7 @@ import { render, toSubstitutionTemplate } from '../campaigns/template';
 import { variablesOf } from '../validation/campaign';
 import { UIDS, getService, pluginConfig } from '../utils';
 import { rawTable } from '../utils/raw-table';
+import { fit } from '../utils/fit';
 import { createTicker } from '../utils/ticker';
 import type { StoredCampaign } from './campaigns';
 import type { StoredServer } from './servers';
@@ -39,6 +40,9 @@ const mapLimit = async <T, R>(items: T[], limit: number, fn: (item: T) => Promis
   await Promise.all(lanes);
   return out;
 };
+
+/** The size of `lastError` and `pauseReason` (text columns): a relay's reply fits, a flood does not. */
+const ERROR_CHARS = 1000;
 
 const domainOf = (address: string) => address.split('@')[1] || 'localhost';
 
@@ -138,14 +142,14 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (failure.needsPerson) {
         // Not the recipient's fault: give the row back and stop the campaign for a person.
         pauseReason = message;
-        patch = { status: 'queued', lastError: message.slice(0, 500), attempts: row.attempts - 1 };
+        patch = { status: 'queued', lastError: fit(message, ERROR_CHARS), attempts: row.attempts - 1 };
       } else {
         const giveUp = !failure.transient || row.attempts >= config().maxAttempts;
         const delay = Math.min(config().retryBaseMs * 2 ** Math.max(0, row.attempts - 1), config().maxRetryDelayMs);
         patch = {
           status: giveUp ? 'failed' : 'queued',
           nextAttemptAt: giveUp ? 0 : now + delay,
-          lastError: (failure.transient && giveUp ? `Gave up after ${row.attempts} attempts: ${message}` : message).slice(0, 500),
+          lastError: fit(failure.transient && giveUp ? `Gave up after ${row.attempts} attempts: ${message}` : message, ERROR_CHARS),
         };
       }
       const key = JSON.stringify(patch);
@@ -172,7 +176,7 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
     consecutiveFailures.set(serverId, 0);
     await campaigns().updateMany({
       where: { server: serverId, status: 'sending' },
-      data: { status: 'paused', pauseReason: `Paused: ${reason}`.slice(0, 500) },
+      data: { status: 'paused', pauseReason: fit(`Paused: ${reason}`, ERROR_CHARS) },
     });
     strapi.log.warn(`[email-server] Campaigns of server ${serverId} paused: ${reason}`);
   };

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import sanitizeHtml from 'sanitize-html';
 import { UIDS, getService } from '../utils';
+import { sanitizeMailHtml, withRemoteImages } from '../utils/mail-html';
 import { baseSubject, newDocumentId, type MailAddress } from './ingest';
 
 export interface ConversationQuery {
@@ -13,48 +13,12 @@ export interface ConversationQuery {
   pageSize: number;
 }
 
-/** Inline CSS can load remote content too (url(), @import): such a style goes unless allowed. */
-const withoutRemoteStyle = (attribs: Record<string, string>, remote: boolean) => {
-  if (remote || !attribs.style || !/url\s*\(|@import|expression\s*\(/i.test(attribs.style)) return attribs;
-  const { style: _style, ...rest } = attribs;
-  return rest;
+/** Inbound HTML was sanitised when stored; older rows and agents' replies are sanitised here. */
+const safeHtml = (row: any, remote: boolean) => {
+  if (!row.html) return null;
+  const html = row.htmlSafe ? row.html : sanitizeMailHtml(row.html);
+  return remote ? withRemoteImages(html) : html;
 };
-
-/**
- * Mail HTML as the admin may show it: no scripts, no event handlers, no forms or frames, and no
- * remote content. Remote images keep their address in data-remote-src, so the admin can load them
- * when the agent asks (`remote: true`).
- */
-export const sanitizeMailHtml = (html: string, remote = false) =>
-  sanitizeHtml(html, {
-    allowedTags: sanitizeHtml.defaults.allowedTags.concat(['img', 'center', 'font', 'span']),
-    allowedAttributes: {
-      '*': ['style', 'align', 'width', 'height', 'bgcolor', 'color', 'dir', 'lang', 'title'],
-      a: ['href', 'name', 'target', 'rel'],
-      img: ['src', 'alt', 'width', 'height', 'data-remote-src'],
-      td: ['colspan', 'rowspan', 'valign'],
-      th: ['colspan', 'rowspan', 'valign'],
-      font: ['face', 'size', 'color'],
-    },
-    allowedSchemes: ['http', 'https', 'mailto', 'cid'],
-    allowedSchemesByTag: { img: remote ? ['http', 'https', 'cid', 'data'] : ['cid', 'data'] },
-    allowProtocolRelative: false,
-    transformTags: {
-      '*': (tagName, attribs) => ({ tagName, attribs: withoutRemoteStyle(attribs, remote) }),
-      a: (tagName, attribs) => ({
-        tagName,
-        attribs: { ...withoutRemoteStyle(attribs, remote), target: '_blank', rel: 'noopener noreferrer nofollow' },
-      }),
-      img: (tagName, attribs) => {
-        const clean = withoutRemoteStyle(attribs, remote);
-        if (!remote && /^(https?:)?\/\//i.test(clean.src ?? '')) {
-          const { src, ...rest } = clean;
-          return { tagName, attribs: { ...rest, 'data-remote-src': src } };
-        }
-        return { tagName, attribs: clean };
-      },
-    },
-  });
 
 const toMessage = (row: any, direction: 'inbound' | 'outbound', remote: boolean) => ({
   documentId: row.documentId,
@@ -67,7 +31,7 @@ const toMessage = (row: any, direction: 'inbound' | 'outbound', remote: boolean)
   subject: row.subject ?? '',
   date: row.date,
   text: row.text ?? null,
-  html: row.html ? sanitizeMailHtml(row.html, remote) : null,
+  html: safeHtml(row, remote),
   attachments: (row.attachments ?? []).map((a: any) => ({
     filename: a.filename,
     contentType: a.contentType,
@@ -118,6 +82,16 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
     unread: Boolean(row.unread),
   });
 
+  /**
+   * What a reply answers: the newest inbound mail by arrival (the order we stored them in), not
+   * by its Date header, which the sender writes; and who it goes to.
+   */
+  const replyTarget = async (documentId: string) => {
+    const last = await q(UIDS.inbound).findOne({ where: { conversation: documentId }, orderBy: [{ id: 'desc' }] });
+    const to: MailAddress[] = last?.replyTo?.length ? last.replyTo : last?.from ? [last.from] : [];
+    return { last, to };
+  };
+
   const getRow = async (documentId: string) => {
     const row = await q(UIDS.conversation).findOne({ where: { documentId } });
     if (!row) throw new errors.NotFoundError('Conversation not found.');
@@ -161,7 +135,9 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
         ...outbound.map((m: any) => toMessage(m, 'outbound', remote)),
       ]);
       const names = await serverNames([row.server]);
-      return { ...toConversation({ ...row, unread: false }, names), messages };
+      const { to } = await replyTarget(documentId);
+      // Shown in the reply box, so the agent sees where a reply goes before sending it.
+      return { ...toConversation({ ...row, unread: false }, names), replyRecipients: to, messages };
     },
 
     async setStatus(documentId: string, status: 'open' | 'closed') {
@@ -173,20 +149,16 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /**
      * Sends the agent's reply through the conversation's server, threaded to the last inbound
-     * mail, and stores it once the server accepted it. A failure stores nothing.
+     * mail (by arrival), and stores it once the server accepted it. A failure stores nothing.
      */
     async reply(documentId: string, body: { text: string; html?: string }, agent?: string) {
       const conversation = await getRow(documentId);
-      const last = await q(UIDS.inbound).findOne({
-        where: { conversation: documentId },
-        orderBy: [{ date: 'desc' }, { id: 'desc' }],
-      });
+      const { last, to } = await replyTarget(documentId);
       if (!last) throw new errors.ApplicationError('This conversation has no message to reply to.');
       const server = await q(UIDS.server).findOne({ where: { documentId: conversation.server } });
       if (!server) throw new errors.ApplicationError('The email server of this conversation was deleted.');
       if (!server.enabled) throw new errors.ApplicationError(`The email server "${server.name}" is disabled.`);
 
-      const to: MailAddress[] = last.replyTo?.length ? last.replyTo : last.from ? [last.from] : [];
       if (to.length === 0) throw new errors.ApplicationError('The last message has no sender address to reply to.');
       const subject = `Re: ${baseSubject(last.subject ?? '') || conversation.subject || ''}`.trim();
       const references = [...(last.references ?? []), last.messageId].filter(Boolean).slice(-20);

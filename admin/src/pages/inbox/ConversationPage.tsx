@@ -125,6 +125,9 @@ export const ConversationPage = () => {
                   <Field.Label>{t('conversation.reply', 'Reply')}</Field.Label>
                   <Textarea value={draft} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setDraft(e.target.value)} />
                 </Field.Root>
+                <Typography variant="pi" textColor="neutral600" data-testid="reply-recipients">
+                  {t('conversation.replyTo', 'To: {recipients}', { recipients: (data.replyRecipients ?? []).map(who).join(', ') })}
+                </Typography>
                 <Flex justifyContent="flex-end">
                   <Button onClick={send} loading={actions.reply.isLoading} disabled={!draft.trim()}>
                     {t('conversation.send', 'Send reply')}

@@ -35,7 +35,8 @@ export default {
       nextAttemptAt: { type: 'biginteger', default: '0' },
       leaseOwner: { type: 'string' },
       leaseUntil: { type: 'biginteger' },
-      lastError: { type: 'string', maxLength: 500 },
+      /** A relay's reply or SendGrid's reason: longer than 255 characters at times (Gmail's are). */
+      lastError: { type: 'text', maxLength: 1000 },
       messageId: { type: 'string' },
       sentAt: { type: 'datetime' },
       deliveredAt: { type: 'datetime' },

@@ -13,7 +13,8 @@ export default {
       name: { type: 'string', required: true, maxLength: 200 },
       /** The email server's documentId: a plain value, so deleting a server keeps its campaigns. */
       server: { type: 'string', required: true },
-      subject: { type: 'string', required: true, maxLength: 998 },
+      // 998 is the line limit of RFC 5322, beyond a `string` column's 255.
+      subject: { type: 'text', required: true, maxLength: 998 },
       html: { type: 'richtext' },
       text: { type: 'richtext' },
       status: {
@@ -25,7 +26,8 @@ export default {
       scheduledAt: { type: 'datetime' },
       startedAt: { type: 'datetime' },
       completedAt: { type: 'datetime' },
-      pauseReason: { type: 'string', maxLength: 500 },
+      /** Quotes the relay's reply, which can be long. */
+      pauseReason: { type: 'text', maxLength: 1000 },
     },
   } satisfies Partial<Struct.CollectionTypeSchema>,
 };

@@ -47,11 +47,11 @@ export default {
       enabled: { type: 'boolean', default: true },
       lastCheckAt: { type: 'datetime' },
       lastCheckOk: { type: 'boolean' },
-      lastCheckMessage: { type: 'string' },
+      lastCheckMessage: { type: 'text' },
       /** keep (default), seen (IMAP \\Seen) or delete (POP3 DELE / IMAP expunge), after a fetch. */
       afterFetch: { type: 'enumeration', enum: ['keep', 'seen', 'delete'], default: 'keep' },
       /** Set when repeated login failures paused polling; cleared by an edit or a good check. */
-      incomingAttention: { type: 'string' },
+      incomingAttention: { type: 'text' },
       /** Campaign throttle: messages per second and concurrent connections, all instances together. */
       rateLimitPerSecond: { type: 'integer', default: 50 },
       maxConnections: { type: 'integer', default: 5 },

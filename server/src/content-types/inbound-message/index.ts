@@ -23,8 +23,9 @@ export default {
       uidl: { type: 'string' },
       /** imap:<server>:<folder>:<uidvalidity>:<uid> or pop3:<server>:<uidl> */
       dedupeKey: { type: 'string', required: true, unique: true },
-      messageId: { type: 'string' },
-      inReplyTo: { type: 'string' },
+      // Header values, as long as a sender makes them (cut to 998, the RFC 5322 line limit).
+      messageId: { type: 'text' },
+      inReplyTo: { type: 'text' },
       references: { type: 'json' },
       from: { type: 'json' },
       to: { type: 'json' },
@@ -34,11 +35,13 @@ export default {
       date: { type: 'datetime' },
       text: { type: 'richtext' },
       html: { type: 'richtext' },
+      /** The html was sanitised when stored; older rows are sanitised when read. */
+      htmlSafe: { type: 'boolean', default: false },
       attachments: { type: 'json' },
       size: { type: 'integer' },
       rawSize: { type: 'integer' },
-      /** Why the mail was stored only in part (unparsable, too large); null when whole. */
-      problem: { type: 'string' },
+      /** Why the mail was stored only in part (unparsable, too large, refused by the database); null when whole. */
+      problem: { type: 'text' },
       conversation: { type: 'string' }, // the conversation's documentId
     },
   } satisfies Partial<Struct.CollectionTypeSchema>,

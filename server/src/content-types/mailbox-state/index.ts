@@ -32,7 +32,7 @@ export default {
       nextPollAt: { type: 'biginteger' },
       failures: { type: 'integer', default: 0 },
       authFailures: { type: 'integer', default: 0 },
-      lastError: { type: 'string' },
+      lastError: { type: 'text' },
       lastFetchAt: { type: 'datetime' },
     },
   } satisfies Partial<Struct.CollectionTypeSchema>,

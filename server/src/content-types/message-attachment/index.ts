@@ -16,8 +16,9 @@ export default {
     attributes: {
       message: { type: 'string', required: true }, // the inbound message's documentId
       index: { type: 'integer' },
-      filename: { type: 'string' },
-      contentType: { type: 'string' },
+      // As the sender named them: longer than a `string` column at times.
+      filename: { type: 'text' },
+      contentType: { type: 'text' },
       size: { type: 'integer' },
       content: { type: 'richtext', private: true }, // base64
     },

@@ -16,7 +16,7 @@ export default {
     attributes: {
       server: { type: 'string', required: true },
       messageId: { type: 'string' },
-      inReplyTo: { type: 'string' },
+      inReplyTo: { type: 'text' }, // an inbound Message-ID
       references: { type: 'json' },
       from: { type: 'json' },
       to: { type: 'json' },
