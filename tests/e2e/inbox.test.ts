@@ -85,6 +85,8 @@ it('shows a delivered mail, sends a threaded reply, and files the answer in the 
   await page.getByRole('heading', { name: 'Where is my parcel?' }).waitFor();
   await page.getByText('Ordered last week.').waitFor();
 
+  // Before sending, the reply box says where the reply goes.
+  expect(await page.getByTestId('reply-recipients').innerText()).toMatch(/^To: .*carol@customer\.example/);
   await page.getByLabel('Reply').fill('It ships today.');
   await page.getByRole('button', { name: 'Send reply' }).click();
   await page.getByText('Reply sent').waitFor();

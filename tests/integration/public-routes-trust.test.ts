@@ -4,7 +4,7 @@
  * scheduled campaign sends it back to draft.
  */
 import crypto from 'node:crypto';
-import { bootStrapi, type TestApp } from '../helpers/strapi';
+import { bootStrapi, createLimitedAdmin, type TestApp } from '../helpers/strapi';
 import { startFakeSendgrid, type FakeSendgrid } from '../helpers/fake-sendgrid';
 import { campaignOf, createCampaign, createServer, recipientsOf, waitForStatus } from '../helpers/campaigns';
 
@@ -77,6 +77,23 @@ describe('the SendGrid webhook', () => {
     const body = huge();
     const res = await post('no-such-server', body, signedHeaders(body, keysA.privateKey));
     expect(res.status).toBe(401);
+  });
+
+  it('refuses an unsigned post without reading the body, whatever the case of its path', async () => {
+    for (const url of [`/api/email-server/webhooks/sendgrid/${hooked.documentId}`, `/api/Email-Server/Webhooks/SendGrid/${hooked.documentId}`]) {
+      const res = await app.http.post(url).set('Content-Type', 'application/json').send(huge());
+      expect([url, res.status]).toEqual([url, 401]);
+    }
+  });
+
+  it('takes a new verification key only from an admin who may edit the suppression list', async () => {
+    const token = await createLimitedAdmin(app, ['plugin::email-server.servers.read', 'plugin::email-server.servers.update']);
+    const forged = await app.as(token).put(`/email-server/servers/${hooked.documentId}`).send({ webhookPublicKey: verificationKey(keysB) });
+    expect(forged.status).toBe(403);
+    expect(forged.body.error.message).toMatch(/Edit the suppression list/);
+    expect((await app.as().get(`/email-server/servers/${hooked.documentId}`)).body.data.webhookPublicKey).toBe(verificationKey(keysA));
+    // Other edits of the same server are theirs to make.
+    expect((await app.as(token).put(`/email-server/servers/${hooked.documentId}`).send({ senderName: 'News' })).status).toBe(200);
   });
 
   it('refuses a stale timestamp without reading the body', async () => {

@@ -166,9 +166,19 @@ describe('the default server needs servers.set-default', () => {
     const demote = await app.as(token).put(`/email-server/servers/${server.documentId}`).send({ isDefault: false });
     expect(demote.status).toBe(403);
     expect(await read(server.documentId)).toMatchObject({ smtpHost: '127.0.0.1', isDefault: true });
-    const rename = await app.as(token).put(`/email-server/servers/${server.documentId}`).send({ senderName: 'Renamed' });
-    expect(rename.status).toBe(200);
-    expect(await read(server.documentId)).toMatchObject({ senderName: 'Renamed', isDefault: true });
+    const tune = await app.as(token).put(`/email-server/servers/${server.documentId}`).send({ rateLimitPerSecond: 20 });
+    expect(tune.status).toBe(200);
+    expect(await read(server.documentId)).toMatchObject({ rateLimitPerSecond: 20, isDefault: true });
+  });
+
+  it('cannot disable the default server or change where replies to its mail go', async () => {
+    const server = await create(serverBody({ isDefault: true }));
+    const token = await createLimitedAdmin(app, READ_UPDATE);
+    for (const change of [{ enabled: false }, { replyTo: 'attacker@example.net' }, { senderEmail: 'attacker@example.net' }]) {
+      const res = await app.as(token).put(`/email-server/servers/${server.documentId}`).send(change);
+      expect([change, res.status]).toEqual([change, 403]);
+    }
+    expect(await read(server.documentId)).toMatchObject({ enabled: true, replyTo: null, senderEmail: 'support@example.com', isDefault: true });
   });
 
   it('an admin with it may', async () => {
@@ -243,6 +253,19 @@ describe('a stored secret that no longer decrypts', () => {
     // What earlier versions stored (all keys joined) is still read.
     await overwrite(server.documentId, { smtpPassword: seal(fallbackKey('testKeyA,testKeyB'), RELAY_PASSWORD) });
     expect((await verify(server.documentId)).outgoing).toMatchObject({ ok: true });
+  });
+
+  it('is read when sealed with a key that was first before a rotation, and sealed again with the current one on save', async () => {
+    // APP_KEYS=testKeyA,testKeyB: testKeyB stands for the key that was first before testKeyA was put in front.
+    const server = await create(serverBody());
+    await overwrite(server.documentId, { smtpPassword: seal(fallbackKey('testKeyB'), RELAY_PASSWORD) });
+    expect((await verify(server.documentId)).outgoing).toMatchObject({ ok: true });
+    expect((await app.as().put(`/email-server/servers/${server.documentId}`).send({ senderName: 'Resealed' })).status).toBe(200);
+    const row = await app.strapi.db.query(SERVER_UID).findOne({ where: { documentId: server.documentId } });
+    const raw = Buffer.from(String(row.smtpPassword).slice('esv1:'.length), 'base64');
+    const decipher = crypto.createDecipheriv('aes-256-gcm', fallbackKey('testKeyA'), raw.subarray(0, 12), { authTagLength: 16 });
+    decipher.setAuthTag(raw.subarray(12, 28));
+    expect(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')).toBe(RELAY_PASSWORD);
   });
 
   it('pauses polling of a mailbox whose password cannot be read, without logging in', async () => {

@@ -101,7 +101,7 @@ const ServerForm = ({ server }: ServerFormProps) => {
   );
   /** Whether the stored password must be typed again now (the schema said so on its field). */
   const mustReenter = (field: 'smtpPassword' | 'incomingPassword') =>
-    Boolean(errors[field]?.startsWith('Re-enter the password')) || !readable(field);
+    Boolean((serverErrors[field] ?? errors[field])?.startsWith('Re-enter the password')) || !readable(field);
 
   // The shared schema runs on every change; errors show once a field was touched or a submit tried.
   React.useEffect(() => {

@@ -15,6 +15,10 @@ for (const [address, prefix] of [
   ['169.254.0.0', 16],
   ['172.16.0.0', 12],
   ['192.168.0.0', 16],
+  ['192.0.0.0', 24],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
 ] as const) {
   blocked.addSubnet(address, prefix, 'ipv4');
 }
@@ -23,6 +27,11 @@ for (const [address, prefix] of [
   ['::1', 128],
   ['fc00::', 7],
   ['fe80::', 10],
+  ['ff00::', 8],
+  // Addresses that carry an IPv4 address: NAT64 and 6to4 can reach private IPv4 through a gateway.
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['2002::', 16],
 ] as const) {
   blocked.addSubnet(address, prefix, 'ipv6');
 }
@@ -54,5 +63,6 @@ export const privateAddressOf = async (host: string): Promise<string | null> => 
   return addresses.find(isPrivateAddress) ?? null;
 };
 
-export const privateNetworkMessage = (host: string, address: string) =>
-  `${host} resolves to ${address}, a loopback, link-local or private address, and this Strapi refuses those for mail servers (blockPrivateNetworks).`;
+/** Says which host, not which address: the refusal must not become a way to read internal DNS. */
+export const privateNetworkMessage = (host: string) =>
+  `${host} resolves to a loopback, link-local or private address, and this Strapi refuses those for mail servers (blockPrivateNetworks).`;

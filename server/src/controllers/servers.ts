@@ -21,6 +21,18 @@ const assertMayTouchDefault = (ctx: any, input: EmailServerInput, existing?: Sto
   );
 };
 
+/**
+ * A SendGrid server's webhook key decides whose signed events may mark recipients bounced or
+ * unsubscribed and fill the suppression list: changing it needs `suppressions.update` too.
+ */
+const assertMayChangeWebhookKey = (ctx: any, input: EmailServerInput, existing: StoredServer) => {
+  if ((input.webhookPublicKey ?? null) === (existing.webhookPublicKey ?? null) || !input.webhookPublicKey) return;
+  if (ctx.state?.userAbility?.can(ACTIONS.suppressionsUpdate)) return;
+  throw new errors.PolicyError(
+    'Changing the Event Webhook verification key needs the permission "Edit the suppression list": the key decides whose events may suppress addresses.'
+  );
+};
+
 const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
   const servers = () => getService(strapi, 'servers');
 
@@ -52,6 +64,7 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
         body && typeof body === 'object' && !Array.isArray(body) ? { ...toInput(existing), ...body } : body;
       const input = await validate<EmailServerInput>(emailServerSchema, merged, servers().schemaContext(existing) as Record<string, unknown>);
       assertMayTouchDefault(ctx, input, existing);
+      assertMayChangeWebhookKey(ctx, input, existing);
       const updated = await servers().update(existing, input);
       ctx.body = { data: servers().toPublic(updated) };
     },

@@ -343,6 +343,19 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
     return rest.filter((r) => statuses.get(r.campaign) === 'sending');
   };
 
+  /** Marks the rows whose address is on the suppression list now; returns the others. */
+  const skipSuppressed = async (token: string, rows: ClaimedRow[]) => {
+    if (rows.length === 0) return rows;
+    const suppressed = await getService(strapi, 'suppressions').suppressedAmong(rows.map((r) => r.emailKey));
+    if (suppressed.size === 0) return rows;
+    const { knex, col } = table();
+    await knex()
+      .whereIn('id', rows.filter((r) => suppressed.has(r.emailKey)).map((r) => r.id))
+      .andWhere(col('leaseOwner'), token)
+      .update({ [col('status')]: 'suppressed', [col('leaseOwner')]: null, [col('lastError')]: 'On the suppression list.' });
+    return rows.filter((r) => !suppressed.has(r.emailKey));
+  };
+
   const sendChunks = async (server: StoredServer, byId: Map<string, StoredCampaign>, token: string, rows: ClaimedRow[], lanes: number) => {
     const throttle = getService(strapi, 'throttle');
     let rest = rows;
@@ -351,22 +364,11 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
       rest = await keepSending(token, rest);
       if (rest.length === 0 || stopping) break;
 
-      // Suppressed meanwhile (an unsubscribe, a bounce): skipped, not sent.
-      const suppressed = await getService(strapi, 'suppressions').suppressedAmong(rest.map((r) => r.emailKey));
-      if (suppressed.size > 0) {
-        await table()
-          .knex()
-          .whereIn('id', rest.filter((r) => suppressed.has(r.emailKey)).map((r) => r.id))
-          .andWhere(table().col('leaseOwner'), token)
-          .update({ [table().col('status')]: 'suppressed', [table().col('leaseOwner')]: null, [table().col('lastError')]: 'On the suppression list.' });
-        rest = rest.filter((r) => !suppressed.has(r.emailKey));
-      }
-      if (rest.length === 0) break;
-
       const granted = await throttle.take(server.documentId, rest.length, server.rateLimitPerSecond ?? 50, () => stopping);
       if (granted === 0) break;
-      // Waiting for the rate may have taken a while: a pause or cancel since then still holds.
-      const chunk = await keepSending(token, rest.slice(0, granted));
+      // Waiting for the rate may have taken a while: a pause, a cancel or a suppression (an
+      // unsubscribe, a bounce) since then still holds, checked right before the mails go out.
+      const chunk = await skipSuppressed(token, await keepSending(token, rest.slice(0, granted)));
       rest = rest.slice(granted);
       if (chunk.length === 0) continue;
       const outcomes =

@@ -239,13 +239,15 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
       // Multi-row inserts in one transaction: the list is added whole or not at all.
       await strapi.db.transaction(async () => {
-        if (rows.length > 0 && campaign.status === 'scheduled') {
-          // New recipients were not part of what was scheduled: back to draft, as with an edit.
+        if (rows.length > 0) {
+          // Conditional on the status read before the list was parsed (and a row lock until the
+          // commit): a campaign scheduled or started meanwhile gets no rows. New recipients were
+          // not part of what was scheduled: a scheduled one goes back to draft, as with an edit.
           const { count } = await campaigns().updateMany({
-            where: { id: campaign.id, status: 'scheduled' },
-            data: { status: 'draft', scheduledAt: null },
+            where: { id: campaign.id, status: campaign.status },
+            data: campaign.status === 'scheduled' ? { status: 'draft', scheduledAt: null } : { status: campaign.status },
           });
-          if (count !== 1) throw conflict('The campaign started meanwhile: recipients can no longer be added.');
+          if (count !== 1) throw conflict('The campaign was scheduled or started meanwhile: open it again to add recipients.');
         }
         for (let i = 0; i < rows.length; i += 500) await recipients().createMany({ data: rows.slice(i, i + 500) });
       });

@@ -178,13 +178,14 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const failures = (state?.failures ?? 0) + 1;
       const authFailures = auth ? (state?.authFailures ?? 0) + 1 : 0;
       const backoff = Math.min((server.pollIntervalSeconds ?? 60) * 2 ** Math.min(failures, 10), config().maxBackoffSeconds);
-      await release(server.documentId, { failures, authFailures, lastError: message, nextPollAt: Date.now() + backoff * 1000 });
+      // The pause is written before the lease goes: no other instance may log in between.
       if (auth && authFailures >= config().maxAuthFailures) {
         await getService(strapi, 'servers').markNeedsAttention(
           server,
           `Polling paused after ${authFailures} failed logins: ${message} Edit the server or test its connection to resume.`
         );
       }
+      await release(server.documentId, { failures, authFailures, lastError: message, nextPollAt: Date.now() + backoff * 1000 });
       strapi.log.warn(`[email-server] Fetching mail for "${server.name}" failed: ${message}`);
       throw new errors.ApplicationError(`Fetching mail for "${server.name}" failed: ${message}`);
     }
@@ -204,7 +205,14 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!(await acquire(server.documentId))) {
         throw new errors.ApplicationError(`Mail for "${server.name}" is being fetched right now; try again in a moment.`);
       }
-      const job = fetchLeased(server).finally(() => running.delete(server.documentId));
+      // Read again under the lease: another instance may have paused it since `server` was read.
+      const fresh = await getService(strapi, 'servers').findOne(server.documentId);
+      if (!fresh || fresh.incomingAttention || !fresh.enabled) {
+        await release(server.documentId, {});
+        if (fresh?.incomingAttention) throw new NeedsAttentionError(fresh.incomingAttention);
+        throw new errors.ApplicationError(`The email server "${server.name}" is ${fresh ? 'disabled' : 'deleted'}.`);
+      }
+      const job = fetchLeased(fresh).finally(() => running.delete(server.documentId));
       running.set(server.documentId, job);
       return job;
     },

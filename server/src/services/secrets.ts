@@ -92,21 +92,43 @@ const secretsService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  /** The plaintext, or null when the value cannot be decrypted (key changed, value altered). */
-  const open = (stored: string): string | null => {
+  /**
+   * Keys that may have sealed a stored value, current first: each APP_KEY on its own (a key that
+   * was first before a rotation) and, from versions up to 0.1, all of them joined.
+   */
+  let cachedOldKeys: Buffer[] | undefined;
+  const oldKeys = () => {
+    if (cachedOldKeys) return cachedOldKeys;
+    const pluginKey = strapi.config.get('plugin::email-server.encryptionKey') as string | undefined;
+    const legacy = legacyKey();
+    cachedOldKeys = pluginKey ? [] : appKeys().slice(1).map(derive);
+    if (legacy) cachedOldKeys.push(legacy);
+    return cachedOldKeys;
+  };
+
+  /** The plaintext and whether the current key sealed it, or null when nothing opens it. */
+  const open = (stored: string): { plain: string; current: boolean } | null => {
     if (!stored.startsWith(FALLBACK_PREFIX)) {
       if (!adminKeyConfigured()) return null;
+      // Strapi's format is version:iv:data:tag in hex; its decrypt takes a short tag, so the
+      // tag length is checked here before handing over.
+      const tag = stored.split(':')[3];
+      if (!tag || tag.length !== TAG_BYTES * 2) return null;
       try {
-        return (strapi.service('admin::encryption').decrypt(stored) as string | null) ?? null;
+        const plain = (strapi.service('admin::encryption').decrypt(stored) as string | null) ?? null;
+        return plain === null ? null : { plain, current: true };
       } catch {
         return null;
       }
     }
     const raw = Buffer.from(stored.slice(FALLBACK_PREFIX.length), 'base64');
-    const current = openWith(getFallbackKey(), raw);
-    if (current !== null) return current;
-    const legacy = legacyKey();
-    return legacy ? openWith(legacy, raw) : null;
+    const plain = openWith(getFallbackKey(), raw);
+    if (plain !== null) return { plain, current: true };
+    for (const key of oldKeys()) {
+      const old = openWith(key, raw);
+      if (old !== null) return { plain: old, current: false };
+    }
+    return null;
   };
 
   return {
@@ -141,12 +163,19 @@ const secretsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!stored) return null;
       const value = open(stored);
       if (value === null) strapi.log.warn('[email-server] A stored secret could not be decrypted; the key may have changed.');
-      return value;
+      return value?.plain ?? null;
     },
 
     /** Whether a stored secret still decrypts, without logging: for showing a server's state. */
     isReadable(stored: string | null | undefined): boolean {
       return !stored || open(stored) !== null;
+    },
+
+    /** A kept secret sealed with an older key, sealed again with the current one (on save). */
+    reseal(stored: string | null | undefined): string | null {
+      if (!stored) return stored ?? null;
+      const value = open(stored);
+      return value && !value.current ? this.encrypt(value.plain) : stored;
     },
   };
 };

@@ -75,15 +75,16 @@ const secretApplies = (field: SecretField, input: EmailServerInput) => {
 };
 
 /**
- * The fields that decide where Strapi's own mail (password resets, invitations) goes when the
- * server is the default: changing them on the default server needs `servers.set-default`.
+ * The fields that decide where and how Strapi's own mail (password resets, invitations) goes, and
+ * where replies to it go, when the server is the default: changing them needs `servers.set-default`.
  */
+const DEFAULT_GUARDED_FIELDS = ['type', 'enabled', 'senderEmail', 'senderName', 'replyTo', 'smtpUsername', 'dkimDomain', 'dkimSelector'] as const;
 const defaultConnectionChanged = (existing: StoredServer, input: EmailServerInput) =>
-  existing.type !== input.type ||
+  DEFAULT_GUARDED_FIELDS.some((field) => (existing[field] ?? null) !== (input[field] ?? null)) ||
   connectionChange('smtpPassword', input, existing) !== null ||
-  (existing.smtpUsername ?? null) !== (input.smtpUsername ?? null) ||
   Boolean(input.smtpPassword) ||
-  Boolean(input.apiToken);
+  Boolean(input.apiToken) ||
+  Boolean(input.dkimPrivateKey);
 
 /** Whether saving `input` makes, unmakes or re-points the default server. */
 export const touchesDefault = (input: EmailServerInput, existing?: StoredServer) => {
@@ -172,7 +173,7 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
       const given = normalized[field];
       if (!secretApplies(field, normalized)) row[field] = null;
       else if (typeof given === 'string' && given !== '') row[field] = secrets().encrypt(given);
-      else row[field] = existing?.[field] ?? null;
+      else row[field] = secrets().reseal(existing?.[field] ?? null);
     }
     return row;
   };
@@ -214,7 +215,10 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
     for (const field of ['smtpHost', 'incomingHost'] as const) {
       const host = input[field];
       const address = host ? await privateAddressOf(host) : null;
-      if (host && address) throw fieldError(field, privateNetworkMessage(host, address));
+      if (host && address) {
+        strapi.log.warn(`[email-server] Refused ${field} ${host}: it resolves to ${address} (blockPrivateNetworks).`);
+        throw fieldError(field, privateNetworkMessage(host));
+      }
     }
   };
 
@@ -236,7 +240,9 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!pluginConfig(strapi).blockPrivateNetworks || server.type !== 'smtp') return null;
       const host = side === 'incoming' ? server.incomingHost : server.smtpHost;
       const address = host ? await privateAddressOf(host) : null;
-      return host && address ? privateNetworkMessage(host, address) : null;
+      if (!host || !address) return null;
+      strapi.log.warn(`[email-server] Not connecting to ${host} of "${server.name}": it resolves to ${address} (blockPrivateNetworks).`);
+      return privateNetworkMessage(host);
     },
 
     /** A server as a response shows it. */
@@ -268,7 +274,8 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** The default enabled server (for sending), looked up at most once a second. */
     findDefaultCached(): Promise<StoredServer | null> {
       return cachedLookup('default', async () =>
-        (await strapi.db.query(SERVER_UID).findOne({ where: { isDefault: true, enabled: true } })) as StoredServer | null
+        // Ordered: should two rows ever both be default (two saves racing), every instance picks the same.
+        (await strapi.db.query(SERVER_UID).findOne({ where: { isDefault: true, enabled: true }, orderBy: { id: 'asc' } })) as StoredServer | null
       );
     },
 
