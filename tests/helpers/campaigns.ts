@@ -54,3 +54,16 @@ export const recipientsOf = async (as: As, documentId: string, query = '') => {
 /** The X-Campaign-Recipient header of each received mail: one per delivery. */
 export const recipientHeaders = (mails: Array<{ mail: { headers: Map<string, any> } }>) =>
   mails.map((m) => String(m.mail.headers.get('x-campaign-recipient')));
+
+/** A campaign named `prefix` to `prefix0@example.org`...`prefix{count-1}@example.org`, sent now. */
+export const sendNewCampaign = async (as: As, server: string, prefix: string, count: number) => {
+  const { data } = await createCampaign(as, {
+    name: prefix,
+    server,
+    subject: 'Hi',
+    text: 'Hello {{email}}',
+    recipients: Array.from({ length: count }, (_, i) => ({ email: `${prefix}${i}@example.org` })),
+  });
+  await as.post(`/email-server/campaigns/${data.documentId}/send`).send({}).expect(200);
+  return data.documentId as string;
+};

@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import { bootStrapi, type TestApp } from '../helpers/strapi';
 import { startFakeSendgrid, type FakeSendgrid, type RecordedRequest } from '../helpers/fake-sendgrid';
-import { createCampaign, createServer, recipientsOf, waitForStatus } from '../helpers/campaigns';
+import { sendNewCampaign, createServer, recipientsOf, waitForStatus } from '../helpers/campaigns';
 import { waitUntil } from '../helpers/net';
 
 let app: TestApp;
@@ -48,17 +48,8 @@ const mailSendsOf = (campaign: string): RecordedRequest[] =>
   fake.requests.filter((r) => r.path === '/v3/mail/send' && r.body?.personalizations?.some((p: any) => p.custom_args?.campaign === campaign));
 const addressesOf = (requests: RecordedRequest[]) => requests.flatMap((r) => r.body.personalizations.map((p: any) => p.to[0].email as string));
 
-const start = async (server: string, prefix: string, count: number) => {
-  const { data } = await createCampaign(as(), {
-    name: prefix,
-    server,
-    subject: 'Hi',
-    text: 'Hello {{email}}',
-    recipients: Array.from({ length: count }, (_, i) => ({ email: `${prefix}${i}@example.org` })),
-  });
-  await as().post(`/email-server/campaigns/${data.documentId}/send`).send({}).expect(200);
-  return data.documentId as string;
-};
+/** Creates a campaign of `count` recipients `prefix0@example.org`... and sends it now. */
+const start = (server: string, prefix: string, count: number) => sendNewCampaign(as(), server, prefix, count);
 
 it('retries requests SendGrid answers with 5xx, and sends every recipient once', async () => {
   await createServer(as(), sendgrid('SendGrid flaky'));

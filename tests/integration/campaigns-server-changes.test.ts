@@ -7,7 +7,7 @@
 import { bootStrapi, type TestApp } from '../helpers/strapi';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink';
 import { waitUntil } from '../helpers/net';
-import { createCampaign, createServer, recipientHeaders, recipientsOf, smtpRelay, waitForStatus } from '../helpers/campaigns';
+import { sendNewCampaign, createServer, recipientHeaders, recipientsOf, smtpRelay, waitForStatus } from '../helpers/campaigns';
 
 let app: TestApp;
 let sink: SmtpSink;
@@ -27,17 +27,8 @@ beforeEach(() => sink.clear());
 const as = () => app.as();
 const slowRelay = (name: string) => createServer(as(), smtpRelay(sink.port, { name, rateLimitPerSecond: 2, maxConnections: 1 }));
 
-const start = async (server: string, prefix: string, count: number) => {
-  const { data } = await createCampaign(as(), {
-    name: prefix,
-    server,
-    subject: 'Hi',
-    text: 'Hello {{email}}',
-    recipients: Array.from({ length: count }, (_, i) => ({ email: `${prefix}${i}@example.org` })),
-  });
-  await as().post(`/email-server/campaigns/${data.documentId}/send`).send({}).expect(200);
-  return data.documentId as string;
-};
+/** Creates a campaign of `count` recipients `prefix0@example.org`... and sends it now. */
+const start = (server: string, prefix: string, count: number) => sendNewCampaign(as(), server, prefix, count);
 
 /** Mails of one campaign at the sink, by its X-Campaign-Recipient header. */
 const mailsOf = (campaign: string) => sink.headerValues('X-Campaign-Recipient').filter((h) => h.startsWith(`${campaign}/`));

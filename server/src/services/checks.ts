@@ -7,7 +7,7 @@ import { verifySmtp } from '../adapters/smtp';
 import type { Check } from '../adapters/types';
 import { SERVER_UID, getService, pluginConfig } from '../utils';
 import { rawTable } from '../utils/raw-table';
-import { UnreadableSecretError, incomingConfigOf, sendgridConfigOf, smtpConfigOf } from '../utils/server-config';
+import { incomingConfigOf, sendgridConfigOf, smtpConfigOf } from '../utils/server-config';
 import type { StoredServer } from './servers';
 
 export interface VerifyResult {
@@ -27,11 +27,8 @@ const checksService = ({ strapi }: { strapi: Core.Strapi }) => {
       let incoming: Check | null = null;
       let secrets: Array<string | null | undefined>;
 
-      // A secret that no longer decrypts fails its side's check without connecting anywhere.
-      const refused = (error: unknown): Check => {
-        if (error instanceof UnreadableSecretError) return { ok: false, message: error.message, durationMs: 0 };
-        throw error;
-      };
+      // A secret that no longer decrypts, or a refused host, fails its side's check without
+      // connecting anywhere.
       const servers = getService(strapi, 'servers');
       const attempt = async <T>(
         side: 'outgoing' | 'incoming',
@@ -40,12 +37,7 @@ const checksService = ({ strapi }: { strapi: Core.Strapi }) => {
       ): Promise<[Check, T | null]> => {
         const problem = await servers.connectionProblem(server, side);
         if (problem) return [{ ok: false, message: problem, durationMs: 0 }, null];
-        let config: T;
-        try {
-          config = configOf();
-        } catch (error) {
-          return [refused(error), null];
-        }
+        const config = configOf();
         return [await run(config), config];
       };
 

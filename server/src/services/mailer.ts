@@ -120,7 +120,7 @@ const mailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         messageId: options.messageId,
         allowFileAccess: options.allowFileAccess === true,
       };
-      const problem = await servers().connectionProblem(server, 'outgoing');
+      const problem = await servers().refusedHost(server, 'outgoing');
       if (problem) throw fail(`Sending through "${server.name}" is not possible: ${problem}`);
       const { transport, secrets } = getService(strapi, 'transports').get(server);
       try {

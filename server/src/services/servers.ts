@@ -209,16 +209,29 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  /** Hosts the config refuses (blockPrivateNetworks), checked when they are saved. */
+
+  /**
+   * The blockPrivateNetworks half of `connectionProblem`, for the send path: there the secrets
+   * were already checked when the server's transport was built (`smtpConfigOf` refuses an
+   * unreadable one), so each mail costs no decryption, and nothing at all with the option off.
+   */
+  const refusedHost = async (
+    server: Pick<StoredServer, 'type' | 'name' | 'smtpHost' | 'incomingHost'>,
+    side: 'outgoing' | 'incoming'
+  ): Promise<string | null> => {
+    if (!pluginConfig(strapi).blockPrivateNetworks || server.type !== 'smtp') return null;
+    const host = side === 'incoming' ? server.incomingHost : server.smtpHost;
+    const address = host ? await privateAddressOf(host) : null;
+    if (!host || !address) return null;
+    strapi.log.warn(`[email-server] Refused ${host} for "${server.name}": it resolves to ${address} (blockPrivateNetworks).`);
+    return privateNetworkMessage(host);
+  };
+
+  /** Hosts the config refuses (blockPrivateNetworks), checked when they are saved too. */
   const assertHostsAllowed = async (input: EmailServerInput) => {
-    if (!pluginConfig(strapi).blockPrivateNetworks || input.type !== 'smtp') return;
-    for (const field of ['smtpHost', 'incomingHost'] as const) {
-      const host = input[field];
-      const address = host ? await privateAddressOf(host) : null;
-      if (host && address) {
-        strapi.log.warn(`[email-server] Refused ${field} ${host}: it resolves to ${address} (blockPrivateNetworks).`);
-        throw fieldError(field, privateNetworkMessage(host));
-      }
+    for (const [field, side] of [['smtpHost', 'outgoing'], ['incomingHost', 'incoming']] as const) {
+      const problem = await refusedHost(input, side);
+      if (problem) throw fieldError(field, problem);
     }
   };
 
@@ -237,13 +250,10 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
       const fields: SecretField[] = side === 'incoming' ? ['incomingPassword'] : ['smtpPassword', 'dkimPrivateKey', 'apiToken'];
       const unreadable = unreadableSecrets(server).find((field) => fields.includes(field));
       if (unreadable) return unreadableSecretMessage(server, unreadable);
-      if (!pluginConfig(strapi).blockPrivateNetworks || server.type !== 'smtp') return null;
-      const host = side === 'incoming' ? server.incomingHost : server.smtpHost;
-      const address = host ? await privateAddressOf(host) : null;
-      if (!host || !address) return null;
-      strapi.log.warn(`[email-server] Not connecting to ${host} of "${server.name}": it resolves to ${address} (blockPrivateNetworks).`);
-      return privateNetworkMessage(host);
+      return refusedHost(server, side);
     },
+
+    refusedHost,
 
     /** A server as a response shows it. */
     toPublic: (server: StoredServer) => toPublic(server, unreadableSecrets(server)),
