@@ -212,10 +212,11 @@ it('keeps to the server\'s messages-per-second limit', async () => {
   await as().post(`/email-server/campaigns/${campaign.documentId}/send`).send({}).expect(200);
   await waitForStatus(as(), campaign.documentId, 'completed', 30_000);
   expect(await sink.waitForMessages(70)).toHaveLength(70);
-  // Per second of arrival at the sink, by its own clock: the limit, give or take mails taken at
-  // the end of one second that arrived in the next. Unthrottled, all 70 arrive within a second or two.
+  // Per second of arrival at the sink, by its own clock. The throttle grants `rate` mails per
+  // second; a mail granted late in one second may arrive in the next, so one sink second holds at
+  // most the grants of two: 2 × rate. Unthrottled, all 70 arrive within a second or two.
   const perSecond = sink.perSecond();
-  expect(Math.max(...perSecond)).toBeLessThanOrEqual(rate * 1.5);
+  expect(Math.max(...perSecond)).toBeLessThanOrEqual(rate * 2);
   expect(perSecond.length).toBeGreaterThanOrEqual(Math.ceil(70 / rate) - 1);
 });
 
