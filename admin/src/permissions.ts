@@ -1,22 +1,25 @@
-const action = (name: string) => [{ action: `plugin::email-server.${name}`, subject: null }];
+import { ACTIONS, type Action } from '../../shared/permissions';
+
+/** The shape `Page.Protect` and `useRBAC` take. */
+const action = (id: Action) => [{ action: id, subject: null }];
 
 export const PERMISSIONS = {
-  read: action('servers.read'),
-  create: action('servers.create'),
-  update: action('servers.update'),
-  delete: action('servers.delete'),
-  test: action('servers.test'),
-  setDefault: action('servers.set-default'),
+  read: action(ACTIONS.serversRead),
+  create: action(ACTIONS.serversCreate),
+  update: action(ACTIONS.serversUpdate),
+  delete: action(ACTIONS.serversDelete),
+  test: action(ACTIONS.serversTest),
+  setDefault: action(ACTIONS.serversSetDefault),
 };
 
 export const INBOX_PERMISSIONS = {
-  read: action('inbox.read'),
-  reply: action('inbox.reply'),
+  read: action(ACTIONS.inboxRead),
+  reply: action(ACTIONS.inboxReply),
 };
 
 export const CAMPAIGN_PERMISSIONS = {
-  read: action('campaigns.read'),
-  create: action('campaigns.create'),
-  send: action('campaigns.send'),
-  suppressions: action('suppressions.update'),
+  read: action(ACTIONS.campaignsRead),
+  create: action(ACTIONS.campaignsCreate),
+  send: action(ACTIONS.campaignsSend),
+  suppressions: action(ACTIONS.suppressionsUpdate),
 };

@@ -3,7 +3,7 @@ import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
 import { Box, Button, Flex, Typography } from '@strapi/design-system';
 import { Mail, Play } from '@strapi/icons';
 import { useIntl } from 'react-intl';
-import { testEmailSchema } from '../../../server/src/validation/email-server';
+import { testEmailSchema } from '../../../shared/validation/servers';
 import { useSendTestEmail, useVerifyServer, type Check } from '../hooks/useServers';
 import { getTranslation } from '../utils/getTranslation';
 import { TextField } from './FormFields';

@@ -1,94 +1,27 @@
 import * as React from 'react';
 import { FetchError, useAuth, useFetchClient } from '@strapi/strapi/admin';
 import { useMutation, useQuery, useQueryClient } from 'react-query';
+import type { Paged, Pagination } from '../../../shared/contracts/common';
 import {
   CAMPAIGN_STATUSES,
   RECIPIENT_STATUSES,
   SUPPRESSION_REASONS,
+  type Campaign,
+  type CampaignCounts,
   type CampaignInput,
+  type CampaignServerOption,
   type CampaignStatus,
+  type ImportResult,
+  type Recipient,
   type RecipientInput,
   type RecipientStatus,
+  type Suppression,
   type SuppressionReason,
-} from '../../../server/src/validation/campaign';
+} from '../../../shared/contracts/campaigns';
 import { PLUGIN_ID } from '../pluginId';
 
 export { CAMPAIGN_STATUSES, RECIPIENT_STATUSES, SUPPRESSION_REASONS };
-export type { CampaignInput, CampaignStatus, RecipientInput, RecipientStatus, SuppressionReason };
-
-/** The response shapes of docs/campaigns-api.md. */
-export interface CampaignCounts {
-  total: number;
-  queued: number;
-  sending: number;
-  sent: number;
-  failed: number;
-  bounced: number;
-  unsubscribed: number;
-  suppressed: number;
-  cancelled: number;
-  delivered: number;
-  opened: number;
-  clicked: number;
-}
-
-export interface Campaign {
-  documentId: string;
-  name: string;
-  status: CampaignStatus;
-  /** null once the server was deleted. */
-  server: { documentId: string; name: string; type: 'smtp' | 'sendgrid' } | null;
-  subject: string;
-  html: string | null;
-  text: string | null;
-  variables: string[];
-  scheduledAt: string | null;
-  startedAt: string | null;
-  completedAt: string | null;
-  /** Why it paused itself; null when a person paused it. */
-  pauseReason: string | null;
-  counts: CampaignCounts;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Recipient {
-  id: number;
-  email: string;
-  data: Record<string, string>;
-  status: RecipientStatus;
-  attempts: number;
-  lastError: string | null;
-  sentAt: string | null;
-  deliveredAt: string | null;
-  openedAt: string | null;
-  clickedAt: string | null;
-}
-
-export interface Suppression {
-  documentId: string;
-  email: string;
-  reason: SuppressionReason;
-  source: string | null;
-  createdAt: string;
-}
-
-export interface ImportResult {
-  added: number;
-  rejected: Array<{ row: number; email: string; reason: string }>;
-}
-
-export interface Pagination {
-  page: number;
-  pageSize: number;
-  pageCount: number;
-  total: number;
-}
-
-export interface Paged<T> {
-  data: T[];
-  meta: { pagination: Pagination };
-}
+export type { Campaign, CampaignCounts, CampaignInput, CampaignStatus, ImportResult, Paged, Pagination, Recipient, RecipientInput, RecipientStatus, Suppression, SuppressionReason };
 
 export interface RecipientFilters {
   status?: RecipientStatus | '';
@@ -303,15 +236,8 @@ export const useSuppressionActions = () => {
   };
 };
 
-export interface CampaignServer {
-  documentId: string;
-  name: string;
-  type: 'smtp' | 'sendgrid';
-  enabled: boolean;
-}
-
 /** The servers a campaign can use; needs only campaigns.read, not the server-management actions. */
 export const useCampaignServers = () => {
   const { get } = useFetchClient();
-  return useQuery([...KEY, 'servers'], async () => (await get<{ data: CampaignServer[] }>(`${base}/servers`)).data.data);
+  return useQuery([...KEY, 'servers'], async () => (await get<{ data: CampaignServerOption[] }>(`${base}/servers`)).data.data);
 };

@@ -1,36 +1,10 @@
 import { useFetchClient } from '@strapi/strapi/admin';
 import { useMutation, useQuery, useQueryClient } from 'react-query';
+import type { MailAddress, Paged } from '../../../shared/contracts/common';
+import type { Conversation, ConversationDetail, ConversationStatus, InboxServer, Message } from '../../../shared/contracts/inbox';
 import { PLUGIN_ID } from '../pluginId';
 
-export interface MailAddress {
-  address: string;
-  name?: string;
-}
-
-export interface Conversation {
-  documentId: string;
-  subject: string;
-  status: 'open' | 'closed';
-  server: { documentId: string; name: string | null };
-  participants: MailAddress[];
-  lastMessageAt: string;
-  unread: boolean;
-}
-
-export interface Message {
-  documentId: string;
-  direction: 'inbound' | 'outbound';
-  messageId: string | null;
-  from: MailAddress | null;
-  to: MailAddress[];
-  cc: MailAddress[];
-  subject: string;
-  date: string;
-  text: string | null;
-  html: string | null;
-  attachments: Array<{ filename: string; contentType: string; size: number; url: string }>;
-  problem: string | null;
-}
+export type { Conversation, MailAddress, Message };
 
 export interface InboxFilters {
   server?: string;
@@ -44,7 +18,7 @@ const KEY = [PLUGIN_ID, 'inbox'];
 export const useInboxServers = () => {
   const { get } = useFetchClient();
   return useQuery([...KEY, 'servers'], async () =>
-    (await get<{ data: Array<{ documentId: string; name: string; enabled: boolean; incomingAttention: string | null }> }>(`/${PLUGIN_ID}/inbox/servers`)).data.data
+    (await get<{ data: InboxServer[] }>(`/${PLUGIN_ID}/inbox/servers`)).data.data
   );
 };
 
@@ -55,7 +29,7 @@ export const useConversations = (filters: InboxFilters) => {
     if (filters.server) params.server = filters.server;
     if (filters.status) params.status = filters.status;
     if (filters.q) params.q = filters.q;
-    const res = await get<{ data: Conversation[]; meta: { pagination: { page: number; pageCount: number; total: number } } }>(
+    const res = await get<Paged<Conversation>>(
       `/${PLUGIN_ID}/conversations`,
       { params }
     );
@@ -69,7 +43,7 @@ export const useConversation = (documentId: string | undefined, remote: boolean)
   return useQuery(
     [...KEY, 'conversation', documentId, remote],
     async () =>
-      (await get<{ data: Conversation & { messages: Message[]; replyRecipients: MailAddress[] } }>(`/${PLUGIN_ID}/conversations/${documentId}`, {
+      (await get<{ data: ConversationDetail }>(`/${PLUGIN_ID}/conversations/${documentId}`, {
         params: remote ? { remote: '1' } : {},
       })).data.data,
     // Opening a conversation marks it read: the list should show that.
@@ -95,7 +69,7 @@ export const useInboxActions = (documentId?: string) => {
       { onSuccess: refresh }
     ),
     setStatus: useMutation(
-      async (status: 'open' | 'closed') => (await put(`/${PLUGIN_ID}/conversations/${documentId}`, { status })).data,
+      async (status: ConversationStatus) => (await put(`/${PLUGIN_ID}/conversations/${documentId}`, { status })).data,
       { onSuccess: refresh }
     ),
     /** Attachments need the admin token, so they are fetched and handed to the browser as a file. */

@@ -1,6 +1,6 @@
 import { useFetchClient } from '@strapi/strapi/admin';
 import { useMutation, useQuery, useQueryClient } from 'react-query';
-import type { EmailServerInput, PublicServer } from '../../../server/src/validation/email-server';
+import type { EmailServerInput, PublicServer } from '../../../shared/contracts/servers';
 import { PLUGIN_ID } from '../pluginId';
 
 export type { PublicServer };

@@ -1,14 +1,10 @@
-import {
-  emailServerSchema,
-  type EmailServerInput,
-  type PublicServer,
-  type SchemaContext,
-} from '../../../server/src/validation/email-server';
+import type { EmailServerInput, PublicServer, SchemaContext, ServerType } from '../../../shared/contracts/servers';
+import { emailServerSchema } from '../../../shared/validation/servers';
 
 /** The form's state: text inputs hold strings, number inputs numbers or undefined. */
 export interface FormValues {
   name: string;
-  type: 'smtp' | 'sendgrid';
+  type: ServerType;
   senderEmail: string;
   senderName: string;
   replyTo: string;

@@ -1,13 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { parseCsvRecipients } from '../campaigns/csv';
-import {
-  campaignSchema,
-  campaignUpdateSchema,
-  recipientQuerySchema,
-  sendSchema,
-  type CampaignInput,
-} from '../validation/campaign';
+import type { CampaignInput } from '../../../shared/contracts/campaigns';
+import { campaignSchema, campaignUpdateSchema, recipientQuerySchema, sendSchema } from '../../../shared/validation/campaigns';
 import { getService } from '../utils';
 import { RAW_BODY, RAW_BODY_TYPE } from '../utils/raw-body';
 import { validate } from '../utils/validate';

@@ -3,7 +3,8 @@ import { NeedsAttentionError } from '../services/poller';
 import { getService } from '../utils';
 import { unreadableSecretMessage } from '../utils/server-config';
 import { validate } from '../utils/validate';
-import { conversationQuerySchema, conversationUpdateSchema, replySchema } from '../validation/email-server';
+import type { ConversationStatus } from '../../../shared/contracts/inbox';
+import { conversationQuerySchema, conversationUpdateSchema, replySchema } from '../../../shared/validation/inbox';
 
 const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
   async fetch(ctx: any) {
@@ -47,7 +48,7 @@ const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async update(ctx: any) {
-    const { status } = await validate<{ status: 'open' | 'closed' }>(conversationUpdateSchema, ctx.request.body);
+    const { status } = await validate<{ status: ConversationStatus }>(conversationUpdateSchema, ctx.request.body);
     ctx.body = { data: await getService(strapi, 'inbox').setStatus(ctx.params.documentId, status) };
   },
 

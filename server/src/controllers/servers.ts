@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { emailServerSchema, testEmailSchema, type EmailServerInput } from '../validation/email-server';
-import { ACTIONS } from '../permissions';
+import type { EmailServerInput } from '../../../shared/contracts/servers';
+import { emailServerSchema, testEmailSchema } from '../../../shared/validation/servers';
+import { ACTIONS } from '../../../shared/permissions';
 import { getService } from '../utils';
 import { validate } from '../utils/validate';
 import { toInput, touchesDefault, type StoredServer } from '../services/servers';

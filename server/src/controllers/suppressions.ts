@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { suppressionQuerySchema, suppressionSchema, type SuppressionReason } from '../validation/campaign';
+import type { SuppressionReason } from '../../../shared/contracts/campaigns';
+import { suppressionQuerySchema, suppressionSchema } from '../../../shared/validation/campaigns';
 import { getService } from '../utils';
 import { validate } from '../utils/validate';
 

@@ -6,7 +6,7 @@ import { describeError, scrub } from '../adapters/describe-error';
 import { SENDGRID_LIMITS, describeSendgridError, type BatchRecipient, type SendgridTransport } from '../adapters/sendgrid';
 import type { SmtpTransport } from '../adapters/smtp';
 import { render, toSubstitutionTemplate } from '../campaigns/template';
-import { variablesOf } from '../validation/campaign';
+import { variablesOf } from '../../../shared/validation/campaigns';
 import { UIDS, getService, pluginConfig } from '../utils';
 import { rawTable } from '../utils/raw-table';
 import { fit } from '../utils/fit';

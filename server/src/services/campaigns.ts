@@ -1,17 +1,8 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import {
-  BUILT_IN_VARIABLES,
-  MAX_RECIPIENTS,
-  RECIPIENT_STATUSES,
-  recipientProblem,
-  variablesOf,
-  type CampaignInput,
-  type CampaignStatus,
-  type RecipientInput,
-  type RecipientStatus,
-} from '../validation/campaign';
+import { BUILT_IN_VARIABLES, MAX_RECIPIENTS, RECIPIENT_STATUSES, type Campaign, type CampaignInput, type CampaignStatus, type Recipient, type RecipientInput, type RecipientStatus, type RejectedRecipient } from '../../../shared/contracts/campaigns';
+import { recipientProblem, variablesOf } from '../../../shared/validation/campaigns';
 import { UIDS, getService } from '../utils';
 import { fieldError } from '../utils/validate';
 import { rawTable } from '../utils/raw-table';
@@ -35,12 +26,6 @@ export interface StoredCampaign {
 }
 
 export type Counts = Record<RecipientStatus | 'total' | 'delivered' | 'opened' | 'clicked', number>;
-
-export interface Rejected {
-  row: number;
-  email: string;
-  reason: string;
-}
 
 const newDocumentId = () => crypto.randomBytes(12).toString('hex');
 const emptyCounts = (): Counts =>
@@ -96,7 +81,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return new Map(rows.map((r) => [r.documentId, { documentId: r.documentId, name: r.name, type: r.type }]));
   };
 
-  const toPublicMany = async (rows: StoredCampaign[]) => {
+  const toPublicMany = async (rows: StoredCampaign[]): Promise<Campaign[]> => {
     const [countsById, servers] = await Promise.all([counts(rows.map((r) => r.documentId)), serverRefs(rows.map((r) => r.server))]);
     return rows.map((row) => ({
       documentId: row.documentId,
@@ -149,7 +134,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return row;
     },
 
-    async create(input: CampaignInput, list?: unknown): Promise<{ campaign: StoredCampaign; added: number; rejected: Rejected[] }> {
+    async create(input: CampaignInput, list?: unknown): Promise<{ campaign: StoredCampaign; added: number; rejected: RejectedRecipient[] }> {
       const server = await resolveServer(input.server);
       const campaign = (await campaigns().create({
         data: {
@@ -198,7 +183,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * whole list: bad address, missing variable, duplicate (in the list or already added).
      * `rowOffset` numbers rows as the person sees them (a CSV's header is row 1).
      */
-    async addRecipients(campaign: StoredCampaign, list: unknown, rowOffset = 1): Promise<{ added: number; rejected: Rejected[] }> {
+    async addRecipients(campaign: StoredCampaign, list: unknown, rowOffset = 1): Promise<{ added: number; rejected: RejectedRecipient[] }> {
       if (!EDITABLE.includes(campaign.status)) {
         throw conflict(`Recipients cannot be added to a ${campaign.status} campaign.`);
       }
@@ -212,7 +197,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const known = new Set<string>(
         (await recipients().findMany({ select: ['emailKey'], where: { campaign: campaign.documentId } })).map((r: any) => r.emailKey)
       );
-      const rejected: Rejected[] = [];
+      const rejected: RejectedRecipient[] = [];
       const rows: Array<Record<string, unknown>> = [];
       list.forEach((item: RecipientInput, index) => {
         const row = index + rowOffset;
@@ -263,7 +248,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         recipients().count({ where }),
       ]);
       return {
-        data: rows.map((r: any) => ({
+        data: rows.map((r: any): Recipient => ({
           id: r.id,
           email: r.email,
           data: r.data ?? {},

@@ -3,15 +3,9 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { UIDS, getService } from '../utils';
 import { sanitizeMailHtml, withRemoteImages } from '../utils/mail-html';
-import { baseSubject, newDocumentId, type MailAddress } from './ingest';
-
-export interface ConversationQuery {
-  server?: string;
-  status?: 'open' | 'closed';
-  q?: string;
-  page: number;
-  pageSize: number;
-}
+import type { MailAddress } from '../../../shared/contracts/common';
+import type { Conversation, ConversationQuery, ConversationStatus, Message, MessageDirection } from '../../../shared/contracts/inbox';
+import { baseSubject, newDocumentId } from './ingest';
 
 /** Inbound HTML was sanitised when stored; older rows and agents' replies are sanitised here. */
 const safeHtml = (row: any, remote: boolean) => {
@@ -20,7 +14,7 @@ const safeHtml = (row: any, remote: boolean) => {
   return remote ? withRemoteImages(html) : html;
 };
 
-const toMessage = (row: any, direction: 'inbound' | 'outbound', remote: boolean) => ({
+const toMessage = (row: any, direction: MessageDirection, remote: boolean): Message => ({
   documentId: row.documentId,
   direction,
   messageId: row.messageId ?? null,
@@ -72,7 +66,7 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
     return new Map(rows.map((r: any) => [r.documentId, r.name as string]));
   };
 
-  const toConversation = (row: any, names: Map<string, string>) => ({
+  const toConversation = (row: any, names: Map<string, string>): Conversation => ({
     documentId: row.documentId,
     subject: row.subject,
     status: row.status,
@@ -140,7 +134,7 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       return { ...toConversation({ ...row, unread: false }, names), replyRecipients: to, messages };
     },
 
-    async setStatus(documentId: string, status: 'open' | 'closed') {
+    async setStatus(documentId: string, status: ConversationStatus) {
       const row = await getRow(documentId);
       await q(UIDS.conversation).update({ where: { id: row.id }, data: { status } });
       const names = await serverNames([row.server]);

@@ -1,17 +1,8 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import {
-  INPUT_FIELDS,
-  SECRET_FIELDS,
-  connectionChange,
-  normalizeServerInput,
-  reenterPasswordMessage,
-  type SchemaContext,
-  type EmailServerInput,
-  type PublicServer,
-  type SecretField,
-} from '../validation/email-server';
+import { INPUT_FIELDS, SECRET_FIELDS, type SchemaContext, type EmailServerInput, type PublicServer, type SecretField } from '../../../shared/contracts/servers';
+import { connectionChange, normalizeServerInput, reenterPasswordMessage } from '../../../shared/validation/servers';
 import { privateAddressOf, privateNetworkMessage } from '../adapters/network-guard';
 import { SERVER_UID, getService, pluginConfig } from '../utils';
 import { unreadableSecretMessage } from '../utils/server-config';

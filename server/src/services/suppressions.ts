@@ -1,16 +1,8 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { SuppressionReason } from '../validation/campaign';
+import type { Suppression, SuppressionReason } from '../../../shared/contracts/campaigns';
 import { UIDS } from '../utils';
-
-export interface Suppression {
-  documentId: string;
-  email: string;
-  reason: SuppressionReason;
-  source: string | null;
-  createdAt: string;
-}
 
 const toPublic = (row: any): Suppression => ({
   documentId: row.documentId,

@@ -4,7 +4,7 @@ import type { SendgridConfig } from '../adapters/sendgrid';
 import type { SmtpConfig } from '../adapters/smtp';
 import type { PluginConfig } from '../config';
 import type { StoredServer } from '../services/servers';
-import type { SecretField } from '../validation/email-server';
+import type { SecretField } from '../../../shared/contracts/servers';
 
 type Decrypt = (value: string | null | undefined) => string | null;
 

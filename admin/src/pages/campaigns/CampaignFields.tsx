@@ -1,7 +1,7 @@
 import * as React from 'react';
 import { Grid, Typography } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
-import { campaignSchema } from '../../../../server/src/validation/campaign';
+import { campaignSchema } from '../../../../shared/validation/campaigns';
 import { SelectField, TextareaField, TextField } from '../../components/FormFields';
 import { useCampaignServers, type Campaign, type CampaignInput } from '../../hooks/useCampaigns';
 import { getTranslation } from '../../utils/getTranslation';

@@ -3,7 +3,7 @@ import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
 import { Box, Button, Field, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Upload } from '@strapi/icons';
 import { useIntl } from 'react-intl';
-import { BUILT_IN_VARIABLES } from '../../../../server/src/validation/campaign';
+import { BUILT_IN_VARIABLES } from '../../../../shared/contracts/campaigns';
 import { useCampaignActions, type ImportResult } from '../../hooks/useCampaigns';
 import { getTranslation } from '../../utils/getTranslation';
 import { errorsFromResponse } from '../../utils/serverForm';

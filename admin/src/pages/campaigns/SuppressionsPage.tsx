@@ -25,7 +25,7 @@ import {
 } from '@strapi/design-system';
 import { Plus, Trash } from '@strapi/icons';
 import { useIntl } from 'react-intl';
-import { suppressionSchema } from '../../../../server/src/validation/campaign';
+import { suppressionSchema } from '../../../../shared/validation/campaigns';
 import { SelectField, TextField } from '../../components/FormFields';
 import {
   SUPPRESSION_REASONS,

@@ -1,5 +1,6 @@
 import type { Struct } from '@strapi/strapi';
 import { hidden } from '../hidden';
+import { RECIPIENT_STATUSES } from '../../../../shared/contracts/campaigns';
 
 /**
  * One recipient of one campaign: the durable queue. Workers claim rows by moving them to
@@ -26,7 +27,7 @@ export default {
       data: { type: 'json' },
       status: {
         type: 'enumeration',
-        enum: ['queued', 'sending', 'sent', 'failed', 'bounced', 'unsubscribed', 'suppressed', 'cancelled'],
+        enum: [...RECIPIENT_STATUSES],
         default: 'queued',
         required: true,
       },

@@ -1,5 +1,6 @@
 import type { Struct } from '@strapi/strapi';
 import { hidden } from '../hidden';
+import { CAMPAIGN_STATUSES } from '../../../../shared/contracts/campaigns';
 
 /** One message sent through one email server to a list of recipients. */
 export default {
@@ -19,7 +20,7 @@ export default {
       text: { type: 'richtext' },
       status: {
         type: 'enumeration',
-        enum: ['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled', 'failed'],
+        enum: [...CAMPAIGN_STATUSES],
         default: 'draft',
         required: true,
       },

@@ -1,5 +1,6 @@
 import type { Struct } from '@strapi/strapi';
 import { hidden } from '../hidden';
+import { CONVERSATION_STATUSES } from '../../../../shared/contracts/inbox';
 
 /** A thread of inbound mails and agent replies on one server. */
 export default {
@@ -16,7 +17,7 @@ export default {
     attributes: {
       server: { type: 'string', required: true },
       subject: { type: 'text' },
-      status: { type: 'enumeration', enum: ['open', 'closed'], default: 'open' },
+      status: { type: 'enumeration', enum: [...CONVERSATION_STATUSES], default: 'open' },
       participants: { type: 'json' },
       /** Lower-cased participant addresses and subject, for search on every database. */
       searchText: { type: 'text', private: true },

@@ -1,5 +1,6 @@
 import type { Struct } from '@strapi/strapi';
 import { hidden } from '../hidden';
+import { AFTER_FETCH, INCOMING_PROTOCOLS, SECURITY_MODES, SERVER_TYPES } from '../../../../shared/contracts/servers';
 
 /**
  * One outgoing (and optionally incoming) email server. Secrets are stored encrypted and marked
@@ -24,20 +25,20 @@ export default {
       name: { type: 'string', required: true, maxLength: 100 },
       // Lower-cased name, so uniqueness is case-insensitive on every database.
       nameKey: { type: 'string', required: true, unique: true, private: true, maxLength: 100 },
-      type: { type: 'enumeration', enum: ['smtp', 'sendgrid'], required: true },
+      type: { type: 'enumeration', enum: [...SERVER_TYPES], required: true },
       senderEmail: { type: 'string', required: true },
       senderName: { type: 'string' },
       replyTo: { type: 'string' },
       apiToken: { type: 'text', private: true },
       smtpHost: { type: 'string' },
       smtpPort: { type: 'integer' },
-      smtpSecurity: { type: 'enumeration', enum: ['tls', 'starttls', 'none'] },
+      smtpSecurity: { type: 'enumeration', enum: [...SECURITY_MODES] },
       smtpUsername: { type: 'string' },
       smtpPassword: { type: 'text', private: true },
-      incomingProtocol: { type: 'enumeration', enum: ['imap', 'pop3'] },
+      incomingProtocol: { type: 'enumeration', enum: [...INCOMING_PROTOCOLS] },
       incomingHost: { type: 'string' },
       incomingPort: { type: 'integer' },
-      incomingSecurity: { type: 'enumeration', enum: ['tls', 'starttls', 'none'] },
+      incomingSecurity: { type: 'enumeration', enum: [...SECURITY_MODES] },
       incomingUsername: { type: 'string' },
       incomingPassword: { type: 'text', private: true },
       incomingFolder: { type: 'string' },
@@ -49,7 +50,7 @@ export default {
       lastCheckOk: { type: 'boolean' },
       lastCheckMessage: { type: 'text' },
       /** keep (default), seen (IMAP \\Seen) or delete (POP3 DELE / IMAP expunge), after a fetch. */
-      afterFetch: { type: 'enumeration', enum: ['keep', 'seen', 'delete'], default: 'keep' },
+      afterFetch: { type: 'enumeration', enum: [...AFTER_FETCH], default: 'keep' },
       /** Set when repeated login failures paused polling; cleared by an edit or a good check. */
       incomingAttention: { type: 'text' },
       /** Campaign throttle: messages per second and concurrent connections, all instances together. */

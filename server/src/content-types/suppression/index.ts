@@ -1,5 +1,6 @@
 import type { Struct } from '@strapi/strapi';
 import { hidden } from '../hidden';
+import { SUPPRESSION_REASONS } from '../../../../shared/contracts/campaigns';
 
 /** An address no campaign sends to: unsubscribed, hard-bounced, complained, or added by an admin. */
 export default {
@@ -14,7 +15,7 @@ export default {
     attributes: {
       email: { type: 'string', required: true },
       emailKey: { type: 'string', required: true, unique: true },
-      reason: { type: 'enumeration', enum: ['unsubscribed', 'bounced', 'complained', 'manual'], required: true },
+      reason: { type: 'enumeration', enum: [...SUPPRESSION_REASONS], required: true },
       source: { type: 'string' },
     },
   } satisfies Partial<Struct.CollectionTypeSchema>,

@@ -1,4 +1,4 @@
-import { ACTIONS } from '../../permissions';
+import { ACTIONS } from '../../../../shared/permissions';
 import { readRawBody } from '../../utils/raw-body';
 
 const guard = (action: string) => ({

@@ -1,18 +1,16 @@
 /**
- * Validation of campaigns and their recipients, shared by the admin forms and the server. Like
- * email-server.ts it imports only yup, so it bundles into the admin panel unchanged.
+ * Validation of campaigns, their recipients and the suppression list, shared by the admin forms
+ * and the server. Imports only yup and the contracts, so it bundles into the admin unchanged.
  */
 import * as yup from 'yup';
-import { REQUIRED, isValidAddress, onlyKnownKeys } from './email-server';
-
-export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled', 'failed'] as const;
-export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
-export const RECIPIENT_STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'unsubscribed', 'suppressed', 'cancelled'] as const;
-export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
-export const SUPPRESSION_REASONS = ['unsubscribed', 'bounced', 'complained', 'manual'] as const;
-export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
-
-export const MAX_RECIPIENTS = 100_000;
+import {
+  BUILT_IN_VARIABLES,
+  CAMPAIGN_FIELDS,
+  RECIPIENT_STATUSES,
+  SUPPRESSION_REASONS,
+  type CampaignInput,
+} from '../contracts/campaigns';
+import { REQUIRED, body, isValidAddress, line, onlyKnownKeys, page } from './fields';
 
 /** `{{ firstName }}`: letters, digits, `_` and `-`, spaces inside the braces allowed. */
 export const VARIABLE = /\{\{\s*([A-Za-z0-9_-]{1,64})\s*\}\}/g;
@@ -23,34 +21,6 @@ export const variablesOf = (...templates: Array<string | null | undefined>): str
   for (const template of templates) for (const match of (template ?? '').matchAll(VARIABLE)) names.add(match[1]);
   return [...names];
 };
-
-/** Variables every recipient has without a CSV column. */
-export const BUILT_IN_VARIABLES = ['email', 'unsubscribeUrl'];
-
-const line = (max: number) =>
-  yup
-    .string()
-    .typeError('Must be text.')
-    .trim()
-    .max(max, `Must be at most ${max} characters.`)
-    .test('no-line-breaks', 'Must not contain line breaks.', (v) => !v || !/[\r\n\0]/.test(v));
-
-const body = (max: number) => yup.string().typeError('Must be text.').nullable().max(max, `Must be at most ${max} characters.`);
-
-export const CAMPAIGN_FIELDS = ['name', 'server', 'subject', 'html', 'text'] as const;
-
-export interface CampaignInput {
-  name: string;
-  server: string;
-  subject: string;
-  html?: string | null;
-  text?: string | null;
-}
-
-export interface RecipientInput {
-  email: string;
-  data?: Record<string, string>;
-}
 
 const fields = {
   name: line(200).required(REQUIRED),
@@ -87,8 +57,6 @@ export const sendSchema = yup
       .min(new Date(0), 'Must be a date and time.'),
   })
   .test('known-fields', '', onlyKnownKeys(['at'], 'a send request'));
-
-const page = () => yup.number().typeError('Must be a whole number.').integer('Must be a whole number.').min(1, 'Must be at least 1.');
 
 export const recipientQuerySchema = yup
   .object({

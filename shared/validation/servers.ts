@@ -1,141 +1,26 @@
 /**
- * The one validation schema for an email server, used by the admin form (admin/src) and by the
- * server controllers. It only imports yup so that it bundles into the admin panel unchanged.
- *
- * Messages are plain English sentences naming the problem; the admin shows them under the field.
+ * The one validation schema for an email server, used by the admin form and by the server's
+ * controllers. Messages are plain English sentences naming the problem; the admin shows them
+ * under the field.
  */
 import * as yup from 'yup';
-
-export const SERVER_TYPES = ['smtp', 'sendgrid'] as const;
-export const SECURITY_MODES = ['tls', 'starttls', 'none'] as const;
-export const INCOMING_PROTOCOLS = ['imap', 'pop3'] as const;
-export const AFTER_FETCH = ['keep', 'seen', 'delete'] as const;
-
-export type ServerType = (typeof SERVER_TYPES)[number];
-export type SecurityMode = (typeof SECURITY_MODES)[number];
-export type IncomingProtocol = (typeof INCOMING_PROTOCOLS)[number];
-
-export const SECRET_FIELDS = ['apiToken', 'smtpPassword', 'incomingPassword', 'dkimPrivateKey'] as const;
-export type SecretField = (typeof SECRET_FIELDS)[number];
-
-/** Fields that only make sense for an SMTP server; stored as null on a SendGrid server. */
-export const SMTP_ONLY_FIELDS = [
-  'smtpHost',
-  'smtpPort',
-  'smtpSecurity',
-  'smtpUsername',
-  'smtpPassword',
-  'incomingProtocol',
-  'incomingHost',
-  'incomingPort',
-  'incomingSecurity',
-  'incomingUsername',
-  'incomingPassword',
-  'incomingFolder',
-  'afterFetch',
-  'dkimDomain',
-  'dkimSelector',
-  'dkimPrivateKey',
-] as const;
-export const INCOMING_FIELDS = [
-  'incomingHost',
-  'incomingPort',
-  'incomingSecurity',
-  'incomingUsername',
-  'incomingPassword',
-  'incomingFolder',
-  'afterFetch',
-] as const;
-export const SENDGRID_ONLY_FIELDS = ['apiToken', 'webhookPublicKey'] as const;
-
-/** Every key a client may send. Anything else is rejected. */
-export const INPUT_FIELDS = [
-  'name',
-  'type',
-  'senderEmail',
-  'senderName',
-  'replyTo',
-  'apiToken',
-  'smtpHost',
-  'smtpPort',
-  'smtpSecurity',
-  'smtpUsername',
-  'smtpPassword',
-  'incomingProtocol',
-  'incomingHost',
-  'incomingPort',
-  'incomingSecurity',
-  'incomingUsername',
-  'incomingPassword',
-  'incomingFolder',
-  'afterFetch',
-  'tlsRejectUnauthorized',
-  'pollIntervalSeconds',
-  'isDefault',
-  'enabled',
-  'rateLimitPerSecond',
-  'maxConnections',
-  'dkimDomain',
-  'dkimSelector',
-  'dkimPrivateKey',
-  'webhookPublicKey',
-] as const;
-
-export interface EmailServerInput {
-  name: string;
-  type: ServerType;
-  senderEmail: string;
-  senderName?: string | null;
-  replyTo?: string | null;
-  apiToken?: string | null;
-  smtpHost?: string | null;
-  smtpPort?: number | null;
-  smtpSecurity?: SecurityMode | null;
-  smtpUsername?: string | null;
-  smtpPassword?: string | null;
-  incomingProtocol?: IncomingProtocol | null;
-  incomingHost?: string | null;
-  incomingPort?: number | null;
-  incomingSecurity?: SecurityMode | null;
-  incomingUsername?: string | null;
-  incomingPassword?: string | null;
-  incomingFolder?: string | null;
-  afterFetch?: (typeof AFTER_FETCH)[number] | null;
-  tlsRejectUnauthorized?: boolean;
-  pollIntervalSeconds?: number;
-  isDefault?: boolean;
-  enabled?: boolean;
-  /** Campaign throttle, all Strapi instances together. */
-  rateLimitPerSecond?: number;
-  maxConnections?: number;
-  dkimDomain?: string | null;
-  dkimSelector?: string | null;
-  /** PEM private key; a secret like the passwords. */
-  dkimPrivateKey?: string | null;
-  /** SendGrid Event Webhook verification key (public: not a secret). */
-  webhookPublicKey?: string | null;
-}
-
-/**
- * Which secrets the stored server already has. A secret that is absent or "" in an update keeps
- * its stored value, so "required" for a secret means "given now or already stored".
- */
-export interface SchemaContext {
-  stored?: Partial<Record<SecretField, boolean>>;
-  /** The stored server's fields, on an update: a password follows the connection it was entered for. */
-  original?: Partial<EmailServerInput> | null;
-}
-
-/**
- * The connection a password was entered for. Changing any of these (the host, port, security mode
- * or certificate check) asks for the password again, so a stored password is never sent to a
- * host the person who typed it did not choose.
- */
-export const SECRET_CONNECTION_FIELDS = {
-  smtpPassword: ['smtpHost', 'smtpPort', 'smtpSecurity', 'tlsRejectUnauthorized'],
-  incomingPassword: ['incomingHost', 'incomingPort', 'incomingSecurity', 'tlsRejectUnauthorized'],
-} as const;
-export type HostBoundSecret = keyof typeof SECRET_CONNECTION_FIELDS;
+import {
+  AFTER_FETCH,
+  INCOMING_FIELDS,
+  INCOMING_PROTOCOLS,
+  INPUT_FIELDS,
+  SECRET_CONNECTION_FIELDS,
+  SECURITY_MODES,
+  SERVER_TYPES,
+  SMTP_ONLY_FIELDS,
+  type EmailServerInput,
+  type HostBoundSecret,
+  type SchemaContext,
+  type SecretField,
+  type SecurityMode,
+  type ServerType,
+} from '../contracts/servers';
+import { REQUIRED, address, emptyToNull, host, onlyKnownKeys, oneOfOrNull, port, secret, text, wholeNumber } from './fields';
 
 const CONNECTION_WORDS: Record<string, string> = {
   smtpHost: 'host',
@@ -180,83 +65,6 @@ export const connectionChange = (
 
 export const reenterPasswordMessage = (change: string) => `Re-enter the password: the server's ${change} changed.`;
 
-const CONTROL_CHARS = /[\r\n\0]/;
-// Characters that let a value act as a display name, a second address or a header fold.
-const ADDRESS_TRICKS = /[\s<>"(),;:\\[\]]/;
-// A conservative addr-spec: dot-atom local part, dotted domain with a letter TLD or an IP literal.
-const ADDRESS =
-  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
-const HOST_LABEL = '[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
-const HOSTNAME = new RegExp(`^(?=.{1,253}$)${HOST_LABEL}(\\.${HOST_LABEL})*\\.?$`);
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const IPV6 = /^[0-9A-Fa-f:.]+$/;
-
-export const isValidHost = (value: string) => {
-  if (IPV4.test(value)) return true;
-  if (value.includes(':')) return IPV6.test(value) && value.split(':').length <= 9;
-  // A dotted-quad that is not a valid IPv4 address is not a hostname either.
-  if (/^[\d.]+$/.test(value)) return false;
-  return HOSTNAME.test(value);
-};
-
-export const isValidAddress = (value: string) =>
-  value.length <= 254 && !ADDRESS_TRICKS.test(value) && ADDRESS.test(value);
-
-const emptyToNull = (value: unknown, original: unknown) =>
-  typeof original === 'string' && original.trim() === '' ? null : value;
-
-const text = (max: number) =>
-  yup
-    .string()
-    .typeError('Must be text.')
-    .nullable()
-    .trim()
-    .transform(emptyToNull)
-    .max(max, `Must be at most ${max} characters.`)
-    .test('no-control-chars', 'Must not contain line breaks.', (v) => !v || !CONTROL_CHARS.test(v));
-
-const address = () =>
-  text(254).test(
-    'address',
-    'Must be a single email address such as news@example.com, without a display name.',
-    (v) => !v || isValidAddress(v)
-  );
-
-const host = () =>
-  text(253).test(
-    'host',
-    'Must be a hostname or IP address such as smtp.example.com, without a scheme, port or spaces.',
-    (v) => !v || isValidHost(v)
-  );
-
-const port = () =>
-  yup
-    .number()
-    .nullable()
-    .transform((value, original) =>
-      original === '' || original === null || original === undefined ? null : value
-    )
-    .typeError('Must be a whole number between 1 and 65535.')
-    .integer('Must be a whole number between 1 and 65535.')
-    .min(1, 'Must be a whole number between 1 and 65535.')
-    .max(65535, 'Must be a whole number between 1 and 65535.');
-
-// Secrets are never trimmed: leading or trailing spaces can be part of a password.
-const secret = () =>
-  yup
-    .string()
-    .typeError('Must be text.')
-    .nullable()
-    .max(1024, 'Must be at most 1024 characters.')
-    .test('no-control-chars', 'Must not contain line breaks.', (v) => !v || !CONTROL_CHARS.test(v));
-
-const oneOfOrNull = <T extends string>(values: readonly T[], message: string) =>
-  yup
-    .mixed<T>()
-    .nullable()
-    .transform(emptyToNull)
-    .oneOf([...values, null, undefined] as T[], message);
-
 // A PEM block spans lines, so it cannot use secret()'s no-line-break rule.
 const PEM_PRIVATE_KEY = /^-----BEGIN (RSA |EC )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END (RSA |EC )?PRIVATE KEY-----\s*$/;
 const pemSecret = () =>
@@ -270,30 +78,9 @@ const pemSecret = () =>
 // SendGrid shows the key as one base64 line; a PEM public key is taken too.
 const PUBLIC_KEY = /^(-----BEGIN PUBLIC KEY-----\s+[A-Za-z0-9+/=\s]+-----END PUBLIC KEY-----|[A-Za-z0-9+/]{40,}={0,2})\s*$/;
 
-const wholeNumber = (min: number, max: number) =>
-  yup
-    .number()
-    .typeError(`Must be a whole number between ${min} and ${max}.`)
-    .integer(`Must be a whole number between ${min} and ${max}.`)
-    .min(min, `Must be a whole number between ${min} and ${max}.`)
-    .max(max, `Must be a whole number between ${min} and ${max}.`);
-
 const DKIM_SELECTOR = /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*$/;
 
-export const REQUIRED = 'This field is required.';
-
 type Parent = Partial<EmailServerInput>;
-
-/** One error per unknown key, on that key, so the response names each of them. */
-export const onlyKnownKeys = (fields: readonly string[], what: string) =>
-  function (this: yup.TestContext, value: unknown) {
-    if (!value || typeof value !== 'object') return true;
-    const unknown = Object.keys(value).filter((key) => !fields.includes(key));
-    if (unknown.length === 0) return true;
-    return new yup.ValidationError(
-      unknown.map((key) => this.createError({ path: key, message: `"${key}" is not a field of ${what}.` }))
-    );
-  };
 
 const hasSecret = (field: SecretField, parent: Parent, ctx: yup.TestContext) => {
   const context = ctx.options.context as SchemaContext | undefined;
@@ -425,7 +212,7 @@ export const testEmailSchema = yup
   .object({ to: address().required(REQUIRED) })
   .test('known-fields', '', onlyKnownKeys(['to'], 'a test email'));
 
-/** Defaults that depend on other fields (DESIGN.md: tls on 465/993/995, else starttls). */
+/** Defaults that depend on other fields: TLS on the implicit-TLS ports 465, 993 and 995, else STARTTLS. */
 export const defaultSmtpSecurity = (port?: number | null): SecurityMode =>
   port === 465 ? 'tls' : 'starttls';
 export const defaultIncomingSecurity = (port?: number | null): SecurityMode =>
@@ -465,49 +252,3 @@ export const normalizeServerInput = (input: EmailServerInput): EmailServerInput 
   return out;
 };
 
-/** An email server as every route returns it: no secrets, only whether each one is set. */
-export interface PublicServer extends Omit<EmailServerInput, SecretField> {
-  documentId: string;
-  apiTokenSet: boolean;
-  smtpPasswordSet: boolean;
-  incomingPasswordSet: boolean;
-  dkimPrivateKeySet: boolean;
-  lastCheckAt: string | null;
-  lastCheckOk: boolean | null;
-  lastCheckMessage: string | null;
-  /** Why polling is paused (repeated login failures); null when it runs. */
-  incomingAttention: string | null;
-  /** Stored secrets that no longer decrypt (the encryption key changed): enter them again. */
-  unreadableSecrets: SecretField[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** Query of the conversation list. */
-export const conversationQuerySchema = yup
-  .object({
-    server: text(100),
-    status: oneOfOrNull(['open', 'closed'] as const, 'Must be open or closed.'),
-    q: text(200),
-    page: yup.number().typeError('Must be a whole number.').integer('Must be a whole number.').min(1, 'Must be at least 1.').default(1),
-    pageSize: yup
-      .number()
-      .typeError('Must be a whole number.')
-      .integer('Must be a whole number.')
-      .min(1, 'Must be at least 1.')
-      .max(100, 'Must be at most 100.')
-      .default(25),
-  })
-  .test('known-fields', '', onlyKnownKeys(['server', 'status', 'q', 'page', 'pageSize'], 'the conversation list query'));
-
-export const conversationUpdateSchema = yup
-  .object({ status: yup.mixed().required(REQUIRED).oneOf(['open', 'closed'], 'Must be open or closed.') })
-  .test('known-fields', '', onlyKnownKeys(['status'], 'a conversation'));
-
-/** An agent's reply. Line breaks are fine in a body; the size keeps a paste from going wild. */
-export const replySchema = yup
-  .object({
-    text: yup.string().typeError('Must be text.').trim().required(REQUIRED).max(100_000, 'Must be at most 100000 characters.'),
-    html: yup.string().typeError('Must be text.').nullable().max(500_000, 'Must be at most 500000 characters.'),
-  })
-  .test('known-fields', '', onlyKnownKeys(['text', 'html'], 'a reply'));

@@ -1,10 +1,6 @@
-import {
-  emailServerSchema,
-  isValidAddress,
-  isValidHost,
-  normalizeServerInput,
-  type EmailServerInput,
-} from '../email-server';
+import type { EmailServerInput } from '../../contracts/servers';
+import { isValidAddress, isValidHost } from '../fields';
+import { emailServerSchema, normalizeServerInput } from '../servers';
 
 describe('isValidAddress', () => {
   it.each(['a@example.com', 'first.last+tag@sub.example.co.uk', "o'brien@example.ie", 'x_y-z@ex-ample.org'])(
