@@ -7,7 +7,7 @@ import { ROOT } from './strapi';
  * Where screenshots go: a git-ignored folder, so a test run leaves the working tree as it was.
  * `npm run screenshots` points this at docs/screenshots to refresh the README's pictures.
  */
-export const SCREENSHOTS = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? path.join('tests', 'e2e', 'artifacts', 'screenshots'));
+export const SCREENSHOTS = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? path.join('tests', 'artifacts', 'screenshots'));
 
 /** Debian's Chromium, never a downloaded browser. */
 export const launchBrowser = (): Promise<Browser> =>
