@@ -35,6 +35,24 @@ export const screenshot = async (page: Page, name: string, options: { fullPage?:
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: options.fullPage });
 };
 
+/**
+ * Debian's Chromium on a 1400 × 1000 page, logged in to the admin panel at `url`. `beforeLogIn`
+ * sees the page first (to listen for dialogs from the very start).
+ */
+export const openAdmin = async (url: string, email: string, password: string, beforeLogIn?: (page: Page) => void) => {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.setDefaultTimeout(15_000);
+    beforeLogIn?.(page);
+    await logIn(page, url, email, password);
+    return { browser, page };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+};
+
 export const logIn = async (page: Page, url: string, email: string, password: string) => {
   await page.goto(`${url}/admin/auth/login`);
   await page.locator('input[name="email"]').fill(email);
