@@ -18,7 +18,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const nodemailer = require('nodemailer');
-const { startSink } = require('./smtp-sink');
+const { sinkRelay, startSink } = require('./smtp-sink');
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 10_000);
 const STOCK_COUNT = Math.min(COUNT, Number(process.env.BENCH_STOCK_COUNT ?? 1000));
@@ -81,18 +81,7 @@ const database = async () => {
   let exitCode = 0;
   try {
     const plugin = strapi.plugin('email-server');
-    await plugin.service('servers').create({
-      name: 'Bench relay',
-      type: 'smtp',
-      senderEmail: 'bench@example.com',
-      smtpHost: '127.0.0.1',
-      smtpPort: port,
-      smtpSecurity: 'none',
-      rateLimitPerSecond: 100_000,
-      maxConnections: CONNECTIONS,
-      isDefault: false,
-      enabled: true,
-    });
+    await plugin.service('servers').create(sinkRelay(port, { rateLimitPerSecond: 100_000, maxConnections: CONNECTIONS }));
     const mail = (i) => ({ to: `user${i}@example.org`, subject: `Hello ${i}`, text: BODY });
     console.log(`${COUNT} recipients, mails of ~2 KB, smtp-sink on 127.0.0.1:${port}, Strapi on ${DB}\n`);
 

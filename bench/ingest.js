@@ -8,17 +8,8 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const swc = require('@swc/core');
-
-// The tests' Dovecot helper is TypeScript: compile it on the fly rather than keep a JS copy.
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = swc.transformFileSync(filename, {
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    module: { type: 'commonjs' },
-  });
-  module._compile(code, filename);
-};
-const { startDovecot } = require('../tests/helpers/dovecot.ts');
+require('./require-ts');
+const { incomingFrom, MAILBOX_PASSWORD, startDovecot } = require('../tests/helpers/dovecot.ts');
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 5000);
 const ROOT = path.resolve(__dirname, '..');
@@ -91,7 +82,7 @@ const measure = async (fn) => {
       host: '127.0.0.1',
       port: dovecot.ports.imap,
       secure: false,
-      auth: { user: box, pass: 'Imap-Password-1' },
+      auth: { user: box, pass: MAILBOX_PASSWORD },
     };
     console.log(`${COUNT} mails (~4 KB, 10% with a 50 KB attachment) in Dovecot over IMAP on 127.0.0.1\n`);
 
@@ -123,12 +114,7 @@ const measure = async (fn) => {
       senderEmail: 'support@example.com',
       smtpHost: '127.0.0.1',
       smtpPort: 25,
-      incomingProtocol: 'imap',
-      incomingHost: '127.0.0.1',
-      incomingPort: dovecot.ports.imap,
-      incomingSecurity: 'none',
-      incomingUsername: box,
-      incomingPassword: 'Imap-Password-1',
+      ...incomingFrom(dovecot, box),
       enabled: true,
     });
     const ingest = await measure(() => strapi.plugin('email-server').service('poller').fetchNow(created));

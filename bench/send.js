@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const nodemailer = require('nodemailer');
-const { startSink } = require('./smtp-sink');
+const { sinkRelay, startSink } = require('./smtp-sink');
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 20);
@@ -56,16 +56,7 @@ const mail = (i) => ({ to: `user${i}@example.org`, subject: `Benchmark ${i}`, te
   let exitCode = 0;
   try {
     const servers = strapi.plugin('email-server').service('servers');
-    await servers.create({
-      name: 'Bench relay',
-      type: 'smtp',
-      senderEmail: 'bench@example.com',
-      smtpHost: '127.0.0.1',
-      smtpPort: port,
-      smtpSecurity: 'none',
-      isDefault: false,
-      enabled: true,
-    });
+    await servers.create(sinkRelay(port));
     const mailer = strapi.plugin('email-server').service('mailer');
     const email = strapi.plugin('email').service('email');
     const bare = nodemailer.createTransport({

@@ -1,26 +1,8 @@
 /** Postfix's smtp-sink on a free loopback port, for the sending benchmarks. */
 const { spawn } = require('node:child_process');
-const net = require('node:net');
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-const waitForPort = async (port) => {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise((r) => {
-      const c = net.connect(port, '127.0.0.1', () => (c.destroy(), r(true)));
-      c.on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('smtp-sink did not start');
-};
+require('./require-ts');
+// The tests' port helpers, so the benchmarks get their fixes too (ports handed out twice).
+const { freePort, waitForPort } = require('../tests/helpers/net.ts');
 
 /** A counting sink (no dump) as root drops to vmail; returns { port, stop }. */
 const startSink = async () => {
@@ -30,4 +12,17 @@ const startSink = async () => {
   return { port, stop: () => child.kill('SIGTERM') };
 };
 
-module.exports = { startSink };
+/** The server a benchmark sends through: the sink on `port`, enabled, not the default. */
+const sinkRelay = (port, overrides = {}) => ({
+  name: 'Bench relay',
+  type: 'smtp',
+  senderEmail: 'bench@example.com',
+  smtpHost: '127.0.0.1',
+  smtpPort: port,
+  smtpSecurity: 'none',
+  isDefault: false,
+  enabled: true,
+  ...overrides,
+});
+
+module.exports = { startSink, sinkRelay };

@@ -7,7 +7,7 @@ import { ROOT } from './strapi';
  * Where screenshots go: a git-ignored folder, so a test run leaves the working tree as it was.
  * `npm run screenshots` points this at docs/screenshots to refresh the README's pictures.
  */
-export const SCREENSHOTS = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? path.join('tests', 'e2e', 'artifacts', 'screenshots'));
+export const SCREENSHOTS = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? path.join('tests', 'artifacts', 'screenshots'));
 
 /** Debian's Chromium, never a downloaded browser. */
 export const launchBrowser = (): Promise<Browser> =>
@@ -33,6 +33,24 @@ export const screenshot = async (page: Page, name: string, options: { fullPage?:
   }
   await page.waitForTimeout(600);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: options.fullPage });
+};
+
+/**
+ * Debian's Chromium on a 1400 × 1000 page, logged in to the admin panel at `url`. `beforeLogIn`
+ * sees the page first (to listen for dialogs from the very start).
+ */
+export const openAdmin = async (url: string, email: string, password: string, beforeLogIn?: (page: Page) => void) => {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.setDefaultTimeout(15_000);
+    beforeLogIn?.(page);
+    await logIn(page, url, email, password);
+    return { browser, page };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
 };
 
 export const logIn = async (page: Page, url: string, email: string, password: string) => {

@@ -1,6 +1,7 @@
 /** Creating and running campaigns through the admin API, as an editor would. */
 import { waitUntil } from './net';
-import type { TestApp } from './strapi';
+import { startSmtpSink, type SmtpSink } from './smtp-sink';
+import { bootStrapi, type TestApp } from './strapi';
 
 type As = ReturnType<TestApp['as']>;
 
@@ -22,6 +23,21 @@ export const createServer = async (as: As, body: Record<string, unknown>) => {
   const res = await as.post('/email-server/servers').send(body);
   if (res.status !== 201) throw new Error(`creating the server failed: ${res.status} ${res.text}`);
   return res.body.data as { documentId: string; name: string };
+};
+
+/** Postfix's smtp-sink, a Strapi booted with `env`, and a server named "Sink" that sends to the sink. */
+export const bootWithSink = async (env: Record<string, string | undefined>): Promise<{ app: TestApp; sink: SmtpSink; server: { documentId: string; name: string } }> => {
+  const sink = await startSmtpSink();
+  let app: TestApp | undefined;
+  try {
+    app = await bootStrapi(env);
+    const server = await createServer(app.as(), smtpRelay(sink.port, { name: 'Sink' }));
+    return { app, sink, server };
+  } catch (error) {
+    await app?.close();
+    await sink.stop();
+    throw error;
+  }
 };
 
 export const createCampaign = async (as: As, body: Record<string, unknown>) => {

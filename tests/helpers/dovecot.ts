@@ -15,7 +15,7 @@ export interface Dovecot {
   password: string;
   /** Delivers a raw RFC 5322 message to the user's INBOX. */
   deliver(raw: string | Buffer, user?: string): void;
-  /** A mailbox no other test has used (password: Imap-Password-1). */
+  /** A mailbox no other test has used (password: MAILBOX_PASSWORD). */
   newMailbox(): string;
   /** Writes many mails straight into the user's Maildir (much faster than doveadm save). */
   deliverMany(raws: Array<string | Buffer>, user: string): void;
@@ -73,6 +73,22 @@ export const parseSessions = (log: string): DovecotSession[] => {
   return sessions;
 };
 
+/** The password of every mailbox of a Dovecot started here. */
+export const MAILBOX_PASSWORD = 'Imap-Password-1';
+
+/**
+ * The incoming half of a server body: `mailbox` of this Dovecot over plain IMAP or POP3 (spread
+ * overrides after it for STARTTLS or TLS).
+ */
+export const incomingFrom = (dovecot: Pick<Dovecot, 'ports'>, mailbox: string, protocol: 'imap' | 'pop3' = 'imap') => ({
+  incomingProtocol: protocol,
+  incomingHost: '127.0.0.1',
+  incomingPort: protocol === 'imap' ? dovecot.ports.imap : dovecot.ports.pop3,
+  incomingSecurity: 'none',
+  incomingUsername: mailbox,
+  incomingPassword: MAILBOX_PASSWORD,
+});
+
 export const startDovecot = async (options: { addresses?: string[] } = {}): Promise<Dovecot> => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dovecot-'));
   fs.chmodSync(dir, 0o755);
@@ -84,8 +100,8 @@ export const startDovecot = async (options: { addresses?: string[] } = {}): Prom
   execFileSync('chown', ['vmail:vmail', mail]);
   // Users are all made up front: Dovecot re-reads its passwd-file only when its mtime (in
   // seconds) changes, so users added in the same second would not log in.
-  const users = new Map<string, string>([['agent@example.com', 'Imap-Password-1']]);
-  for (let i = 1; i <= 100; i++) users.set(`box${i}@example.com`, 'Imap-Password-1');
+  const users = new Map<string, string>([['agent@example.com', MAILBOX_PASSWORD]]);
+  for (let i = 1; i <= 100; i++) users.set(`box${i}@example.com`, MAILBOX_PASSWORD);
   let nextBox = 0;
   let passwdStamp = 0;
   const writeUsers = () => {

@@ -1,6 +1,6 @@
 /** Helpers for tests that run the playground as several real `strapi start` processes. */
-import { startStrapiProcess, type RunningStrapi } from './server-process';
-import type { Dovecot } from './dovecot';
+import { api, startStrapiProcess, type RunningStrapi } from './server-process';
+import { incomingFrom, type Dovecot } from './dovecot';
 import { waitUntil } from './net';
 
 export const cluster = () => {
@@ -27,14 +27,7 @@ export const POLLING = {
   EMAIL_SERVER_LEASE_MS: '3000',
 };
 
-export const api = (url: string, token: string) => async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
-};
+export { api };
 
 export const createImapServer = async (dovecot: Dovecot, call: ReturnType<typeof api>, box: string, protocol: 'imap' | 'pop3', host = '127.0.0.1') => {
   const res = await call('POST', '/email-server/servers', {
@@ -43,12 +36,8 @@ export const createImapServer = async (dovecot: Dovecot, call: ReturnType<typeof
     senderEmail: 'help@example.com',
     smtpHost: '127.0.0.1',
     smtpPort: 25,
-    incomingProtocol: protocol,
+    ...incomingFrom(dovecot, box, protocol),
     incomingHost: host,
-    incomingPort: protocol === 'imap' ? dovecot.ports.imap : dovecot.ports.pop3,
-    incomingSecurity: 'none',
-    incomingUsername: box,
-    incomingPassword: 'Imap-Password-1',
     pollIntervalSeconds: 10,
   });
   expect(res.status).toBe(201);

@@ -153,3 +153,24 @@ export const registerFirstAdmin = async (url: string, email = 'admin@example.com
   if (!res.ok) throw new Error(`register-admin failed: ${res.status} ${await res.text()}`);
   return { email, password: ADMIN_PASSWORD };
 };
+
+/** The first admin of a fresh instance, and a JWT of theirs for API calls of the test's own. */
+export const firstAdminWithToken = async (url: string) => {
+  const { email, password } = await registerFirstAdmin(url);
+  const login = await fetch(`${url}/admin/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  return { email, password, token: ((await login.json()) as any).data.token as string };
+};
+
+/** A JSON call to a running instance with an admin JWT. */
+export const api = (url: string, token: string) => async (method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+};

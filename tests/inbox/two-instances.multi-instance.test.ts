@@ -18,7 +18,7 @@ const ADDRESS = { one: '127.0.0.2', two: '127.0.0.3' };
 
 beforeAll(async () => {
   if (process.env.TEST_DB !== 'postgres') {
-    throw new Error('tests/multi-instance needs PostgreSQL: run with TEST_DB=postgres (npm test does).');
+    throw new Error('The multi-instance tests need PostgreSQL: run with TEST_DB=postgres (npm test does).');
   }
   // Each instance reaches Dovecot on an address of its own, so Dovecot's log says which one fetched what.
   dovecot = await startDovecot({ addresses: [ADDRESS.one, ADDRESS.two] });

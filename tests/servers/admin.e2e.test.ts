@@ -3,8 +3,8 @@
  * validate and delete an email server the way an administrator does.
  */
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, logIn, screenshot } from '../helpers/browser';
-import { registerFirstAdmin, startStrapiProcess, type RunningStrapi } from '../helpers/server-process';
+import { openAdmin, screenshot } from '../helpers/browser';
+import { firstAdminWithToken, startStrapiProcess, type RunningStrapi } from '../helpers/server-process';
 import { startSmtpServer, type ScriptedSmtp } from '../helpers/smtp-server';
 
 jest.setTimeout(180_000);
@@ -18,17 +18,9 @@ let relay: ScriptedSmtp;
 beforeAll(async () => {
   relay = await startSmtpServer({ auth: { username: 'relay', password: 'Relay-Secret-1' } });
   strapi = await startStrapiProcess();
-  const { email, password } = await registerFirstAdmin(strapi.url);
-  const login = await fetch(`${strapi.url}/admin/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  apiToken = ((await login.json()) as any).data.token;
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.setDefaultTimeout(15_000);
-  await logIn(page, strapi.url, email, password);
+  const admin = await firstAdminWithToken(strapi.url);
+  apiToken = admin.token;
+  ({ browser, page } = await openAdmin(strapi.url, admin.email, admin.password));
 });
 
 afterAll(async () => {

@@ -3,9 +3,9 @@
  * the plugin gets 403, and nothing changes (campaigns, recipients and the suppression list read
  * back afterwards, no mail at the sink).
  */
-import { bootStrapi, createLimitedAdmin, type TestApp } from '../helpers/strapi';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink';
-import { createCampaign, createServer, recipientHeaders, recipientsOf, smtpRelay, waitForStatus } from '../helpers/campaigns';
+import { createLimitedAdmin, type TestApp } from '../helpers/strapi';
+import type { SmtpSink } from '../helpers/smtp-sink';
+import { bootWithSink, createCampaign, recipientHeaders, recipientsOf, waitForStatus } from '../helpers/campaigns';
 
 let app: TestApp;
 let sink: SmtpSink;
@@ -32,9 +32,7 @@ const OTHER_ACTIONS = [
 const later = () => new Date(Date.now() + 3600_000).toISOString();
 
 beforeAll(async () => {
-  sink = await startSmtpSink();
-  app = await bootStrapi({ EMAIL_SERVER_CAMPAIGN_TICK_MS: '100', EMAIL_SERVER_PUBLIC_URL: 'https://cms.example.com' });
-  server = await createServer(app.as(), smtpRelay(sink.port, { name: 'Sink' }));
+  ({ app, sink, server } = await bootWithSink({ EMAIL_SERVER_CAMPAIGN_TICK_MS: '100', EMAIL_SERVER_PUBLIC_URL: 'https://cms.example.com' }));
   const make = async (name: string) =>
     (
       await createCampaign(app.as(), {

@@ -4,10 +4,10 @@
  * hostile HTML mail runs nothing in the admin.
  */
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, logIn, screenshot } from '../helpers/browser';
-import { registerFirstAdmin, startStrapiProcess, type RunningStrapi } from '../helpers/server-process';
+import { openAdmin, screenshot } from '../helpers/browser';
+import { api, firstAdminWithToken, startStrapiProcess, type RunningStrapi } from '../helpers/server-process';
 import { startSmtpServer, type ScriptedSmtp } from '../helpers/smtp-server';
-import { startDovecot, type Dovecot } from '../helpers/dovecot';
+import { incomingFrom, startDovecot, type Dovecot } from '../helpers/dovecot';
 import { mail, messageIdOf } from '../helpers/mails';
 
 jest.setTimeout(180_000);
@@ -24,41 +24,25 @@ beforeAll(async () => {
   [relay, dovecot] = await Promise.all([startSmtpServer(), startDovecot()]);
   box = dovecot.newMailbox();
   strapi = await startStrapiProcess({ EMAIL_SERVER_POLLING: 'false' });
-  const { email, password } = await registerFirstAdmin(strapi.url);
-  const login = await fetch(`${strapi.url}/admin/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  const token = ((await login.json()) as any).data.token;
-  const created = await fetch(`${strapi.url}/email-server/servers`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify({
-      name: 'Helpdesk',
-      type: 'smtp',
-      senderEmail: 'help@example.com',
-      smtpHost: '127.0.0.1',
-      smtpPort: relay.port,
-      smtpSecurity: 'none',
-      incomingProtocol: 'imap',
-      incomingHost: '127.0.0.1',
-      incomingPort: dovecot.ports.imap,
-      incomingSecurity: 'starttls',
-      incomingUsername: box,
-      incomingPassword: 'Imap-Password-1',
-      tlsRejectUnauthorized: false,
-    }),
+  const admin = await firstAdminWithToken(strapi.url);
+  const created = await api(strapi.url, admin.token)('POST', '/email-server/servers', {
+    name: 'Helpdesk',
+    type: 'smtp',
+    senderEmail: 'help@example.com',
+    smtpHost: '127.0.0.1',
+    smtpPort: relay.port,
+    smtpSecurity: 'none',
+    ...incomingFrom(dovecot, box),
+    incomingSecurity: 'starttls',
+    tlsRejectUnauthorized: false,
   });
   expect(created.status).toBe(201);
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.setDefaultTimeout(15_000);
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
-  await logIn(page, strapi.url, email, password);
+  ({ browser, page } = await openAdmin(strapi.url, admin.email, admin.password, (p) =>
+    p.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    })
+  ));
 });
 
 afterAll(async () => {

@@ -3,9 +3,9 @@
  * SendGrid's batches, and a server's key speaks only for its own campaigns. An edit of a
  * scheduled campaign sends it back to draft.
  */
-import crypto from 'node:crypto';
-import { bootStrapi, createLimitedAdmin, type TestApp } from '../helpers/strapi';
-import { startFakeSendgrid, type FakeSendgrid } from '../helpers/fake-sendgrid';
+import { createLimitedAdmin, type TestApp } from '../helpers/strapi';
+import type { FakeSendgrid } from '../helpers/fake-sendgrid';
+import { bootWithFakeSendgrid, postWebhook, sendgridRelay, signedWebhookHeaders, webhookKeyPair } from '../helpers/sendgrid';
 import { campaignOf, createCampaign, createServer, recipientsOf, waitForStatus } from '../helpers/campaigns';
 
 let app: TestApp;
@@ -16,43 +16,18 @@ let campaign: string;
 let recipientId: number;
 
 const TOKEN = 'SG.public-routes-token';
-const keysA = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-const keysB = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-const verificationKey = (pair: typeof keysA) => pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
-const now = () => String(Math.floor(Date.now() / 1000));
-const sign = (body: string, timestamp: string, key: crypto.KeyObject) =>
-  crypto.sign('sha256', Buffer.from(timestamp + body, 'utf8'), key).toString('base64');
+const keysA = webhookKeyPair();
+const keysB = webhookKeyPair();
+const verificationKey = (pair: typeof keysA) => pair.verificationKey;
 
-const post = (serverId: string, body: string, headers: Record<string, string>) =>
-  app.http
-    .post(`/api/email-server/webhooks/sendgrid/${serverId}`)
-    .set('Content-Type', 'application/json')
-    .set(headers)
-    .send(body);
-const signedHeaders = (body: string, key: crypto.KeyObject, timestamp = now()) => ({
-  'X-Twilio-Email-Event-Webhook-Signature': sign(body, timestamp, key),
-  'X-Twilio-Email-Event-Webhook-Timestamp': timestamp,
-});
+const post = (serverId: string, body: string, headers: Record<string, string>) => postWebhook(app, serverId, body, headers);
+const signedHeaders = signedWebhookHeaders;
 /** A body larger than any limit a webhook could have had: reading it would answer 413. */
 const huge = () => JSON.stringify([{ event: 'open', padding: 'x'.repeat(6 * 1024 * 1024) }]);
 
 beforeAll(async () => {
-  fake = await startFakeSendgrid();
-  fake.tokens.set(TOKEN, ['mail.send']);
-  app = await bootStrapi({
-    EMAIL_SERVER_SENDGRID_API_URL: fake.url,
-    EMAIL_SERVER_CAMPAIGN_TICK_MS: '100',
-    EMAIL_SERVER_PUBLIC_URL: 'https://cms.example.com',
-    EMAIL_SERVER_POLLING: 'false',
-  });
-  const sendgrid = (name: string, key: string) => ({
-    name,
-    type: 'sendgrid',
-    senderEmail: 'news@example.com',
-    apiToken: TOKEN,
-    rateLimitPerSecond: 100_000,
-    webhookPublicKey: key,
-  });
+  ({ app, fake } = await bootWithFakeSendgrid(TOKEN, { EMAIL_SERVER_CAMPAIGN_RETRY_MS: undefined, EMAIL_SERVER_POLLING: 'false' }));
+  const sendgrid = (name: string, key: string) => sendgridRelay(name, TOKEN, { webhookPublicKey: key });
   hooked = await createServer(app.as(), sendgrid('Hooked A', verificationKey(keysA)));
   other = await createServer(app.as(), sendgrid('Other B', verificationKey(keysB)));
   const created = await createCampaign(app.as(), {

@@ -4,6 +4,7 @@
  */
 import { bootStrapi, createLimitedAdmin, type TestApp } from '../helpers/strapi';
 import { startDovecot, type Dovecot } from '../helpers/dovecot';
+import { fetchNow as fetchMailbox, mailboxServer } from '../helpers/inbox';
 import { startSmtpServer, type ScriptedSmtp } from '../helpers/smtp-server';
 import { mail, messageIdOf } from '../helpers/mails';
 
@@ -17,21 +18,10 @@ beforeAll(async () => {
   [dovecot, smtp] = await Promise.all([startDovecot(), startSmtpServer()]);
   app = await bootStrapi({ EMAIL_SERVER_POLLING: 'false' });
   box = dovecot.newMailbox();
-  const res = await app.as().post('/email-server/servers').send({
-    name: 'Helpdesk',
-    type: 'smtp',
-    senderEmail: 'help@example.com',
-    senderName: 'Help Desk',
-    smtpHost: '127.0.0.1',
-    smtpPort: smtp.port,
-    smtpSecurity: 'none',
-    incomingProtocol: 'imap',
-    incomingHost: '127.0.0.1',
-    incomingPort: dovecot.ports.imap,
-    incomingSecurity: 'none',
-    incomingUsername: box,
-    incomingPassword: 'Imap-Password-1',
-  });
+  const res = await app
+    .as()
+    .post('/email-server/servers')
+    .send(mailboxServer(dovecot, box, 'imap', { name: 'Helpdesk', senderEmail: 'help@example.com', senderName: 'Help Desk', smtpPort: smtp.port, smtpSecurity: 'none' }));
   server = res.body.data;
 }, 120_000);
 afterAll(async () => {
@@ -40,7 +30,7 @@ afterAll(async () => {
 });
 
 const fetchNow = async () => {
-  const res = await app.as().post(`/email-server/servers/${server.documentId}/fetch`).send({});
+  const res = await fetchMailbox(app, server.documentId);
   expect(res.status).toBe(200);
   return res.body.data;
 };

@@ -7,6 +7,7 @@
 import { bootStrapi, type TestApp } from '../helpers/strapi';
 import { startDovecot, type Dovecot } from '../helpers/dovecot';
 import { mail } from '../helpers/mails';
+import { fetchNow, mailboxServer, storedMails } from '../helpers/inbox';
 
 const MAX_BYTES = 50_000;
 let app: TestApp;
@@ -40,8 +41,7 @@ const unparsable = () =>
     '',
   ].join(CRLF);
 
-const rows = (server: string) =>
-  app.strapi.db.query('plugin::email-server.inbound-message').findMany({ where: { server }, orderBy: { id: 'asc' } });
+const rows = (server: string) => storedMails(app, server);
 
 it.each(['imap', 'pop3'] as const)('%s: keeps an over-size mail with its headers only and an unparsable one with a problem', async (protocol) => {
   const box = dovecot.newMailbox();
@@ -54,24 +54,11 @@ it.each(['imap', 'pop3'] as const)('%s: keeps an over-size mail with its headers
   dovecot.deliver(broken, box);
   dovecot.deliver(mail({ subject: 'After', body: 'second good mail' }), box);
 
-  const created = await app.as().post('/email-server/servers').send({
-    name: `${protocol} ${box}`,
-    type: 'smtp',
-    senderEmail: 'agent@example.com',
-    smtpHost: '127.0.0.1',
-    smtpPort: 25,
-    incomingProtocol: protocol,
-    incomingHost: '127.0.0.1',
-    incomingPort: protocol === 'imap' ? dovecot.ports.imap : dovecot.ports.pop3,
-    incomingSecurity: 'none',
-    incomingUsername: box,
-    incomingPassword: 'Imap-Password-1',
-    afterFetch: 'delete',
-  });
+  const created = await app.as().post('/email-server/servers').send(mailboxServer(dovecot, box, protocol, { name: `${protocol} ${box}`, afterFetch: 'delete' }));
   expect(created.status).toBe(201);
   const server = created.body.data.documentId;
 
-  const res = await app.as().post(`/email-server/servers/${server}/fetch`).send({});
+  const res = await fetchNow(app, server);
   expect(res.status).toBe(200);
   expect(res.body.data).toEqual({ fetched: 4, stored: 4 });
 
@@ -99,7 +86,7 @@ it.each(['imap', 'pop3'] as const)('%s: keeps an over-size mail with its headers
 
   // The mailbox is not stuck: a later mail is fetched, and nothing is stored twice.
   dovecot.deliver(mail({ subject: 'Later', body: 'third good mail' }), box);
-  const again = await app.as().post(`/email-server/servers/${server}/fetch`).send({});
+  const again = await fetchNow(app, server);
   expect(again.body.data).toEqual({ fetched: 1, stored: 1 });
   expect((await rows(server)).map((r: any) => r.subject)).toEqual(['Before', 'Huge report', 'Many parts', 'After', 'Later']);
 });

@@ -17,7 +17,7 @@ const instances = cluster();
 
 beforeAll(async () => {
   if (process.env.TEST_DB !== 'postgres') {
-    throw new Error('tests/multi-instance needs PostgreSQL: run with TEST_DB=postgres (npm test does).');
+    throw new Error('The multi-instance tests need PostgreSQL: run with TEST_DB=postgres (npm test does).');
   }
   sink = await startSmtpSink();
 });

@@ -4,6 +4,7 @@
 import { bootStrapi, type TestApp } from '../helpers/strapi';
 import { startDovecot, type Dovecot } from '../helpers/dovecot';
 import { mail } from '../helpers/mails';
+import { fetchNow as fetchMailbox, mailboxServer, storedMails } from '../helpers/inbox';
 import { waitUntil } from '../helpers/net';
 
 let app: TestApp;
@@ -22,27 +23,15 @@ afterAll(async () => {
 const newMailbox = () => dovecot.newMailbox();
 
 const createServer = async (mailbox: string, overrides: Record<string, unknown> = {}) => {
-  const res = await app.as().post('/email-server/servers').send({
-    name: `IMAP ${mailbox}`,
-    type: 'smtp',
-    senderEmail: 'agent@example.com',
-    smtpHost: '127.0.0.1',
-    smtpPort: 25,
-    incomingProtocol: 'imap',
-    incomingHost: '127.0.0.1',
-    incomingPort: dovecot.ports.imap,
-    incomingSecurity: 'starttls',
-    incomingUsername: mailbox,
-    incomingPassword: 'Imap-Password-1',
-    tlsRejectUnauthorized: false,
-    ...overrides,
-  });
+  const res = await app
+    .as()
+    .post('/email-server/servers')
+    .send(mailboxServer(dovecot, mailbox, 'imap', { incomingSecurity: 'starttls', tlsRejectUnauthorized: false, ...overrides }));
   expect(res.status).toBe(201);
   return res.body.data;
 };
-const fetchNow = (documentId: string) => app.as().post(`/email-server/servers/${documentId}/fetch`).send({});
-const rows = (server: string) =>
-  app.strapi.db.query('plugin::email-server.inbound-message').findMany({ where: { server }, orderBy: { id: 'asc' } });
+const fetchNow = (documentId: string) => fetchMailbox(app, documentId);
+const rows = (server: string) => storedMails(app, server);
 
 /** What the fetch left on the server, as Dovecot itself lists it (not through an IMAP client). */
 const mailboxContents = async (mailbox: string, folder = 'INBOX') => dovecot.messages(mailbox, folder);

@@ -4,7 +4,8 @@
  * never redirects a reply, and mail HTML is made safe once, when it is stored.
  */
 import { bootStrapi, type TestApp } from '../helpers/strapi';
-import { startDovecot, type Dovecot } from '../helpers/dovecot';
+import { incomingFrom, startDovecot, type Dovecot } from '../helpers/dovecot';
+import { fetchNow as fetchMailbox, storedMails } from '../helpers/inbox';
 import { startSmtpServer, type ScriptedSmtp } from '../helpers/smtp-server';
 import { mail, messageIdOf } from '../helpers/mails';
 
@@ -31,23 +32,17 @@ const createServer = async (box: string, protocol: 'imap' | 'pop3') => {
     smtpHost: '127.0.0.1',
     smtpPort: smtp.port,
     smtpSecurity: 'none',
-    incomingProtocol: protocol,
-    incomingHost: '127.0.0.1',
-    incomingPort: protocol === 'imap' ? dovecot.ports.imap : dovecot.ports.pop3,
-    incomingSecurity: 'none',
-    incomingUsername: box,
-    incomingPassword: 'Imap-Password-1',
+    ...incomingFrom(dovecot, box, protocol),
   });
   expect(res.status).toBe(201);
   return res.body.data;
 };
 const fetchNow = async (documentId: string) => {
-  const res = await app.as().post(`/email-server/servers/${documentId}/fetch`).send({});
+  const res = await fetchMailbox(app, documentId);
   expect(res.status).toBe(200);
   return res.body.data as { fetched: number; stored: number };
 };
-const rows = (server: string) =>
-  app.strapi.db.query('plugin::email-server.inbound-message').findMany({ where: { server }, orderBy: { id: 'asc' } });
+const rows = (server: string) => storedMails(app, server);
 const attachmentsOf = (message: string) =>
   app.strapi.db.query('plugin::email-server.message-attachment').findMany({ where: { message }, orderBy: { index: 'asc' } });
 

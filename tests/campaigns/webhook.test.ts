@@ -4,8 +4,9 @@
  * through the admin API.
  */
 import crypto from 'node:crypto';
-import { bootStrapi, type TestApp } from '../helpers/strapi';
-import { startFakeSendgrid, type FakeSendgrid } from '../helpers/fake-sendgrid';
+import type { TestApp } from '../helpers/strapi';
+import type { FakeSendgrid } from '../helpers/fake-sendgrid';
+import { bootWithFakeSendgrid, postWebhook, sendgridRelay, signWebhook, webhookKeyPair, webhookNow } from '../helpers/sendgrid';
 import { campaignOf, createCampaign, createServer, recipientsOf, smtpRelay, waitForStatus } from '../helpers/campaigns';
 
 let app: TestApp;
@@ -16,14 +17,12 @@ let campaign: string;
 let ids: Map<string, number>;
 
 const TOKEN = 'SG.webhook-token';
-const keys = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-const otherKeys = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-/** What SendGrid shows as the verification key: the SPKI DER public key in base64. */
-const verificationKey = keys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+const keys = webhookKeyPair();
+const otherKeys = webhookKeyPair();
+const verificationKey = keys.verificationKey;
 
-const now = () => String(Math.floor(Date.now() / 1000));
-const sign = (body: string, timestamp: string, key: crypto.KeyObject = keys.privateKey) =>
-  crypto.sign('sha256', Buffer.from(timestamp + body, 'utf8'), key).toString('base64');
+const now = webhookNow;
+const sign = (body: string, timestamp: string, key: crypto.KeyObject = keys.privateKey) => signWebhook(body, timestamp, key);
 
 let eventCounter = 0;
 /** An event as SendGrid posts it; the custom args come back as top-level fields. */
@@ -40,10 +39,10 @@ const event = (email: string, name: string, extra: Record<string, unknown> = {})
 });
 
 const post = (body: string, headers: { signature?: string; timestamp?: string } = {}, serverId = server.documentId) => {
-  let req = app.http.post(`/api/email-server/webhooks/sendgrid/${serverId}`).set('Content-Type', 'application/json');
-  if (headers.signature !== undefined) req = req.set('X-Twilio-Email-Event-Webhook-Signature', headers.signature);
-  if (headers.timestamp !== undefined) req = req.set('X-Twilio-Email-Event-Webhook-Timestamp', headers.timestamp);
-  return req.send(body);
+  const set: Record<string, string> = {};
+  if (headers.signature !== undefined) set['X-Twilio-Email-Event-Webhook-Signature'] = headers.signature;
+  if (headers.timestamp !== undefined) set['X-Twilio-Email-Event-Webhook-Timestamp'] = headers.timestamp;
+  return postWebhook(app, serverId, body, set);
 };
 
 /** A correctly signed post of these events. */
@@ -57,22 +56,8 @@ const recipient = async (email: string) => (await recipientsOf(app.as(), campaig
 const suppressions = async (q = '') => (await app.as().get(`/email-server/suppressions?pageSize=100${q ? `&q=${encodeURIComponent(q)}` : ''}`)).body.data as any[];
 
 beforeAll(async () => {
-  fake = await startFakeSendgrid();
-  fake.tokens.set(TOKEN, ['mail.send']);
-  app = await bootStrapi({
-    EMAIL_SERVER_SENDGRID_API_URL: fake.url,
-    EMAIL_SERVER_CAMPAIGN_TICK_MS: '100',
-    EMAIL_SERVER_CAMPAIGN_RETRY_MS: '200',
-    EMAIL_SERVER_PUBLIC_URL: 'https://cms.example.com',
-  });
-  server = await createServer(app.as(), {
-    name: 'Hooked',
-    type: 'sendgrid',
-    senderEmail: 'news@example.com',
-    apiToken: TOKEN,
-    rateLimitPerSecond: 100_000,
-    webhookPublicKey: verificationKey,
-  });
+  ({ app, fake } = await bootWithFakeSendgrid(TOKEN));
+  server = await createServer(app.as(), sendgridRelay('Hooked', TOKEN, { webhookPublicKey: verificationKey }));
   const created = await createCampaign(app.as(), {
     name: 'Tracked',
     server: 'Hooked',

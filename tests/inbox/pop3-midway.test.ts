@@ -10,6 +10,7 @@ import path from 'node:path';
 import { bootStrapi, type TestApp } from '../helpers/strapi';
 import { startDovecot, type Dovecot } from '../helpers/dovecot';
 import { mail } from '../helpers/mails';
+import { fetchNow, mailboxServer, storedMails } from '../helpers/inbox';
 
 let app: TestApp;
 let dovecot: Dovecot;
@@ -23,8 +24,7 @@ afterAll(async () => {
   await dovecot?.stop();
 });
 
-const rows = (server: string) =>
-  app.strapi.db.query('plugin::email-server.inbound-message').findMany({ where: { server }, orderBy: { id: 'asc' } });
+const rows = (server: string) => storedMails(app, server);
 
 /** The file of the mail with this subject in the user's Maildir. */
 const mailFile = (box: string, subject: string) => {
@@ -44,20 +44,7 @@ it('a fetch that fails midway deletes nothing, and the next one stores the rest 
   const box = dovecot.newMailbox();
   const subjects = Array.from({ length: 6 }, (_, i) => `Batch ${i}`);
   for (const subject of subjects) dovecot.deliver(mail({ subject, body: `${subject} body ${'x'.repeat(2000)}` }), box);
-  const created = await app.as().post('/email-server/servers').send({
-    name: 'POP3 delete',
-    type: 'smtp',
-    senderEmail: 'agent@example.com',
-    smtpHost: '127.0.0.1',
-    smtpPort: 25,
-    incomingProtocol: 'pop3',
-    incomingHost: '127.0.0.1',
-    incomingPort: dovecot.ports.pop3,
-    incomingSecurity: 'none',
-    incomingUsername: box,
-    incomingPassword: 'Imap-Password-1',
-    afterFetch: 'delete',
-  });
+  const created = await app.as().post('/email-server/servers').send(mailboxServer(dovecot, box, 'pop3', { name: 'POP3 delete', afterFetch: 'delete' }));
   expect(created.status).toBe(201);
   const server = created.body.data.documentId;
 
@@ -70,7 +57,7 @@ it('a fetch that fails midway deletes nothing, and the next one stores the rest 
   fs.chmodSync(file, 0o000);
   let failed;
   try {
-    failed = await app.as().post(`/email-server/servers/${server}/fetch`).send({});
+    failed = await fetchNow(app, server);
   } finally {
     // Dovecot may have moved it from new/ to cur/ and renamed it (flags are part of the name).
     const base = path.basename(file).split(':')[0];
@@ -88,12 +75,12 @@ it('a fetch that fails midway deletes nothing, and the next one stores the rest 
   // Nothing was deleted: all six are still in the mailbox.
   expect(dovecot.subjectsInMailbox(box)).toEqual(subjects);
 
-  const again = await app.as().post(`/email-server/servers/${server}/fetch`).send({});
+  const again = await fetchNow(app, server);
   expect(again.status).toBe(200);
   expect(again.body.data).toEqual({ fetched: 4, stored: 4 });
   expect((await rows(server)).map((r: any) => r.subject)).toEqual(subjects);
   expect(dovecot.subjectsInMailbox(box)).toEqual([]);
 
   // And a fetch after that finds nothing new.
-  expect((await app.as().post(`/email-server/servers/${server}/fetch`).send({})).body.data).toEqual({ fetched: 0, stored: 0 });
+  expect((await fetchNow(app, server)).body.data).toEqual({ fetched: 0, stored: 0 });
 });

@@ -2,23 +2,21 @@
  * An app that moved Strapi's REST prefix (config/api: rest.prefix) still gets unsubscribe links
  * that work: they follow the prefix the public routes are mounted under.
  */
-import { bootStrapi, type TestApp } from '../helpers/strapi';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink';
-import { createCampaign, createServer, recipientsOf, smtpRelay, waitForStatus } from '../helpers/campaigns';
+import type { TestApp } from '../helpers/strapi';
+import type { SmtpSink } from '../helpers/smtp-sink';
+import { bootWithSink, createCampaign, recipientsOf, waitForStatus } from '../helpers/campaigns';
 
 let app: TestApp;
 let sink: SmtpSink;
 const ORIGIN = 'https://cms.example.com';
 
 beforeAll(async () => {
-  sink = await startSmtpSink();
-  app = await bootStrapi({
+  ({ app, sink } = await bootWithSink({
     API_PREFIX: '/rest',
     EMAIL_SERVER_CAMPAIGN_TICK_MS: '100',
     EMAIL_SERVER_PUBLIC_URL: ORIGIN,
     EMAIL_SERVER_POLLING: 'false',
-  });
-  await createServer(app.as(), smtpRelay(sink.port, { name: 'Sink' }));
+  }));
 }, 120_000);
 afterAll(async () => {
   await app?.close();

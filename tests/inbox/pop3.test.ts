@@ -5,6 +5,7 @@
 import { bootStrapi, type TestApp } from '../helpers/strapi';
 import { startDovecot, type Dovecot } from '../helpers/dovecot';
 import { mail } from '../helpers/mails';
+import { fetchNow as fetchMailbox, mailboxServer, storedMails } from '../helpers/inbox';
 import { awkwardMails } from '../helpers/awkward-mails';
 
 let app: TestApp;
@@ -26,27 +27,15 @@ afterAll(async () => {
 });
 
 const createServer = async (mailbox: string, overrides: Record<string, unknown> = {}) => {
-  const res = await app.as().post('/email-server/servers').send({
-    name: `POP3 ${mailbox}`,
-    type: 'smtp',
-    senderEmail: 'agent@example.com',
-    smtpHost: '127.0.0.1',
-    smtpPort: 25,
-    incomingProtocol: 'pop3',
-    incomingHost: '127.0.0.1',
-    incomingPort: dovecot.ports.pop3,
-    incomingSecurity: 'starttls',
-    incomingUsername: mailbox,
-    incomingPassword: 'Imap-Password-1',
-    tlsRejectUnauthorized: false,
-    ...overrides,
-  });
+  const res = await app
+    .as()
+    .post('/email-server/servers')
+    .send(mailboxServer(dovecot, mailbox, 'pop3', { incomingSecurity: 'starttls', tlsRejectUnauthorized: false, ...overrides }));
   expect(res.status).toBe(201);
   return res.body.data;
 };
-const fetchNow = (documentId: string) => app.as().post(`/email-server/servers/${documentId}/fetch`).send({});
-const rows = (server: string) =>
-  app.strapi.db.query('plugin::email-server.inbound-message').findMany({ where: { server }, orderBy: { id: 'asc' } });
+const fetchNow = (documentId: string) => fetchMailbox(app, documentId);
+const rows = (server: string) => storedMails(app, server);
 /** How many mails the fetch left on the server, as Dovecot itself counts them (not through our POP3 client). */
 const leftOnServer = async (mailbox: string) => dovecot.messages(mailbox).length;
 

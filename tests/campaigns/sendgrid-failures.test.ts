@@ -5,8 +5,9 @@
  * and `unsubscribe` (unsubscribed and suppressed) events, signed as SendGrid signs them.
  */
 import crypto from 'node:crypto';
-import { bootStrapi, type TestApp } from '../helpers/strapi';
-import { startFakeSendgrid, type FakeSendgrid, type RecordedRequest } from '../helpers/fake-sendgrid';
+import type { TestApp } from '../helpers/strapi';
+import type { FakeSendgrid, RecordedRequest } from '../helpers/fake-sendgrid';
+import { bootWithFakeSendgrid, postWebhook, sendgridRelay, signedWebhookHeaders, webhookKeyPair } from '../helpers/sendgrid';
 import { sendNewCampaign, createServer, recipientsOf, waitForStatus } from '../helpers/campaigns';
 import { waitUntil } from '../helpers/net';
 
@@ -14,17 +15,10 @@ let app: TestApp;
 let fake: FakeSendgrid;
 
 const TOKEN = 'SG.failures-token';
-const keys = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+const keys = webhookKeyPair();
 
 beforeAll(async () => {
-  fake = await startFakeSendgrid();
-  fake.tokens.set(TOKEN, ['mail.send']);
-  app = await bootStrapi({
-    EMAIL_SERVER_SENDGRID_API_URL: fake.url,
-    EMAIL_SERVER_CAMPAIGN_TICK_MS: '100',
-    EMAIL_SERVER_CAMPAIGN_RETRY_MS: '200',
-    EMAIL_SERVER_PUBLIC_URL: 'https://cms.example.com',
-  });
+  ({ app, fake } = await bootWithFakeSendgrid(TOKEN));
 }, 120_000);
 afterAll(async () => {
   await app?.close();
@@ -35,15 +29,8 @@ beforeEach(() => {
 });
 
 const as = () => app.as();
-const sendgrid = (name: string, overrides: Record<string, unknown> = {}) => ({
-  name,
-  type: 'sendgrid',
-  senderEmail: 'news@example.com',
-  apiToken: TOKEN,
-  rateLimitPerSecond: 100_000,
-  webhookPublicKey: keys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
-  ...overrides,
-});
+const sendgrid = (name: string, overrides: Record<string, unknown> = {}) =>
+  sendgridRelay(name, TOKEN, { webhookPublicKey: keys.verificationKey, ...overrides });
 const mailSendsOf = (campaign: string): RecordedRequest[] =>
   fake.requests.filter((r) => r.path === '/v3/mail/send' && r.body?.personalizations?.some((p: any) => p.custom_args?.campaign === campaign));
 const addressesOf = (requests: RecordedRequest[]) => requests.flatMap((r) => r.body.personalizations.map((p: any) => p.to[0].email as string));
@@ -119,14 +106,7 @@ describe('Event Webhook', () => {
 
   const postSigned = (events: unknown[]) => {
     const body = JSON.stringify(events);
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    const signature = crypto.sign('sha256', Buffer.from(timestamp + body, 'utf8'), keys.privateKey).toString('base64');
-    return app.http
-      .post(`/api/email-server/webhooks/sendgrid/${server.documentId}`)
-      .set('Content-Type', 'application/json')
-      .set('X-Twilio-Email-Event-Webhook-Signature', signature)
-      .set('X-Twilio-Email-Event-Webhook-Timestamp', timestamp)
-      .send(body);
+    return postWebhook(app, server.documentId, body, signedWebhookHeaders(body, keys.privateKey));
   };
   const event = (email: string, name: string, extra: Record<string, unknown> = {}) => ({
     email,

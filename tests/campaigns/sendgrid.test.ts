@@ -3,8 +3,9 @@
  * records every request. Batches of personalizations, substitutions, custom args and headers as
  * SendGrid receives them, and what the queue does with 429, 401 and 400 answers.
  */
-import { bootStrapi, type TestApp } from '../helpers/strapi';
-import { startFakeSendgrid, type FakeSendgrid, type RecordedRequest } from '../helpers/fake-sendgrid';
+import type { TestApp } from '../helpers/strapi';
+import type { FakeSendgrid, RecordedRequest } from '../helpers/fake-sendgrid';
+import { bootWithFakeSendgrid, sendgridRelay } from '../helpers/sendgrid';
 import { campaignOf, createCampaign, createServer, recipientsOf, waitForStatus } from '../helpers/campaigns';
 
 let app: TestApp;
@@ -13,14 +14,7 @@ let fake: FakeSendgrid;
 const TOKEN = 'SG.campaigns-token';
 
 beforeAll(async () => {
-  fake = await startFakeSendgrid();
-  fake.tokens.set(TOKEN, ['mail.send']);
-  app = await bootStrapi({
-    EMAIL_SERVER_SENDGRID_API_URL: fake.url,
-    EMAIL_SERVER_CAMPAIGN_TICK_MS: '100',
-    EMAIL_SERVER_CAMPAIGN_RETRY_MS: '200',
-    EMAIL_SERVER_PUBLIC_URL: 'https://cms.example.com',
-  });
+  ({ app, fake } = await bootWithFakeSendgrid(TOKEN));
 }, 120_000);
 afterAll(async () => {
   await app?.close();
@@ -35,17 +29,8 @@ beforeEach(() => {
 
 const as = () => app.as();
 
-const sendgrid = (name: string, overrides: Record<string, unknown> = {}) => ({
-  name,
-  type: 'sendgrid',
-  senderEmail: 'news@example.com',
-  senderName: 'Newsletter',
-  replyTo: 'replies@example.com',
-  apiToken: TOKEN,
-  rateLimitPerSecond: 100_000,
-  maxConnections: 5,
-  ...overrides,
-});
+const sendgrid = (name: string, overrides: Record<string, unknown> = {}) =>
+  sendgridRelay(name, TOKEN, { senderName: 'Newsletter', replyTo: 'replies@example.com', maxConnections: 5, ...overrides });
 
 /** The mail/send requests that carried personalizations of this campaign. */
 const mailSendsOf = (campaign: string): RecordedRequest[] =>

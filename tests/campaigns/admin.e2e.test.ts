@@ -4,8 +4,8 @@
  * resume and cancel a slow campaign.
  */
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, logIn, screenshot } from '../helpers/browser';
-import { registerFirstAdmin, startStrapiProcess, type RunningStrapi } from '../helpers/server-process';
+import { openAdmin, screenshot } from '../helpers/browser';
+import { api, firstAdminWithToken, startStrapiProcess, type RunningStrapi } from '../helpers/server-process';
 import { startSmtpServer, type ScriptedSmtp } from '../helpers/smtp-server';
 import { smtpRelay } from '../helpers/campaigns';
 import { waitUntil } from '../helpers/net';
@@ -18,33 +18,18 @@ let page: Page;
 let token: string;
 let relay: ScriptedSmtp;
 
-const call = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${strapi.url}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
-};
+const call = (method: string, path: string, body?: unknown) => api(strapi.url, token)(method, path, body);
 
 beforeAll(async () => {
   relay = await startSmtpServer({
     rcptError: (address) => (address.startsWith('unknown') ? { code: 550, message: '5.1.1 User unknown' } : undefined),
   });
   strapi = await startStrapiProcess({ EMAIL_SERVER_CAMPAIGN_TICK_MS: '200', EMAIL_SERVER_POLLING: 'false' });
-  const { email, password } = await registerFirstAdmin(strapi.url);
-  const login = await fetch(`${strapi.url}/admin/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  token = ((await login.json()) as any).data.token;
+  const admin = await firstAdminWithToken(strapi.url);
+  token = admin.token;
   expect((await call('POST', '/email-server/servers', smtpRelay(relay.port, { name: 'Fast relay' }))).status).toBe(201);
   expect((await call('POST', '/email-server/servers', smtpRelay(relay.port, { name: 'Slow relay', rateLimitPerSecond: 2, maxConnections: 1 }))).status).toBe(201);
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.setDefaultTimeout(15_000);
-  await logIn(page, strapi.url, email, password);
+  ({ browser, page } = await openAdmin(strapi.url, admin.email, admin.password));
 });
 
 afterAll(async () => {

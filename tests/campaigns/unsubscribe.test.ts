@@ -3,9 +3,9 @@
  * postfix's smtp-sink to the suppression list a later campaign honours; and the suppression
  * list's admin API.
  */
-import { bootStrapi, createLimitedAdmin, type TestApp } from '../helpers/strapi';
-import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../helpers/smtp-sink';
-import { campaignOf, createCampaign, createServer, recipientsOf, smtpRelay, waitForStatus } from '../helpers/campaigns';
+import { createLimitedAdmin, type TestApp } from '../helpers/strapi';
+import type { ReceivedMail, SmtpSink } from '../helpers/smtp-sink';
+import { bootWithSink, campaignOf, createCampaign, recipientsOf, waitForStatus } from '../helpers/campaigns';
 
 let app: TestApp;
 let sink: SmtpSink;
@@ -13,13 +13,11 @@ let sink: SmtpSink;
 const ORIGIN = 'https://cms.example.com';
 
 beforeAll(async () => {
-  sink = await startSmtpSink();
-  app = await bootStrapi({
+  ({ app, sink } = await bootWithSink({
     EMAIL_SERVER_CAMPAIGN_TICK_MS: '100',
     EMAIL_SERVER_CAMPAIGN_RETRY_MS: '200',
     EMAIL_SERVER_PUBLIC_URL: ORIGIN,
-  });
-  await createServer(app.as(), smtpRelay(sink.port, { name: 'Sink' }));
+  }));
 }, 120_000);
 afterAll(async () => {
   await app?.close();

@@ -1,6 +1,6 @@
 /**
  * Never twice, never lost: a poller killed with SIGKILL mid-fetch and restarted. (Two instances
- * on one PostgreSQL are in tests/multi-instance.)
+ * on one PostgreSQL are in two-instances.multi-instance.test.ts.)
  */
 import { adminToken } from '../helpers/server-process';
 import { POLLING, api, cluster, createImapServer, expectEachOnce, storedCount, storedInDatabase, storedSubjects, waitForALaterPoll } from '../helpers/polling-cluster';

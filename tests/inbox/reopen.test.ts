@@ -4,6 +4,7 @@
  */
 import { bootStrapi, type TestApp } from '../helpers/strapi';
 import { startDovecot, type Dovecot } from '../helpers/dovecot';
+import { fetchNow as fetchMailbox, mailboxServer } from '../helpers/inbox';
 import { mail, messageIdOf } from '../helpers/mails';
 
 let app: TestApp;
@@ -15,20 +16,10 @@ beforeAll(async () => {
   dovecot = await startDovecot();
   app = await bootStrapi({ EMAIL_SERVER_POLLING: 'false' });
   box = dovecot.newMailbox();
-  const res = await app.as().post('/email-server/servers').send({
-    name: 'Helpdesk',
-    type: 'smtp',
-    senderEmail: 'help@example.com',
-    smtpHost: '127.0.0.1',
-    smtpPort: 25,
-    smtpSecurity: 'none',
-    incomingProtocol: 'imap',
-    incomingHost: '127.0.0.1',
-    incomingPort: dovecot.ports.imap,
-    incomingSecurity: 'none',
-    incomingUsername: box,
-    incomingPassword: 'Imap-Password-1',
-  });
+  const res = await app
+    .as()
+    .post('/email-server/servers')
+    .send(mailboxServer(dovecot, box, 'imap', { name: 'Helpdesk', senderEmail: 'help@example.com', smtpSecurity: 'none' }));
   expect(res.status).toBe(201);
   server = res.body.data;
 }, 120_000);
@@ -38,7 +29,7 @@ afterAll(async () => {
 });
 
 const fetchNow = async (expected: number) => {
-  const res = await app.as().post(`/email-server/servers/${server.documentId}/fetch`).send({});
+  const res = await fetchMailbox(app, server.documentId);
   expect(res.status).toBe(200);
   expect(res.body.data).toEqual({ fetched: expected, stored: expected });
 };

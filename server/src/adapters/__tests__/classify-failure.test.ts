@@ -1,0 +1,83 @@
+import { classifySendgridFailure, classifySmtpFailure } from '../classify-failure';
+
+/** Errors shaped the way nodemailer reports them (code, responseCode, command). */
+const smtp = (fields: Record<string, unknown>) => Object.assign(new Error(String(fields.message ?? 'failed')), fields);
+
+const retryOnServer = { transient: true, serverFault: true, needsPerson: false };
+const person = { transient: false, serverFault: true, needsPerson: true };
+
+describe('classifySmtpFailure', () => {
+  it('a 5xx reply to RCPT TO fails only that recipient, for good', () => {
+    expect(classifySmtpFailure(smtp({ code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO' }))).toEqual({
+      transient: false,
+      serverFault: false,
+      needsPerson: false,
+    });
+  });
+
+  it('a 5xx reply to MAIL FROM or DATA is the server refusing every recipient alike', () => {
+    expect(classifySmtpFailure(smtp({ code: 'EENVELOPE', responseCode: 550, command: 'MAIL FROM' }))).toEqual(person);
+    expect(classifySmtpFailure(smtp({ code: 'EMESSAGE', responseCode: 552, command: 'DATA' }))).toEqual(person);
+  });
+
+  it('a 4xx reply is retried; only 421 (closing the connection) blames the server', () => {
+    expect(classifySmtpFailure(smtp({ responseCode: 450, command: 'RCPT TO' }))).toEqual({
+      transient: true,
+      serverFault: false,
+      needsPerson: false,
+    });
+    expect(classifySmtpFailure(smtp({ responseCode: 421, command: 'MAIL FROM' }))).toEqual(retryOnServer);
+  });
+
+  it('a refused login needs a person, whether told by code or by reply', () => {
+    expect(classifySmtpFailure(smtp({ code: 'EAUTH' }))).toEqual(person);
+    for (const responseCode of [530, 534, 535]) expect(classifySmtpFailure(smtp({ responseCode }))).toEqual(person);
+  });
+
+  it('an untrusted certificate needs a person; retrying cannot fix it', () => {
+    expect(classifySmtpFailure(smtp({ code: 'ETLS' }))).toEqual(person);
+    expect(classifySmtpFailure(smtp({ code: 'CERT_HAS_EXPIRED' }))).toEqual(person);
+    expect(classifySmtpFailure(smtp({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' }))).toEqual(person);
+    expect(classifySmtpFailure(smtp({ code: 'ESOCKET', message: 'self-signed certificate' }))).toEqual(person);
+  });
+
+  it('no reply at all (refused, reset, timed out) is retried and blames the server', () => {
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNECTION', 'EDNS']) {
+      expect(classifySmtpFailure(smtp({ code }))).toEqual(retryOnServer);
+    }
+    expect(classifySmtpFailure(smtp({ message: 'Connection closed unexpectedly' }))).toEqual(retryOnServer);
+  });
+
+  it('an unknown error is retried rather than dropping the recipient at once', () => {
+    expect(classifySmtpFailure(new Error('something odd'))).toEqual(retryOnServer);
+    expect(classifySmtpFailure(undefined)).toEqual(retryOnServer);
+  });
+});
+
+describe('classifySendgridFailure', () => {
+  // @sendgrid/client rejects with the HTTP status in `code` and the response beside it.
+  const sendgrid = (status: number) => Object.assign(new Error(`HTTP ${status}`), { code: status, response: { statusCode: status } });
+
+  it('a wrong or unauthorised token needs a person', () => {
+    expect(classifySendgridFailure(sendgrid(401))).toEqual(person);
+    expect(classifySendgridFailure(sendgrid(403))).toEqual(person);
+  });
+
+  it('429 and 5xx are retried', () => {
+    for (const status of [429, 500, 502, 503]) expect(classifySendgridFailure(sendgrid(status))).toEqual(retryOnServer);
+  });
+
+  it('another 4xx is permanent for that request, and not the server at fault', () => {
+    for (const status of [400, 413]) {
+      expect(classifySendgridFailure(sendgrid(status))).toEqual({ transient: false, serverFault: false, needsPerson: false });
+    }
+  });
+
+  it('reads the status from the response when the error has no code', () => {
+    expect(classifySendgridFailure({ response: { statusCode: 401 } })).toEqual(person);
+  });
+
+  it('no status at all (the network) is retried', () => {
+    expect(classifySendgridFailure(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toEqual(retryOnServer);
+  });
+});
