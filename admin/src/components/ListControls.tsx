@@ -1,13 +1,10 @@
 import * as React from 'react';
 import { Button, Flex, TextInput, Typography } from '@strapi/design-system';
-import { useIntl } from 'react-intl';
-import { getTranslation } from '../utils/getTranslation';
+import { useT } from '../hooks/useT';
 
 /** Previous / "Page x of y" / Next under a paged table. */
 export const Pager = ({ page, pageCount, onPage, testId }: { page: number; pageCount: number; onPage: (page: number) => void; testId?: string }) => {
-  const { formatMessage } = useIntl();
-  const t = (id: string, defaultMessage: string, values?: Record<string, number>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values);
+    const t = useT();
   return (
     <Flex gap={2} justifyContent="flex-end">
       <Button variant="tertiary" disabled={page <= 1} onClick={() => onPage(page - 1)}>

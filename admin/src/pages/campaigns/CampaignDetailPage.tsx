@@ -7,14 +7,14 @@ import {
   useNotification,
   useRBAC,
 } from '@strapi/strapi/admin';
-import { Alert, Box, Button, Flex, Typography } from '@strapi/design-system';
+import { Alert, Button, Flex, Typography } from '@strapi/design-system';
 import { Check, Clock, Cross, PaperPlane, Play, Trash } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { useNavigate, useParams } from 'react-router-dom';
+import { Panel } from '../../components/Layout';
 import { MailBody } from '../../components/MailBody';
 import { useCampaign, useCampaignActions, type Campaign, type CampaignStatus } from '../../hooks/useCampaigns';
 import { CAMPAIGN_PERMISSIONS } from '../../permissions';
-import { getTranslation } from '../../utils/getTranslation';
 import { CampaignFields, toCampaignPayload, useCampaignForm } from './CampaignFields';
 import { CampaignProgress } from './CampaignProgress';
 import { CancelCampaignDialog } from './CancelCampaignDialog';
@@ -24,25 +24,15 @@ import { RecipientsTable } from './RecipientsTable';
 import { ScheduleCampaignModal } from './ScheduleCampaignModal';
 import { SendCampaignDialog } from './SendCampaignDialog';
 import { CampaignStatusBadge } from './StatusBadges';
+import { useT } from '../../hooks/useT';
 
 const EDITABLE: CampaignStatus[] = ['draft', 'scheduled'];
 const CANCELLABLE: CampaignStatus[] = ['scheduled', 'sending', 'paused'];
 // The server refuses to delete while the queue may still hold its recipients.
 const DELETABLE: CampaignStatus[] = ['draft', 'completed', 'cancelled', 'failed'];
 
-const Panel = ({ title, children }: { title: string; children: React.ReactNode }) => (
-  <Box background="neutral0" hasRadius shadow="filterShadow" padding={6}>
-    <Flex direction="column" alignItems="stretch" gap={4}>
-      <Typography variant="delta" tag="h2">
-        {title}
-      </Typography>
-      {children}
-    </Flex>
-  </Box>
-);
-
 const CampaignDetail = ({ campaign }: { campaign: Campaign }) => {
-  const { formatMessage, formatDate } = useIntl();
+  const { formatDate } = useIntl();
   const navigate = useNavigate();
   const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
@@ -51,8 +41,7 @@ const CampaignDetail = ({ campaign }: { campaign: Campaign }) => {
   const form = useCampaignForm(campaign);
   const [dialog, setDialog] = React.useState<'send' | 'cancel' | 'delete' | 'schedule' | null>(null);
   const [hiddenReason, setHiddenReason] = React.useState<string | null>(null);
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
 
   const { status } = campaign;
   const editable = EDITABLE.includes(status) && allowedActions.canCreate;

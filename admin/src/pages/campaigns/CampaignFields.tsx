@@ -1,11 +1,11 @@
 import * as React from 'react';
 import { Grid, Typography } from '@strapi/design-system';
-import { useIntl } from 'react-intl';
 import { campaignSchema } from '../../../../shared/validation/campaigns';
 import { SelectField, TextareaField, TextField } from '../../components/FormFields';
+import { Cell } from '../../components/Layout';
 import { useCampaignServers, type Campaign, type CampaignInput } from '../../hooks/useCampaigns';
-import { getTranslation } from '../../utils/getTranslation';
-import { errorsFromResponse, type FieldErrors } from '../../utils/serverForm';
+import { errorsFromResponse, errorsFromSchema, type FieldErrors } from '../../utils/formErrors';
+import { useT } from '../../hooks/useT';
 
 export interface CampaignValues {
   name: string;
@@ -34,18 +34,8 @@ export const toCampaignPayload = (values: CampaignValues): CampaignInput => ({
 });
 
 /** Runs the shared schema in the browser, one message per field. */
-const validateCampaign = async (values: CampaignValues): Promise<FieldErrors> => {
-  try {
-    await campaignSchema.validate(toCampaignPayload(values), { abortEarly: false });
-    return {};
-  } catch (error: any) {
-    const errors: FieldErrors = {};
-    for (const item of error?.inner?.length ? error.inner : [error]) {
-      if (item?.path && !errors[item.path]) errors[item.path] = item.message;
-    }
-    return errors;
-  }
-};
+const validateCampaign = (values: CampaignValues): Promise<FieldErrors> =>
+  errorsFromSchema(campaignSchema, toCampaignPayload(values));
 
 /**
  * Errors (the shared schema's on submit, then what only the server can find, such as a disabled
@@ -76,12 +66,6 @@ export const useCampaignForm = (campaign?: Campaign) => {
   };
 };
 
-const Cell = ({ children, size = 6 }: { children?: React.ReactNode; size?: number }) => (
-  <Grid.Item col={size} s={12} direction="column" alignItems="stretch">
-    {children}
-  </Grid.Item>
-);
-
 interface CampaignFieldsProps {
   form: ReturnType<typeof useCampaignForm>;
   /** The campaign's current server, kept selectable even if it was disabled since. */
@@ -89,11 +73,9 @@ interface CampaignFieldsProps {
 }
 
 export const CampaignFields = ({ form, current }: CampaignFieldsProps) => {
-  const { formatMessage } = useIntl();
-  const servers = useCampaignServers();
+    const servers = useCampaignServers();
   const { values, errors, set } = form;
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
 
   // Only enabled servers send, so only they are offered.
   const options = (servers.data ?? [])

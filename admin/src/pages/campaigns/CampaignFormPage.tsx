@@ -9,22 +9,19 @@ import {
 } from '@strapi/strapi/admin';
 import { Box, Button } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
-import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router-dom';
 import { useCreateCampaign } from '../../hooks/useCampaigns';
 import { CAMPAIGN_PERMISSIONS } from '../../permissions';
-import { getTranslation } from '../../utils/getTranslation';
 import { CampaignFields, toCampaignPayload, useCampaignForm } from './CampaignFields';
+import { useT } from '../../hooks/useT';
 
 const CreateCampaignForm = () => {
-  const { formatMessage } = useIntl();
-  const navigate = useNavigate();
+    const navigate = useNavigate();
   const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
   const create = useCreateCampaign();
   const form = useCampaignForm();
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();

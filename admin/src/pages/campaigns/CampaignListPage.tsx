@@ -1,4 +1,3 @@
-import * as React from 'react';
 import { Layouts, Page, useRBAC } from '@strapi/strapi/admin';
 import {
   Box,
@@ -18,17 +17,16 @@ import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router-dom';
 import { finishedCount, useCampaigns } from '../../hooks/useCampaigns';
 import { CAMPAIGN_PERMISSIONS } from '../../permissions';
-import { getTranslation } from '../../utils/getTranslation';
 import { Bar } from './CampaignProgress';
 import { CampaignStatusBadge } from './StatusBadges';
+import { useT } from '../../hooks/useT';
 
 export const CampaignListPage = () => {
-  const { formatMessage, formatDate } = useIntl();
+  const { formatDate } = useIntl();
   const navigate = useNavigate();
   const { data: campaigns, isLoading } = useCampaigns();
   const { allowedActions } = useRBAC({ create: CAMPAIGN_PERMISSIONS.create });
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
 
   const title = t('campaigns.title', 'Campaigns');
   // A failed poll keeps the last list on screen.

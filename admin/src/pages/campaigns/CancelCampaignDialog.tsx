@@ -1,8 +1,7 @@
 import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
-import { useIntl } from 'react-intl';
 import { useCampaignActions, type Campaign } from '../../hooks/useCampaigns';
-import { getTranslation } from '../../utils/getTranslation';
-import { ConfirmActionDialog } from './ConfirmActionDialog';
+import { ConfirmActionDialog } from '../../components/ConfirmActionDialog';
+import { useT } from '../../hooks/useT';
 
 interface CancelCampaignDialogProps {
   campaign: Campaign;
@@ -12,12 +11,10 @@ interface CancelCampaignDialogProps {
 
 /** Cancelling drops every recipient not sent to yet, so it is always confirmed first. */
 export const CancelCampaignDialog = ({ campaign, open, onOpenChange }: CancelCampaignDialogProps) => {
-  const { formatMessage } = useIntl();
-  const { toggleNotification } = useNotification();
+    const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
   const { cancel } = useCampaignActions(campaign.documentId);
-  const t = (id: string, defaultMessage: string, values?: Record<string, string | number>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values);
+  const t = useT();
   const remaining = campaign.counts.queued + campaign.counts.sending;
 
   const confirm = async () => {

@@ -2,26 +2,23 @@ import * as React from 'react';
 import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
 import { Box, Button, Field, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Upload } from '@strapi/icons';
-import { useIntl } from 'react-intl';
 import { BUILT_IN_VARIABLES } from '../../../../shared/contracts/campaigns';
 import { useCampaignActions, type ImportResult } from '../../hooks/useCampaigns';
-import { getTranslation } from '../../utils/getTranslation';
-import { errorsFromResponse } from '../../utils/serverForm';
+import { errorsFromResponse } from '../../utils/formErrors';
+import { useT } from '../../hooks/useT';
 
 const INPUT_ID = 'campaign-csv';
 
 /** Sends a CSV file's text as it is: the server parses it, so its row numbers match the file. */
 export const ImportRecipients = ({ documentId, variables }: { documentId: string; variables: string[] }) => {
-  const { formatMessage } = useIntl();
-  const { toggleNotification } = useNotification();
+    const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
   const { importCsv } = useCampaignActions(documentId);
   const input = React.useRef<HTMLInputElement>(null);
   const [file, setFile] = React.useState<File | null>(null);
   const [result, setResult] = React.useState<ImportResult | null>(null);
   const [fileError, setFileError] = React.useState<string | undefined>();
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
 
   const run = async () => {
     if (!file) return;

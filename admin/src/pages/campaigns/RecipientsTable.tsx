@@ -22,20 +22,19 @@ import {
   type RecipientStatus,
 } from '../../hooks/useCampaigns';
 import { Pager, SearchBox } from '../../components/ListControls';
-import { getTranslation } from '../../utils/getTranslation';
 import { RecipientStatusBadge, useStatusLabels } from './StatusBadges';
+import { useT } from '../../hooks/useT';
 
 const ALL = 'all';
 
 export const RecipientsTable = ({ documentId, campaignStatus }: { documentId: string; campaignStatus: CampaignStatus }) => {
-  const { formatMessage, formatDate } = useIntl();
+  const { formatDate } = useIntl();
   const labels = useStatusLabels();
   const [status, setStatus] = React.useState<RecipientStatus | typeof ALL>(ALL);
   const [q, setQ] = React.useState('');
   const [page, setPage] = React.useState(1);
   const list = useRecipients(documentId, { status: status === ALL ? '' : status, q, page }, campaignStatus);
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
 
   const pageCount = Math.max(list.data?.meta.pagination.pageCount ?? 1, 1);
   const filtered = status !== ALL || q !== '';

@@ -36,9 +36,9 @@ import {
 } from '../../hooks/useCampaigns';
 import { CAMPAIGN_PERMISSIONS } from '../../permissions';
 import { Pager, SearchBox } from '../../components/ListControls';
-import { getTranslation } from '../../utils/getTranslation';
-import { errorsFromResponse, type FieldErrors } from '../../utils/serverForm';
-import { ConfirmActionDialog } from './ConfirmActionDialog';
+import { errorsFromResponse, type FieldErrors } from '../../utils/formErrors';
+import { ConfirmActionDialog } from '../../components/ConfirmActionDialog';
+import { useT } from '../../hooks/useT';
 
 // A person adding an address by hand usually means "manual": offer it first.
 const REASON_ORDER = ['manual', ...SUPPRESSION_REASONS.filter((r) => r !== 'manual')] as SuppressionReason[];
@@ -51,7 +51,7 @@ const REASON_LABELS: Record<SuppressionReason, string> = {
 };
 
 export const SuppressionsPage = () => {
-  const { formatMessage, formatDate } = useIntl();
+  const { formatDate } = useIntl();
   const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
   const { allowedActions } = useRBAC({ update: CAMPAIGN_PERMISSIONS.suppressions });
@@ -63,8 +63,7 @@ export const SuppressionsPage = () => {
   const [reason, setReason] = React.useState<SuppressionReason>('manual');
   const [errors, setErrors] = React.useState<FieldErrors>({});
   const [toRemove, setToRemove] = React.useState<Suppression | null>(null);
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
   const reasonLabel = (value: SuppressionReason) =>
     t(`suppressions.reason.${value}`, REASON_LABELS[value] ?? value);
 

@@ -7,13 +7,13 @@ import { useParams } from 'react-router-dom';
 import { MailBody } from '../../components/MailBody';
 import { useConversation, useInboxActions, type MailAddress } from '../../hooks/useInbox';
 import { INBOX_PERMISSIONS } from '../../permissions';
-import { getTranslation } from '../../utils/getTranslation';
+import { useT } from '../../hooks/useT';
 
 const who = (a: MailAddress | null) => (a ? (a.name ? `${a.name} <${a.address}>` : a.address) : '');
 
 export const ConversationPage = () => {
   const { documentId } = useParams<{ documentId: string }>();
-  const { formatMessage, formatDate } = useIntl();
+  const { formatDate } = useIntl();
   const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
   const [remote, setRemote] = React.useState(false);
@@ -21,8 +21,7 @@ export const ConversationPage = () => {
   const actions = useInboxActions(documentId);
   const { allowedActions } = useRBAC({ reply: INBOX_PERMISSIONS.reply });
   const [draft, setDraft] = React.useState('');
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
 
   if (conversation.isLoading) return <Page.Loading />;
   if (conversation.isError || !conversation.data) return <Page.Error />;

@@ -21,10 +21,10 @@ import { ArrowClockwise } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useConversations, useInboxActions, useInboxServers } from '../../hooks/useInbox';
-import { getTranslation } from '../../utils/getTranslation';
+import { useT } from '../../hooks/useT';
 
 export const InboxPage = () => {
-  const { formatMessage, formatDate } = useIntl();
+  const { formatDate } = useIntl();
   const navigate = useNavigate();
   const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
@@ -39,8 +39,7 @@ export const InboxPage = () => {
   const servers = useInboxServers();
   const list = useConversations({ ...filters, status: filters.status === 'all' ? '' : filters.status });
   const { fetchNow } = useInboxActions();
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
 
   const setFilter = (key: string, value: string) => {
     const next = new URLSearchParams(params);

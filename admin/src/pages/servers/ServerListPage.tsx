@@ -19,15 +19,15 @@ import {
 import { Pencil, Plus, Trash } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router-dom';
-import { DeleteServerDialog } from '../components/DeleteServerDialog';
-import { useServers, type PublicServer } from '../hooks/useServers';
-import { PERMISSIONS } from '../permissions';
-import { getTranslation } from '../utils/getTranslation';
+import { DeleteServerDialog } from './DeleteServerDialog';
+import { useServers, type PublicServer } from '../../hooks/useServers';
+import { PERMISSIONS } from '../../permissions';
+import { useT } from '../../hooks/useT';
 
 const TYPE_LABELS: Record<string, string> = { smtp: 'SMTP', sendgrid: 'SendGrid' };
 
-export const ListPage = () => {
-  const { formatMessage, formatDate } = useIntl();
+export const ServerListPage = () => {
+  const { formatDate } = useIntl();
   const navigate = useNavigate();
   const { data: servers, isLoading, isError } = useServers();
   const { allowedActions } = useRBAC({
@@ -36,8 +36,7 @@ export const ListPage = () => {
     delete: PERMISSIONS.delete,
   });
   const [toDelete, setToDelete] = React.useState<PublicServer | null>(null);
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
 
   const title = t('list.title', 'Email servers');
   if (isLoading) return <Page.Loading />;

@@ -1,0 +1,44 @@
+import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
+import { ConfirmActionDialog } from '../../components/ConfirmActionDialog';
+import { useDeleteServer } from '../../hooks/useServers';
+import { useT } from '../../hooks/useT';
+
+interface DeleteServerDialogProps {
+  server: { documentId: string; name: string };
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onDeleted?: () => void;
+}
+
+/** The confirmation every delete goes through; it names the server and says it is final. */
+export const DeleteServerDialog = ({ server, open, onOpenChange, onDeleted }: DeleteServerDialogProps) => {
+  const t = useT();
+  const { toggleNotification } = useNotification();
+  const { formatAPIError } = useAPIErrorHandler();
+  const deleteServer = useDeleteServer();
+
+  const confirm = async () => {
+    try {
+      await deleteServer.mutateAsync(server.documentId);
+      toggleNotification({ type: 'success', message: t('notification.deleted', 'Deleted {name}', { name: server.name }) });
+      onOpenChange(false);
+      onDeleted?.();
+    } catch (error) {
+      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+    }
+  };
+
+  return (
+    <ConfirmActionDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title={t('delete.title', 'Delete {name}', { name: server.name })}
+      question={t('delete.question', 'Are you sure you want to delete this Email Server?')}
+      subject={server.name}
+      consequences={[t('delete.irreversible', 'This action cannot be undone.')]}
+      confirmLabel={t('delete.confirm', 'Delete')}
+      loading={deleteServer.isLoading}
+      onConfirm={confirm}
+    />
+  );
+};
