@@ -1,5 +1,4 @@
-import * as React from 'react';
-import { Page } from '@strapi/strapi/admin';
+import { Page, SearchInput } from '@strapi/strapi/admin';
 import {
   Box,
   EmptyStateLayout,
@@ -21,7 +20,7 @@ import {
   type CampaignStatus,
   type RecipientStatus,
 } from '../../hooks/useCampaigns';
-import { Pager, SearchBox } from '../../components/ListControls';
+import { ListPager, useListQuery } from '../../components/ListControls';
 import { RecipientStatusBadge, useStatusLabels } from './StatusBadges';
 import { useT } from '../../hooks/useT';
 
@@ -30,13 +29,11 @@ const ALL = 'all';
 export const RecipientsTable = ({ documentId, campaignStatus }: { documentId: string; campaignStatus: CampaignStatus }) => {
   const { formatDate } = useIntl();
   const labels = useStatusLabels();
-  const [status, setStatus] = React.useState<RecipientStatus | typeof ALL>(ALL);
-  const [q, setQ] = React.useState('');
-  const [page, setPage] = React.useState(1);
+  const { q, page, read, setFilter } = useListQuery();
+  const status = (read('status') || ALL) as RecipientStatus | typeof ALL;
   const list = useRecipients(documentId, { status: status === ALL ? '' : status, q, page }, campaignStatus);
   const t = useT();
 
-  const pageCount = Math.max(list.data?.meta.pagination.pageCount ?? 1, 1);
   const filtered = status !== ALL || q !== '';
 
   return (
@@ -46,10 +43,7 @@ export const RecipientsTable = ({ documentId, campaignStatus }: { documentId: st
           <SingleSelect
             aria-label={t('recipients.filter.status', 'Recipient status')}
             value={status}
-            onChange={(v: string | number) => {
-              setStatus(String(v) as RecipientStatus | typeof ALL);
-              setPage(1);
-            }}
+            onChange={(v: string | number) => setFilter('status', String(v) === ALL ? '' : String(v))}
           >
             <SingleSelectOption value={ALL}>{t('recipients.filter.all', 'All statuses')}</SingleSelectOption>
             {RECIPIENT_STATUSES.map((s) => (
@@ -59,14 +53,9 @@ export const RecipientsTable = ({ documentId, campaignStatus }: { documentId: st
             ))}
           </SingleSelect>
         </Box>
-        <SearchBox
-          grow
+        <SearchInput
           label={t('recipients.search', 'Search recipients')}
           placeholder={t('recipients.searchPlaceholder', 'Search by email address')}
-          onSearch={(value) => {
-            setQ(value);
-            setPage(1);
-          }}
         />
       </Flex>
 
@@ -106,7 +95,7 @@ export const RecipientsTable = ({ documentId, campaignStatus }: { documentId: st
               ))}
             </Tbody>
           </Table>
-          <Pager page={page} pageCount={pageCount} onPage={setPage} testId="recipients-page" />
+          <ListPager pagination={list.data.meta.pagination} />
         </>
       )}
     </Flex>

@@ -3,6 +3,7 @@ import {
   BackButton,
   Layouts,
   Page,
+  SearchInput,
   useAPIErrorHandler,
   useNotification,
   useRBAC,
@@ -35,7 +36,7 @@ import {
   type SuppressionReason,
 } from '../../hooks/useCampaigns';
 import { CAMPAIGN_PERMISSIONS } from '../../permissions';
-import { Pager, SearchBox } from '../../components/ListControls';
+import { ListPager, useListQuery } from '../../components/ListControls';
 import { errorsFromResponse, type FieldErrors } from '../../utils/formErrors';
 import { ConfirmActionDialog } from '../../components/ConfirmActionDialog';
 import { useT } from '../../hooks/useT';
@@ -55,8 +56,7 @@ export const SuppressionsPage = () => {
   const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
   const { allowedActions } = useRBAC({ update: CAMPAIGN_PERMISSIONS.suppressions });
-  const [q, setQ] = React.useState('');
-  const [page, setPage] = React.useState(1);
+  const { q, page } = useListQuery();
   const list = useSuppressions({ q, page });
   const { add, remove } = useSuppressionActions();
   const [email, setEmail] = React.useState('');
@@ -99,7 +99,6 @@ export const SuppressionsPage = () => {
   };
 
   const title = t('suppressions.title', 'Suppression list');
-  const pageCount = Math.max(list.data?.meta.pagination.pageCount ?? 1, 1);
 
   return (
     <Page.Main>
@@ -150,14 +149,9 @@ export const SuppressionsPage = () => {
             </Box>
           ) : null}
 
-          <SearchBox
-            label={t('suppressions.search', 'Search addresses')}
-            placeholder={t('suppressions.search', 'Search addresses')}
-            onSearch={(value) => {
-              setQ(value);
-              setPage(1);
-            }}
-          />
+          <Box>
+            <SearchInput label={t('suppressions.search', 'Search addresses')} placeholder={t('suppressions.search', 'Search addresses')} />
+          </Box>
 
           {!list.data ? (
             list.isLoading ? <Page.Loading /> : <Page.Error />
@@ -203,7 +197,7 @@ export const SuppressionsPage = () => {
                   ))}
                 </Tbody>
               </Table>
-              <Pager page={page} pageCount={pageCount} onPage={setPage} />
+              <ListPager pagination={list.data.meta.pagination} />
             </>
           )}
         </Flex>

@@ -1,5 +1,4 @@
-import * as React from 'react';
-import { Layouts, Page, useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
+import { Layouts, Page, SearchInput, useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
 import {
   Badge,
   Box,
@@ -11,7 +10,6 @@ import {
   Table,
   Tbody,
   Td,
-  TextInput,
   Th,
   Thead,
   Tr,
@@ -19,7 +17,8 @@ import {
 } from '@strapi/design-system';
 import { ArrowClockwise } from '@strapi/icons';
 import { useIntl } from 'react-intl';
-import { useNavigate, useSearchParams } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
+import { ListPager, useListQuery } from '../../components/ListControls';
 import { useConversations, useInboxActions, useInboxServers } from '../../hooks/useInbox';
 import { useT } from '../../hooks/useT';
 
@@ -28,26 +27,12 @@ export const InboxPage = () => {
   const navigate = useNavigate();
   const { toggleNotification } = useNotification();
   const { formatAPIError } = useAPIErrorHandler();
-  const [params, setParams] = useSearchParams();
-  const filters = {
-    server: params.get('server') ?? '',
-    status: params.get('status') ?? 'open',
-    q: params.get('q') ?? '',
-    page: Number(params.get('page') ?? 1) || 1,
-  };
-  const [search, setSearch] = React.useState(filters.q);
+  const list = useListQuery();
+  const filters = { server: list.read('server'), status: list.read('status') || 'open', q: list.q, page: list.page };
   const servers = useInboxServers();
-  const list = useConversations({ ...filters, status: filters.status === 'all' ? '' : filters.status });
+  const conversations = useConversations({ ...filters, status: filters.status === 'all' ? '' : filters.status });
   const { fetchNow } = useInboxActions();
   const t = useT();
-
-  const setFilter = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    if (key !== 'page') next.delete('page');
-    setParams(next);
-  };
 
   const runFetch = async () => {
     const ids = (servers.data ?? []).filter((s) => s.enabled && (!filters.server || s.documentId === filters.server)).map((s) => s.documentId);
@@ -88,7 +73,7 @@ export const InboxPage = () => {
               <SingleSelect
                 aria-label={t('inbox.filter.server', 'Server')}
                 value={filters.server}
-                onChange={(v: string | number) => setFilter('server', String(v))}
+                onChange={(v: string | number) => list.setFilter('server', String(v))}
               >
                 <SingleSelectOption value="">{t('inbox.filter.allServers', 'All servers')}</SingleSelectOption>
                 {(servers.data ?? []).map((s) => (
@@ -102,38 +87,28 @@ export const InboxPage = () => {
               <SingleSelect
                 aria-label={t('inbox.filter.status', 'Status')}
                 value={filters.status}
-                onChange={(v: string | number) => setFilter('status', String(v))}
+                onChange={(v: string | number) => list.setFilter('status', String(v))}
               >
                 <SingleSelectOption value="open">{t('inbox.status.open', 'Open')}</SingleSelectOption>
                 <SingleSelectOption value="closed">{t('inbox.status.closed', 'Closed')}</SingleSelectOption>
                 <SingleSelectOption value="all">{t('inbox.status.all', 'All')}</SingleSelectOption>
               </SingleSelect>
             </Box>
-            <form
-              style={{ flex: 1 }}
-              onSubmit={(e) => {
-                e.preventDefault();
-                setFilter('q', search.trim());
-              }}
-            >
-              <TextInput
-                aria-label={t('inbox.search', 'Search sender or subject')}
-                placeholder={t('inbox.search', 'Search sender or subject')}
-                value={search}
-                onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)}
-              />
-            </form>
+            <SearchInput
+              label={t('inbox.search', 'Search sender or subject')}
+              placeholder={t('inbox.search', 'Search sender or subject')}
+            />
           </Flex>
 
-          {list.isLoading ? (
+          {conversations.isLoading ? (
             <Page.Loading />
-          ) : list.isError || !list.data ? (
+          ) : conversations.isError || !conversations.data ? (
             <Page.Error />
-          ) : list.data.data.length === 0 ? (
+          ) : conversations.data.data.length === 0 ? (
             <EmptyStateLayout content={t('inbox.empty', 'No conversation here')} />
           ) : (
             <>
-              <Table colCount={4} rowCount={list.data.data.length + 1}>
+              <Table colCount={4} rowCount={conversations.data.data.length + 1}>
                 <Thead>
                   <Tr>
                     <Th><Typography variant="sigma">{t('inbox.col.subject', 'Subject')}</Typography></Th>
@@ -143,7 +118,7 @@ export const InboxPage = () => {
                   </Tr>
                 </Thead>
                 <Tbody>
-                  {list.data.data.map((c) => (
+                  {conversations.data.data.map((c) => (
                     <Tr key={c.documentId} onClick={() => navigate(c.documentId)} style={{ cursor: 'pointer' }}>
                       <Td>
                         <Flex gap={2}>
@@ -162,21 +137,7 @@ export const InboxPage = () => {
                   ))}
                 </Tbody>
               </Table>
-              <Flex gap={2} justifyContent="flex-end">
-                <Button variant="tertiary" disabled={filters.page <= 1} onClick={() => setFilter('page', String(filters.page - 1))}>
-                  {t('inbox.previous', 'Previous')}
-                </Button>
-                <Typography>
-                  {filters.page} / {Math.max(list.data.meta.pagination.pageCount, 1)}
-                </Typography>
-                <Button
-                  variant="tertiary"
-                  disabled={filters.page >= list.data.meta.pagination.pageCount}
-                  onClick={() => setFilter('page', String(filters.page + 1))}
-                >
-                  {t('inbox.next', 'Next')}
-                </Button>
-              </Flex>
+              <ListPager pagination={conversations.data.meta.pagination} />
             </>
           )}
         </Flex>
