@@ -19,6 +19,16 @@ interface BaseProps {
   required?: boolean;
 }
 
+/** Label, hint and error around one input, with the `field-<name>` id the page's tests find. */
+const Shell = ({ name, label, error, hint, required, children }: BaseProps & { children: React.ReactNode }) => (
+  <Field.Root name={name} error={error} hint={hint} required={required} id={`field-${name}`}>
+    <Field.Label>{label}</Field.Label>
+    {children}
+    <Field.Hint />
+    <Field.Error />
+  </Field.Root>
+);
+
 export const TextField = ({
   name,
   label,
@@ -30,17 +40,14 @@ export const TextField = ({
   type = 'text',
   autoComplete,
 }: BaseProps & { value: string; onChange: (value: string) => void; type?: string; autoComplete?: string }) => (
-  <Field.Root name={name} error={error} hint={hint} required={required} id={`field-${name}`}>
-    <Field.Label>{label}</Field.Label>
+  <Shell name={name} label={label} error={error} hint={hint} required={required}>
     <TextInput
       type={type}
       value={value}
       autoComplete={autoComplete}
       onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.value)}
     />
-    <Field.Hint />
-    <Field.Error />
-  </Field.Root>
+  </Shell>
 );
 
 export const TextareaField = ({
@@ -52,12 +59,9 @@ export const TextareaField = ({
   value,
   onChange,
 }: BaseProps & { value: string; onChange: (value: string) => void }) => (
-  <Field.Root name={name} error={error} hint={hint} required={required} id={`field-${name}`}>
-    <Field.Label>{label}</Field.Label>
+  <Shell name={name} label={label} error={error} hint={hint} required={required}>
     <Textarea value={value} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => onChange(e.target.value)} />
-    <Field.Hint />
-    <Field.Error />
-  </Field.Root>
+  </Shell>
 );
 
 /**
@@ -79,8 +83,7 @@ export const NumberField = ({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value]);
   return (
-    <Field.Root name={name} error={error} hint={hint} required={required} id={`field-${name}`}>
-      <Field.Label>{label}</Field.Label>
+    <Shell name={name} label={label} error={error} hint={hint} required={required}>
       <TextInput
         inputMode="numeric"
         value={text}
@@ -91,9 +94,7 @@ export const NumberField = ({
           onChange(raw === '' ? undefined : /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN);
         }}
       />
-      <Field.Hint />
-      <Field.Error />
-    </Field.Root>
+    </Shell>
   );
 };
 
@@ -113,8 +114,7 @@ export const SelectField = ({
   options: Array<{ value: string; label: string }>;
   placeholder?: string;
 }) => (
-  <Field.Root name={name} error={error} hint={hint} required={required} id={`field-${name}`}>
-    <Field.Label>{label}</Field.Label>
+  <Shell name={name} label={label} error={error} hint={hint} required={required}>
     <SingleSelect value={value} placeholder={placeholder} onChange={(v: string | number) => onChange(String(v))}>
       {options.map((option) => (
         <SingleSelectOption key={option.value} value={option.value}>
@@ -122,32 +122,28 @@ export const SelectField = ({
         </SingleSelectOption>
       ))}
     </SingleSelect>
-    <Field.Hint />
-    <Field.Error />
-  </Field.Root>
+  </Shell>
 );
 
 export const ToggleField = ({
   name,
   label,
   hint,
-  checked,
+  value,
   onChange,
   onLabel,
   offLabel,
   disabled = false,
-}: BaseProps & { checked: boolean; onChange: (value: boolean) => void; onLabel: string; offLabel: string; disabled?: boolean }) => (
-  <Field.Root name={name} hint={hint} id={`field-${name}`}>
-    <Field.Label>{label}</Field.Label>
+}: BaseProps & { value: boolean; onChange: (value: boolean) => void; onLabel: string; offLabel: string; disabled?: boolean }) => (
+  <Shell name={name} label={label} hint={hint}>
     <Toggle
-      checked={checked}
+      checked={value}
       disabled={disabled}
       onLabel={onLabel}
       offLabel={offLabel}
       onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.checked)}
     />
-    <Field.Hint />
-  </Field.Root>
+  </Shell>
 );
 
 /**
@@ -177,8 +173,7 @@ export const SecretField = ({
   React.useEffect(() => setReplacing(!isSet), [isSet]);
 
   return (
-    <Field.Root name={name} error={error} hint={hint} required={required && !isSet} id={`field-${name}`}>
-      <Field.Label>{label}</Field.Label>
+    <Shell name={name} label={label} error={error} hint={hint} required={required && !isSet}>
       <Flex gap={2} alignItems="center">
         <Badge active={isSet} data-testid={`${name}-status`}>
           {isSet ? labels.set : labels.notSet}
@@ -211,8 +206,6 @@ export const SecretField = ({
           onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.value)}
         />
       ) : null}
-      <Field.Hint />
-      <Field.Error />
-    </Field.Root>
+    </Shell>
   );
 };

@@ -3,8 +3,6 @@ import {
   BackButton,
   Layouts,
   Page,
-  useAPIErrorHandler,
-  useNotification,
   useRBAC,
 } from '@strapi/strapi/admin';
 import { Alert, Button, Flex, Typography } from '@strapi/design-system';
@@ -14,6 +12,8 @@ import { useNavigate, useParams } from 'react-router-dom';
 import { Panel } from '../../components/Layout';
 import { MailBody } from '../../components/MailBody';
 import { useCampaign, useCampaignActions, type Campaign, type CampaignStatus } from '../../hooks/useCampaigns';
+import { useNotify } from '../../hooks/useNotify';
+import { useT } from '../../hooks/useT';
 import { CAMPAIGN_PERMISSIONS } from '../../permissions';
 import { CampaignFields, toCampaignPayload, useCampaignForm } from './CampaignFields';
 import { CampaignProgress } from './CampaignProgress';
@@ -24,7 +24,6 @@ import { RecipientsTable } from './RecipientsTable';
 import { ScheduleCampaignModal } from './ScheduleCampaignModal';
 import { SendCampaignDialog } from './SendCampaignDialog';
 import { CampaignStatusBadge } from './StatusBadges';
-import { useT } from '../../hooks/useT';
 
 const EDITABLE: CampaignStatus[] = ['draft', 'scheduled'];
 const CANCELLABLE: CampaignStatus[] = ['scheduled', 'sending', 'paused'];
@@ -34,8 +33,7 @@ const DELETABLE: CampaignStatus[] = ['draft', 'completed', 'cancelled', 'failed'
 const CampaignDetail = ({ campaign }: { campaign: Campaign }) => {
   const { formatDate } = useIntl();
   const navigate = useNavigate();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { toggleNotification, failed } = useNotify();
   const actions = useCampaignActions(campaign.documentId);
   const { allowedActions } = useRBAC({ create: CAMPAIGN_PERMISSIONS.create, send: CAMPAIGN_PERMISSIONS.send });
   const form = useCampaignForm(campaign);
@@ -53,7 +51,7 @@ const CampaignDetail = ({ campaign }: { campaign: Campaign }) => {
     } catch (error) {
       // Sending re-checks the message (e.g. a server disabled since): show that under its field.
       if (editable) form.fail(error);
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 
@@ -69,7 +67,7 @@ const CampaignDetail = ({ campaign }: { campaign: Campaign }) => {
       toggleNotification({ type: 'success', message: t('notification.updated', 'Saved {name}', { name: saved.name }) });
     } catch (error) {
       form.fail(error);
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 

@@ -4,8 +4,8 @@ import { campaignSchema } from '../../../../shared/validation/campaigns';
 import { SelectField, TextareaField, TextField } from '../../components/FormFields';
 import { Cell } from '../../components/Layout';
 import { useCampaignServers, type Campaign, type CampaignInput } from '../../hooks/useCampaigns';
-import { errorsFromResponse, errorsFromSchema, type FieldErrors } from '../../utils/formErrors';
 import { useT } from '../../hooks/useT';
+import { errorsFromResponse, errorsFromSchema, type FieldErrors } from '../../utils/formErrors';
 
 export interface CampaignValues {
   name: string;
@@ -52,6 +52,8 @@ export const useCampaignForm = (campaign?: Campaign) => {
     values,
     errors,
     set,
+    /** What an input needs to show and edit one field. */
+    field: (key: keyof CampaignValues) => ({ name: key, value: values[key], onChange: set(key), error: errors[key] }),
     dirty: JSON.stringify(values) !== JSON.stringify(valuesFrom(campaign)),
     /** Checks before sending anything; false (with the errors shown) when something is wrong. */
     check: async () => {
@@ -73,8 +75,8 @@ interface CampaignFieldsProps {
 }
 
 export const CampaignFields = ({ form, current }: CampaignFieldsProps) => {
-    const servers = useCampaignServers();
-  const { values, errors, set } = form;
+  const servers = useCampaignServers();
+  const { errors, field } = form;
   const t = useT();
 
   // Only enabled servers send, so only they are offered.
@@ -89,23 +91,18 @@ export const CampaignFields = ({ form, current }: CampaignFieldsProps) => {
     <Grid.Root gap={4}>
       <Cell>
         <TextField
-          name="name"
+          {...field('name')}
           label={t('campaignForm.name', 'Name')}
           required
-          value={values.name}
-          onChange={set('name')}
-          error={errors.name}
           hint={t('campaignForm.hint.name', 'Only shown in the admin panel')}
         />
       </Cell>
       <Cell>
         <SelectField
-          name="server"
+          {...field('server')}
           label={t('campaignForm.server', 'Email server')}
           required
           placeholder={t('campaignForm.serverPlaceholder', 'Choose a server')}
-          value={values.server}
-          onChange={set('server')}
           options={options}
           error={
             errors.server ??
@@ -118,12 +115,9 @@ export const CampaignFields = ({ form, current }: CampaignFieldsProps) => {
       </Cell>
       <Cell size={12}>
         <TextField
-          name="subject"
+          {...field('subject')}
           label={t('campaignForm.subject', 'Subject')}
           required
-          value={values.subject}
-          onChange={set('subject')}
-          error={errors.subject}
         />
       </Cell>
       <Cell size={12}>
@@ -137,21 +131,15 @@ export const CampaignFields = ({ form, current }: CampaignFieldsProps) => {
       </Cell>
       <Cell size={12}>
         <TextareaField
-          name="html"
+          {...field('html')}
           label={t('campaignForm.html', 'HTML body')}
-          value={values.html}
-          onChange={set('html')}
-          error={errors.html}
           hint={t('campaignForm.hint.html', 'Values put into the HTML are escaped')}
         />
       </Cell>
       <Cell size={12}>
         <TextareaField
-          name="text"
+          {...field('text')}
           label={t('campaignForm.text', 'Text body')}
-          value={values.text}
-          onChange={set('text')}
-          error={errors.text}
           hint={t('campaignForm.hint.text', 'For mail apps that do not show HTML')}
         />
       </Cell>

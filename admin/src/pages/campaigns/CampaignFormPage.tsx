@@ -3,22 +3,20 @@ import {
   BackButton,
   Layouts,
   Page,
-  useAPIErrorHandler,
-  useNotification,
   useRBAC,
 } from '@strapi/strapi/admin';
 import { Box, Button } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
 import { useNavigate } from 'react-router-dom';
 import { useCreateCampaign } from '../../hooks/useCampaigns';
+import { useNotify } from '../../hooks/useNotify';
+import { useT } from '../../hooks/useT';
 import { CAMPAIGN_PERMISSIONS } from '../../permissions';
 import { CampaignFields, toCampaignPayload, useCampaignForm } from './CampaignFields';
-import { useT } from '../../hooks/useT';
 
 const CreateCampaignForm = () => {
-    const navigate = useNavigate();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const navigate = useNavigate();
+  const { toggleNotification, failed } = useNotify();
   const create = useCreateCampaign();
   const form = useCampaignForm();
   const t = useT();
@@ -35,7 +33,7 @@ const CreateCampaignForm = () => {
       navigate(`../${data.documentId}`, { relative: 'path' });
     } catch (error) {
       form.fail(error);
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 

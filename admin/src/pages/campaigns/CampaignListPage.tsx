@@ -7,19 +7,18 @@ import {
   Table,
   Tbody,
   Td,
-  Th,
-  Thead,
   Tr,
   Typography,
 } from '@strapi/design-system';
 import { Plus, Shield } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router-dom';
+import { TableHeader } from '../../components/TableHeader';
 import { finishedCount, useCampaigns } from '../../hooks/useCampaigns';
+import { useT } from '../../hooks/useT';
 import { CAMPAIGN_PERMISSIONS } from '../../permissions';
 import { Bar } from './CampaignProgress';
 import { CampaignStatusBadge } from './StatusBadges';
-import { useT } from '../../hooks/useT';
 
 export const CampaignListPage = () => {
   const { formatDate } = useIntl();
@@ -58,15 +57,15 @@ export const CampaignListPage = () => {
           <EmptyStateLayout content={t('campaigns.empty', 'No campaign yet')} action={createButton} />
         ) : (
           <Table colCount={5} rowCount={campaigns.length + 1}>
-            <Thead>
-              <Tr>
-                <Th><Typography variant="sigma">{t('campaigns.col.name', 'Name')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('campaigns.col.server', 'Server')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('campaigns.col.status', 'Status')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('campaigns.col.progress', 'Progress')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('campaigns.col.created', 'Created')}</Typography></Th>
-              </Tr>
-            </Thead>
+            <TableHeader
+              columns={[
+                t('campaigns.col.name', 'Name'),
+                t('campaigns.col.server', 'Server'),
+                t('campaigns.col.status', 'Status'),
+                t('campaigns.col.progress', 'Progress'),
+                t('campaigns.col.created', 'Created'),
+              ]}
+            />
             <Tbody>
               {campaigns.map((campaign) => {
                 const done = finishedCount(campaign.counts);

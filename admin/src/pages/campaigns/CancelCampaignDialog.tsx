@@ -1,6 +1,6 @@
-import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
-import { useCampaignActions, type Campaign } from '../../hooks/useCampaigns';
 import { ConfirmActionDialog } from '../../components/ConfirmActionDialog';
+import { useCampaignActions, type Campaign } from '../../hooks/useCampaigns';
+import { useNotify } from '../../hooks/useNotify';
 import { useT } from '../../hooks/useT';
 
 interface CancelCampaignDialogProps {
@@ -11,8 +11,7 @@ interface CancelCampaignDialogProps {
 
 /** Cancelling drops every recipient not sent to yet, so it is always confirmed first. */
 export const CancelCampaignDialog = ({ campaign, open, onOpenChange }: CancelCampaignDialogProps) => {
-    const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { toggleNotification, failed } = useNotify();
   const { cancel } = useCampaignActions(campaign.documentId);
   const t = useT();
   const remaining = campaign.counts.queued + campaign.counts.sending;
@@ -23,7 +22,7 @@ export const CancelCampaignDialog = ({ campaign, open, onOpenChange }: CancelCam
       toggleNotification({ type: 'success', message: t('notification.campaignCancelled', 'Cancelled {name}', { name: campaign.name }) });
       onOpenChange(false);
     } catch (error) {
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 

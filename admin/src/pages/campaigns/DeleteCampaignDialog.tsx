@@ -1,6 +1,6 @@
-import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
-import { useCampaignActions, type Campaign } from '../../hooks/useCampaigns';
 import { ConfirmActionDialog } from '../../components/ConfirmActionDialog';
+import { useCampaignActions, type Campaign } from '../../hooks/useCampaigns';
+import { useNotify } from '../../hooks/useNotify';
 import { useT } from '../../hooks/useT';
 
 interface DeleteCampaignDialogProps {
@@ -11,8 +11,7 @@ interface DeleteCampaignDialogProps {
 }
 
 export const DeleteCampaignDialog = ({ campaign, open, onOpenChange, onDeleted }: DeleteCampaignDialogProps) => {
-    const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { toggleNotification, failed } = useNotify();
   const { remove } = useCampaignActions(campaign.documentId);
   const t = useT();
 
@@ -23,7 +22,7 @@ export const DeleteCampaignDialog = ({ campaign, open, onOpenChange, onDeleted }
       onOpenChange(false);
       onDeleted();
     } catch (error) {
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 

@@ -8,8 +8,6 @@ import {
   Table,
   Tbody,
   Td,
-  Th,
-  Thead,
   Tr,
   Typography,
 } from '@strapi/design-system';
@@ -21,8 +19,9 @@ import {
   type RecipientStatus,
 } from '../../hooks/useCampaigns';
 import { ListPager, useListQuery } from '../../components/ListControls';
-import { RecipientStatusBadge, useStatusLabels } from './StatusBadges';
+import { TableHeader } from '../../components/TableHeader';
 import { useT } from '../../hooks/useT';
+import { RecipientStatusBadge, useStatusLabels } from './StatusBadges';
 
 const ALL = 'all';
 
@@ -68,15 +67,15 @@ export const RecipientsTable = ({ documentId, campaignStatus }: { documentId: st
       ) : (
         <>
           <Table colCount={5} rowCount={list.data.data.length + 1}>
-            <Thead>
-              <Tr>
-                <Th><Typography variant="sigma">{t('recipients.col.email', 'Email')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('recipients.col.status', 'Status')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('recipients.col.attempts', 'Attempts')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('recipients.col.lastError', 'Last error')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('recipients.col.sentAt', 'Sent at')}</Typography></Th>
-              </Tr>
-            </Thead>
+            <TableHeader
+              columns={[
+                t('recipients.col.email', 'Email'),
+                t('recipients.col.status', 'Status'),
+                t('recipients.col.attempts', 'Attempts'),
+                t('recipients.col.lastError', 'Last error'),
+                t('recipients.col.sentAt', 'Sent at'),
+              ]}
+            />
             <Tbody>
               {list.data.data.map((r) => (
                 <Tr key={r.id} data-testid={`recipient-row-${r.email}`}>

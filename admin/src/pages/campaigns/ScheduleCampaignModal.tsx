@@ -1,10 +1,10 @@
 import * as React from 'react';
-import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
 import { Button, Field, Modal, TextInput } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
 import { useCampaignActions, type Campaign } from '../../hooks/useCampaigns';
-import { errorsFromResponse } from '../../utils/formErrors';
+import { useNotify } from '../../hooks/useNotify';
 import { useT } from '../../hooks/useT';
+import { errorsFromResponse } from '../../utils/formErrors';
 
 interface ScheduleCampaignModalProps {
   campaign: Campaign;
@@ -15,8 +15,7 @@ interface ScheduleCampaignModalProps {
 /** A datetime-local value is the browser's local time; the server gets it as an ISO instant. */
 export const ScheduleCampaignModal = ({ campaign, open, onOpenChange }: ScheduleCampaignModalProps) => {
   const { formatDate } = useIntl();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { toggleNotification, failed } = useNotify();
   const { send } = useCampaignActions(campaign.documentId);
   const [value, setValue] = React.useState('');
   const [error, setError] = React.useState<string | undefined>();
@@ -41,7 +40,7 @@ export const ScheduleCampaignModal = ({ campaign, open, onOpenChange }: Schedule
       onOpenChange(false);
     } catch (failure) {
       setError(errorsFromResponse(failure).at);
-      toggleNotification({ type: 'danger', message: formatAPIError(failure as any) });
+      failed(failure);
     }
   };
 

@@ -1,5 +1,5 @@
-import type { Campaign } from '../../hooks/useCampaigns';
 import { ConfirmActionDialog } from '../../components/ConfirmActionDialog';
+import type { Campaign } from '../../hooks/useCampaigns';
 import { useT } from '../../hooks/useT';
 
 interface SendCampaignDialogProps {
@@ -12,7 +12,7 @@ interface SendCampaignDialogProps {
 
 /** A mail once sent cannot be recalled: "Send now" says to how many and through which server first. */
 export const SendCampaignDialog = ({ campaign, open, onOpenChange, loading, onConfirm }: SendCampaignDialogProps) => {
-    const t = useT();
+  const t = useT();
   return (
     <ConfirmActionDialog
       tone="primary"

@@ -4,8 +4,6 @@ import {
   Layouts,
   Page,
   SearchInput,
-  useAPIErrorHandler,
-  useNotification,
   useRBAC,
 } from '@strapi/strapi/admin';
 import {
@@ -18,11 +16,8 @@ import {
   Table,
   Tbody,
   Td,
-  Th,
-  Thead,
   Tr,
   Typography,
-  VisuallyHidden,
 } from '@strapi/design-system';
 import { Plus, Trash } from '@strapi/icons';
 import { useIntl } from 'react-intl';
@@ -35,11 +30,13 @@ import {
   type Suppression,
   type SuppressionReason,
 } from '../../hooks/useCampaigns';
-import { CAMPAIGN_PERMISSIONS } from '../../permissions';
-import { ListPager, useListQuery } from '../../components/ListControls';
-import { errorsFromResponse, type FieldErrors } from '../../utils/formErrors';
 import { ConfirmActionDialog } from '../../components/ConfirmActionDialog';
+import { ListPager, useListQuery } from '../../components/ListControls';
+import { TableHeader } from '../../components/TableHeader';
+import { useNotify } from '../../hooks/useNotify';
 import { useT } from '../../hooks/useT';
+import { CAMPAIGN_PERMISSIONS } from '../../permissions';
+import { errorsFromResponse, type FieldErrors } from '../../utils/formErrors';
 
 // A person adding an address by hand usually means "manual": offer it first.
 const REASON_ORDER = ['manual', ...SUPPRESSION_REASONS.filter((r) => r !== 'manual')] as SuppressionReason[];
@@ -53,8 +50,7 @@ const REASON_LABELS: Record<SuppressionReason, string> = {
 
 export const SuppressionsPage = () => {
   const { formatDate } = useIntl();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { toggleNotification, failed } = useNotify();
   const { allowedActions } = useRBAC({ update: CAMPAIGN_PERMISSIONS.suppressions });
   const { q, page } = useListQuery();
   const list = useSuppressions({ q, page });
@@ -83,7 +79,7 @@ export const SuppressionsPage = () => {
       setErrors({});
     } catch (error) {
       setErrors(errorsFromResponse(error));
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 
@@ -94,7 +90,7 @@ export const SuppressionsPage = () => {
       toggleNotification({ type: 'success', message: t('suppressions.removed', 'Removed {email}', { email: toRemove.email }) });
       setToRemove(null);
     } catch (error) {
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 
@@ -162,15 +158,15 @@ export const SuppressionsPage = () => {
           ) : (
             <>
               <Table colCount={5} rowCount={list.data.data.length + 1}>
-                <Thead>
-                  <Tr>
-                    <Th><Typography variant="sigma">{t('suppressions.col.email', 'Email')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('suppressions.col.reason', 'Reason')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('suppressions.col.source', 'Source')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('suppressions.col.added', 'Added')}</Typography></Th>
-                    <Th><VisuallyHidden>{t('list.actions', 'Actions')}</VisuallyHidden></Th>
-                  </Tr>
-                </Thead>
+                <TableHeader
+                  columns={[
+                    t('suppressions.col.email', 'Email'),
+                    t('suppressions.col.reason', 'Reason'),
+                    t('suppressions.col.source', 'Source'),
+                    t('suppressions.col.added', 'Added'),
+                    { hidden: t('list.actions', 'Actions') },
+                  ]}
+                />
                 <Tbody>
                   {list.data.data.map((s) => (
                     <Tr key={s.documentId} data-testid={`suppression-row-${s.email}`}>

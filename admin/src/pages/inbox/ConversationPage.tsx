@@ -1,21 +1,21 @@
 import * as React from 'react';
-import { BackButton, Layouts, Page, useAPIErrorHandler, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { BackButton, Layouts, Page, useRBAC } from '@strapi/strapi/admin';
 import { Badge, Box, Button, Field, Flex, Textarea, Typography } from '@strapi/design-system';
 import { Paperclip } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { useParams } from 'react-router-dom';
 import { MailBody } from '../../components/MailBody';
 import { useConversation, useInboxActions, type MailAddress } from '../../hooks/useInbox';
-import { INBOX_PERMISSIONS } from '../../permissions';
+import { useNotify } from '../../hooks/useNotify';
 import { useT } from '../../hooks/useT';
+import { INBOX_PERMISSIONS } from '../../permissions';
 
 const who = (a: MailAddress | null) => (a ? (a.name ? `${a.name} <${a.address}>` : a.address) : '');
 
 export const ConversationPage = () => {
   const { documentId } = useParams<{ documentId: string }>();
   const { formatDate } = useIntl();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { toggleNotification, failed } = useNotify();
   const [remote, setRemote] = React.useState(false);
   const conversation = useConversation(documentId, remote);
   const actions = useInboxActions(documentId);
@@ -36,7 +36,7 @@ export const ConversationPage = () => {
       toggleNotification({ type: 'success', message: t('conversation.sent', 'Reply sent') });
     } catch (error) {
       // The draft stays in the box, so nothing typed is lost.
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 
@@ -44,7 +44,7 @@ export const ConversationPage = () => {
     try {
       await actions.setStatus.mutateAsync(data.status === 'open' ? 'closed' : 'open');
     } catch (error) {
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 
@@ -107,7 +107,7 @@ export const ConversationPage = () => {
                         variant="tertiary"
                         size="S"
                         startIcon={<Paperclip />}
-                        onClick={() => actions.download(a.url, a.filename).catch((e) => toggleNotification({ type: 'danger', message: formatAPIError(e) }))}
+                        onClick={() => actions.download(a.url, a.filename).catch(failed)}
                       >
                         {a.filename} ({Math.ceil(a.size / 1024)} KB)
                       </Button>

@@ -1,4 +1,4 @@
-import { Layouts, Page, SearchInput, useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
+import { Layouts, Page, SearchInput } from '@strapi/strapi/admin';
 import {
   Badge,
   Box,
@@ -10,8 +10,6 @@ import {
   Table,
   Tbody,
   Td,
-  Th,
-  Thead,
   Tr,
   Typography,
 } from '@strapi/design-system';
@@ -19,14 +17,15 @@ import { ArrowClockwise } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router-dom';
 import { ListPager, useListQuery } from '../../components/ListControls';
+import { TableHeader } from '../../components/TableHeader';
 import { useConversations, useInboxActions, useInboxServers } from '../../hooks/useInbox';
+import { useNotify } from '../../hooks/useNotify';
 import { useT } from '../../hooks/useT';
 
 export const InboxPage = () => {
   const { formatDate } = useIntl();
   const navigate = useNavigate();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { toggleNotification, failed } = useNotify();
   const list = useListQuery();
   const filters = { server: list.read('server'), status: list.read('status') || 'open', q: list.q, page: list.page };
   const servers = useInboxServers();
@@ -40,7 +39,7 @@ export const InboxPage = () => {
       const stored = await fetchNow.mutateAsync(ids);
       toggleNotification({ type: 'success', message: t('inbox.fetched', '{count, plural, =0 {No new mail} one {# new mail} other {# new mails}}', { count: stored }) });
     } catch (error) {
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 
@@ -109,14 +108,14 @@ export const InboxPage = () => {
           ) : (
             <>
               <Table colCount={4} rowCount={conversations.data.data.length + 1}>
-                <Thead>
-                  <Tr>
-                    <Th><Typography variant="sigma">{t('inbox.col.subject', 'Subject')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('inbox.col.from', 'From')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('inbox.col.server', 'Server')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('inbox.col.last', 'Last activity')}</Typography></Th>
-                  </Tr>
-                </Thead>
+                <TableHeader
+                  columns={[
+                    t('inbox.col.subject', 'Subject'),
+                    t('inbox.col.from', 'From'),
+                    t('inbox.col.server', 'Server'),
+                    t('inbox.col.last', 'Last activity'),
+                  ]}
+                />
                 <Tbody>
                   {conversations.data.data.map((c) => (
                     <Tr key={c.documentId} onClick={() => navigate(c.documentId)} style={{ cursor: 'pointer' }}>

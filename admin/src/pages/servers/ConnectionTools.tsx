@@ -1,10 +1,10 @@
 import * as React from 'react';
-import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
 import { Box, Button, Flex, Typography } from '@strapi/design-system';
 import { Mail, Play } from '@strapi/icons';
 import { testEmailSchema } from '../../../../shared/validation/servers';
-import { useSendTestEmail, useVerifyServer, type Check } from '../../hooks/useServers';
 import { TextField } from '../../components/FormFields';
+import { useNotify } from '../../hooks/useNotify';
+import { useSendTestEmail, useVerifyServer, type Check } from '../../hooks/useServers';
 import { useT } from '../../hooks/useT';
 
 const CheckLine = ({ label, check }: { label: string; check: Check }) => (
@@ -15,8 +15,7 @@ const CheckLine = ({ label, check }: { label: string; check: Check }) => (
 
 /** "Test connection" and "Send test email" for a saved server. */
 export const ConnectionTools = ({ documentId }: { documentId: string }) => {
-    const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { toggleNotification, failed } = useNotify();
   const verify = useVerifyServer(documentId);
   const sendTest = useSendTestEmail(documentId);
   const [to, setTo] = React.useState('');
@@ -32,7 +31,7 @@ export const ConnectionTools = ({ documentId }: { documentId: string }) => {
         message: ok ? t('check.ok', 'Connection works') : t('check.failed', 'Connection test failed'),
       });
     } catch (error) {
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 
@@ -48,7 +47,7 @@ export const ConnectionTools = ({ documentId }: { documentId: string }) => {
       await sendTest.mutateAsync(to);
       toggleNotification({ type: 'success', message: t('testEmail.sent', 'Test email sent to {to}', { to }) });
     } catch (error) {
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 

@@ -1,5 +1,5 @@
-import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
 import { ConfirmActionDialog } from '../../components/ConfirmActionDialog';
+import { useNotify } from '../../hooks/useNotify';
 import { useDeleteServer } from '../../hooks/useServers';
 import { useT } from '../../hooks/useT';
 
@@ -13,8 +13,7 @@ interface DeleteServerDialogProps {
 /** The confirmation every delete goes through; it names the server and says it is final. */
 export const DeleteServerDialog = ({ server, open, onOpenChange, onDeleted }: DeleteServerDialogProps) => {
   const t = useT();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { toggleNotification, failed } = useNotify();
   const deleteServer = useDeleteServer();
 
   const confirm = async () => {
@@ -24,7 +23,7 @@ export const DeleteServerDialog = ({ server, open, onOpenChange, onDeleted }: De
       onOpenChange(false);
       onDeleted?.();
     } catch (error) {
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 

@@ -1,7 +1,7 @@
 import * as React from 'react';
-import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
 import { useNavigate } from 'react-router-dom';
 import type { HostBoundSecret, PublicServer, SecretField } from '../../../../shared/contracts/servers';
+import { useNotify } from '../../hooks/useNotify';
 import { useSaveServer } from '../../hooks/useServers';
 import { useT } from '../../hooks/useT';
 import { errorsFromResponse, type FieldErrors } from '../../utils/formErrors';
@@ -17,8 +17,7 @@ const REENTER = 'Re-enter the password';
 export const useServerForm = (server?: PublicServer) => {
   const t = useT();
   const navigate = useNavigate();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { toggleNotification, failed } = useNotify();
   const save = useSaveServer(server?.documentId);
   const isEdit = Boolean(server);
 
@@ -43,7 +42,6 @@ export const useServerForm = (server?: PublicServer) => {
       // password again, with the same rule the server applies.
       original: server ? toPayload(valuesFromServer(server)) : null,
     }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [server]
   );
   /** Whether the stored password must be typed again now (the schema said so on its field). */
@@ -73,6 +71,14 @@ export const useServerForm = (server?: PublicServer) => {
     // "Re-enter the password" shows as soon as the connection changed, not only once touched.
     (submitted || touched.has(key) || errors[key]?.startsWith(REENTER) ? errors[key] : undefined);
 
+  /** What an input needs to show and edit one field: `<TextField {...field('smtpHost')} … />`. */
+  const field = <K extends keyof FormValues>(key: K) => ({
+    name: key,
+    value: values[key],
+    onChange: set(key),
+    error: shown(key),
+  });
+
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
@@ -93,11 +99,11 @@ export const useServerForm = (server?: PublicServer) => {
       navigate(isEdit ? '..' : `../${saved.documentId}`, { relative: 'path' });
     } catch (error) {
       setServerErrors(errorsFromResponse(error));
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 
-  return { server, values, set, shown, readable, mustReenter, submit, saving: save.isLoading };
+  return { server, values, set, shown, field, readable, mustReenter, submit, saving: save.isLoading };
 };
 
 export type ServerFormState = ReturnType<typeof useServerForm>;

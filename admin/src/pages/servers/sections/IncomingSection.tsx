@@ -7,22 +7,19 @@ import { useSharedLabels } from './labels';
 export const IncomingSection = ({ form }: { form: ServerFormState }) => {
   const t = useT();
   const { secret, security } = useSharedLabels();
-  const { server, values, set, shown, mustReenter } = form;
+  const { field, mustReenter, server, values } = form;
   const imap = values.incomingProtocol === 'imap';
   return (
     <Section title={t('section.incoming', 'Incoming mail server')}>
       <Cell>
         <SelectField
-          name="incomingProtocol"
+          {...field('incomingProtocol')}
           label={t('field.incomingProtocol', 'Protocol')}
-          value={values.incomingProtocol}
-          onChange={set('incomingProtocol')}
           options={[
             { value: '', label: t('protocol.none', 'None (no incoming mail)') },
             { value: 'imap', label: 'IMAP' },
             { value: 'pop3', label: 'POP3' },
           ]}
-          error={shown('incomingProtocol')}
         />
       </Cell>
       {values.incomingProtocol ? (
@@ -30,89 +27,65 @@ export const IncomingSection = ({ form }: { form: ServerFormState }) => {
           <Cell size={6} />
           <Cell>
             <TextField
-              name="incomingHost"
+              {...field('incomingHost')}
               label={t('field.incomingHost', 'Incoming host')}
               required
-              value={values.incomingHost}
-              onChange={set('incomingHost')}
-              error={shown('incomingHost')}
             />
           </Cell>
           <Cell size={3}>
             <NumberField
-              name="incomingPort"
+              {...field('incomingPort')}
               label={t('field.incomingPort', 'Incoming port')}
               required
-              value={values.incomingPort}
-              onChange={set('incomingPort')}
-              error={shown('incomingPort')}
             />
           </Cell>
           <Cell size={3}>
             <SelectField
-              name="incomingSecurity"
+              {...field('incomingSecurity')}
               label={t('field.security', 'Security')}
-              value={values.incomingSecurity}
-              onChange={set('incomingSecurity')}
               options={security}
-              error={shown('incomingSecurity')}
             />
           </Cell>
           <Cell>
             <TextField
-              name="incomingUsername"
+              {...field('incomingUsername')}
               label={t('field.incomingUsername', 'Incoming username')}
               required
               autoComplete="off"
-              value={values.incomingUsername}
-              onChange={set('incomingUsername')}
-              error={shown('incomingUsername')}
             />
           </Cell>
           <Cell>
             <SecretField
-              name="incomingPassword"
+              {...field('incomingPassword')}
               label={t('field.incomingPassword', 'Incoming password')}
               required
               isSet={Boolean(server?.incomingPasswordSet) && !mustReenter('incomingPassword')}
               labels={secret}
-              value={values.incomingPassword}
-              onChange={set('incomingPassword')}
-              error={shown('incomingPassword')}
             />
           </Cell>
           {imap ? (
             <Cell>
               <TextField
-                name="incomingFolder"
+                {...field('incomingFolder')}
                 label={t('field.incomingFolder', 'Folder')}
-                value={values.incomingFolder}
-                onChange={set('incomingFolder')}
-                error={shown('incomingFolder')}
               />
             </Cell>
           ) : null}
           <Cell>
             <SelectField
-              name="afterFetch"
+              {...field('afterFetch')}
               label={t('field.afterFetch', 'After fetching')}
-              value={values.afterFetch}
-              onChange={set('afterFetch')}
               options={[
                 { value: 'keep', label: t('afterFetch.keep', 'Keep on the server') },
                 ...(imap ? [{ value: 'seen', label: t('afterFetch.seen', 'Mark as read (IMAP)') }] : []),
                 { value: 'delete', label: t('afterFetch.delete', 'Delete from the server') },
               ]}
-              error={shown('afterFetch')}
             />
           </Cell>
           <Cell>
             <NumberField
-              name="pollIntervalSeconds"
+              {...field('pollIntervalSeconds')}
               label={t('field.pollIntervalSeconds', 'Check for new mail every (seconds)')}
-              value={values.pollIntervalSeconds}
-              onChange={set('pollIntervalSeconds')}
-              error={shown('pollIntervalSeconds')}
             />
           </Cell>
         </>

@@ -7,68 +7,51 @@ import { useSharedLabels } from './labels';
 export const OutgoingSection = ({ form }: { form: ServerFormState }) => {
   const t = useT();
   const { secret, toggle, security } = useSharedLabels();
-  const { server, values, set, shown, mustReenter } = form;
+  const { field, mustReenter, server } = form;
   return (
     <Section title={t('section.outgoing', 'Outgoing mail server')}>
       <Cell>
         <TextField
-          name="smtpHost"
+          {...field('smtpHost')}
           label={t('field.smtpHost', 'SMTP host')}
           required
-          value={values.smtpHost}
-          onChange={set('smtpHost')}
-          error={shown('smtpHost')}
           hint={t('hint.host', 'A hostname or IP address, without smtp:// or a port')}
         />
       </Cell>
       <Cell size={3}>
         <NumberField
-          name="smtpPort"
+          {...field('smtpPort')}
           label={t('field.smtpPort', 'SMTP port')}
           required
-          value={values.smtpPort}
-          onChange={set('smtpPort')}
-          error={shown('smtpPort')}
         />
       </Cell>
       <Cell size={3}>
         <SelectField
-          name="smtpSecurity"
+          {...field('smtpSecurity')}
           label={t('field.security', 'Security')}
-          value={values.smtpSecurity}
-          onChange={set('smtpSecurity')}
           options={security}
-          error={shown('smtpSecurity')}
         />
       </Cell>
       <Cell>
         <TextField
-          name="smtpUsername"
+          {...field('smtpUsername')}
           label={t('field.smtpUsername', 'SMTP username')}
           autoComplete="off"
-          value={values.smtpUsername}
-          onChange={set('smtpUsername')}
-          error={shown('smtpUsername')}
         />
       </Cell>
       <Cell>
         <SecretField
-          name="smtpPassword"
+          {...field('smtpPassword')}
           label={t('field.smtpPassword', 'SMTP password')}
           isSet={Boolean(server?.smtpPasswordSet) && !mustReenter('smtpPassword')}
           labels={secret}
-          value={values.smtpPassword}
-          onChange={set('smtpPassword')}
-          error={shown('smtpPassword')}
         />
       </Cell>
       <Cell>
         <ToggleField
-          name="tlsRejectUnauthorized"
+          {...field('tlsRejectUnauthorized')}
           label={t('field.tlsRejectUnauthorized', 'Verify TLS certificates')}
           hint={t('hint.tlsRejectUnauthorized', 'Turn off only for a server with a self-signed certificate you trust')}
-          checked={values.tlsRejectUnauthorized}
-          onChange={set('tlsRejectUnauthorized')}
           {...toggle}
         />
       </Cell>

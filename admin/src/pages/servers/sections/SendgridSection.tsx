@@ -11,28 +11,22 @@ const webhookUrl = (documentId: string) =>
 export const SendgridSection = ({ form }: { form: ServerFormState }) => {
   const t = useT();
   const { secret } = useSharedLabels();
-  const { server, values, set, shown, readable } = form;
+  const { field, readable, server } = form;
   return (
     <Section title={t('section.sendgrid', 'SendGrid')}>
       <Cell size={12}>
         <SecretField
-          name="apiToken"
+          {...field('apiToken')}
           label={t('field.apiToken', 'SendGrid API token')}
           required
           isSet={readable('apiToken')}
           labels={secret}
-          value={values.apiToken}
-          onChange={set('apiToken')}
-          error={shown('apiToken')}
         />
       </Cell>
       <Cell size={12}>
         <TextareaField
-          name="webhookPublicKey"
+          {...field('webhookPublicKey')}
           label={t('field.webhookPublicKey', 'Event Webhook verification key')}
-          value={values.webhookPublicKey}
-          onChange={set('webhookPublicKey')}
-          error={shown('webhookPublicKey')}
           hint={
             server
               ? t(
