@@ -30,17 +30,13 @@ const Shell = ({ name, label, error, hint, required, children }: BaseProps & { c
 );
 
 export const TextField = ({
-  name,
-  label,
-  error,
-  hint,
-  required,
   value,
   onChange,
   type = 'text',
   autoComplete,
+  ...base
 }: BaseProps & { value: string; onChange: (value: string) => void; type?: string; autoComplete?: string }) => (
-  <Shell name={name} label={label} error={error} hint={hint} required={required}>
+  <Shell {...base}>
     <TextInput
       type={type}
       value={value}
@@ -51,15 +47,11 @@ export const TextField = ({
 );
 
 export const TextareaField = ({
-  name,
-  label,
-  error,
-  hint,
-  required,
   value,
   onChange,
+  ...base
 }: BaseProps & { value: string; onChange: (value: string) => void }) => (
-  <Shell name={name} label={label} error={error} hint={hint} required={required}>
+  <Shell {...base}>
     <Textarea value={value} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => onChange(e.target.value)} />
   </Shell>
 );
@@ -69,13 +61,9 @@ export const TextareaField = ({
  * formats with thousands separators ("44,519") and so misrepresents ports.
  */
 export const NumberField = ({
-  name,
-  label,
-  error,
-  hint,
-  required,
   value,
   onChange,
+  ...base
 }: BaseProps & { value: number | undefined; onChange: (value: number | undefined) => void }) => {
   const [text, setText] = React.useState(value === undefined ? '' : String(value));
   React.useEffect(() => {
@@ -83,7 +71,7 @@ export const NumberField = ({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value]);
   return (
-    <Shell name={name} label={label} error={error} hint={hint} required={required}>
+    <Shell {...base}>
       <TextInput
         inputMode="numeric"
         value={text}
@@ -99,22 +87,18 @@ export const NumberField = ({
 };
 
 export const SelectField = ({
-  name,
-  label,
-  error,
-  hint,
-  required,
   value,
   onChange,
   options,
   placeholder,
+  ...base
 }: BaseProps & {
   value: string;
   onChange: (value: string) => void;
   options: Array<{ value: string; label: string }>;
   placeholder?: string;
 }) => (
-  <Shell name={name} label={label} error={error} hint={hint} required={required}>
+  <Shell {...base}>
     <SingleSelect value={value} placeholder={placeholder} onChange={(v: string | number) => onChange(String(v))}>
       {options.map((option) => (
         <SingleSelectOption key={option.value} value={option.value}>
@@ -126,16 +110,14 @@ export const SelectField = ({
 );
 
 export const ToggleField = ({
-  name,
-  label,
-  hint,
   value,
   onChange,
   onLabel,
   offLabel,
   disabled = false,
+  ...base
 }: BaseProps & { value: boolean; onChange: (value: boolean) => void; onLabel: string; offLabel: string; disabled?: boolean }) => (
-  <Shell name={name} label={label} hint={hint}>
+  <Shell {...base}>
     <Toggle
       checked={value}
       disabled={disabled}
@@ -151,16 +133,12 @@ export const ToggleField = ({
  * and only a newly typed value is submitted.
  */
 export const SecretField = ({
-  name,
-  label,
-  error,
-  hint,
-  required,
   value,
   onChange,
   isSet,
   labels,
   multiline = false,
+  ...base
 }: BaseProps & {
   value: string;
   onChange: (value: string) => void;
@@ -173,9 +151,9 @@ export const SecretField = ({
   React.useEffect(() => setReplacing(!isSet), [isSet]);
 
   return (
-    <Shell name={name} label={label} error={error} hint={hint} required={required && !isSet}>
+    <Shell {...base} required={base.required && !isSet}>
       <Flex gap={2} alignItems="center">
-        <Badge active={isSet} data-testid={`${name}-status`}>
+        <Badge active={isSet} data-testid={`${base.name}-status`}>
           {isSet ? labels.set : labels.notSet}
         </Badge>
         {isSet ? (

@@ -11,19 +11,13 @@ interface CancelCampaignDialogProps {
 
 /** Cancelling drops every recipient not sent to yet, so it is always confirmed first. */
 export const CancelCampaignDialog = ({ campaign, open, onOpenChange }: CancelCampaignDialogProps) => {
-  const { toggleNotification, failed } = useNotify();
+  const { attempt } = useNotify();
   const { cancel } = useCampaignActions(campaign.documentId);
   const t = useT();
   const remaining = campaign.counts.queued + campaign.counts.sending;
 
   const confirm = async () => {
-    try {
-      await cancel.mutateAsync();
-      toggleNotification({ type: 'success', message: t('notification.campaignCancelled', 'Cancelled {name}', { name: campaign.name }) });
-      onOpenChange(false);
-    } catch (error) {
-      failed(error);
-    }
+    if (await attempt(() => cancel.mutateAsync(), t('notification.campaignCancelled', 'Cancelled {name}', { name: campaign.name }))) onOpenChange(false);
   };
 
   return (

@@ -11,18 +11,14 @@ interface DeleteCampaignDialogProps {
 }
 
 export const DeleteCampaignDialog = ({ campaign, open, onOpenChange, onDeleted }: DeleteCampaignDialogProps) => {
-  const { toggleNotification, failed } = useNotify();
+  const { attempt } = useNotify();
   const { remove } = useCampaignActions(campaign.documentId);
   const t = useT();
 
   const confirm = async () => {
-    try {
-      await remove.mutateAsync();
-      toggleNotification({ type: 'success', message: t('notification.deleted', 'Deleted {name}', { name: campaign.name }) });
+    if (await attempt(() => remove.mutateAsync(), t('notification.deleted', 'Deleted {name}', { name: campaign.name }))) {
       onOpenChange(false);
       onDeleted();
-    } catch (error) {
-      failed(error);
     }
   };
 

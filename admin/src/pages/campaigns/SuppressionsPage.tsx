@@ -50,7 +50,7 @@ const REASON_LABELS: Record<SuppressionReason, string> = {
 
 export const SuppressionsPage = () => {
   const { formatDate } = useIntl();
-  const { toggleNotification, failed } = useNotify();
+  const { toggleNotification, failed, attempt } = useNotify();
   const { allowedActions } = useRBAC({ update: CAMPAIGN_PERMISSIONS.suppressions });
   const { q, page } = useListQuery();
   const list = useSuppressions({ q, page });
@@ -85,13 +85,8 @@ export const SuppressionsPage = () => {
 
   const confirmRemove = async () => {
     if (!toRemove) return;
-    try {
-      await remove.mutateAsync(toRemove.documentId);
-      toggleNotification({ type: 'success', message: t('suppressions.removed', 'Removed {email}', { email: toRemove.email }) });
-      setToRemove(null);
-    } catch (error) {
-      failed(error);
-    }
+    const removed = t('suppressions.removed', 'Removed {email}', { email: toRemove.email });
+    if (await attempt(() => remove.mutateAsync(toRemove.documentId), removed)) setToRemove(null);
   };
 
   const title = t('suppressions.title', 'Suppression list');

@@ -13,17 +13,14 @@ interface DeleteServerDialogProps {
 /** The confirmation every delete goes through; it names the server and says it is final. */
 export const DeleteServerDialog = ({ server, open, onOpenChange, onDeleted }: DeleteServerDialogProps) => {
   const t = useT();
-  const { toggleNotification, failed } = useNotify();
+  const { attempt } = useNotify();
   const deleteServer = useDeleteServer();
 
   const confirm = async () => {
-    try {
-      await deleteServer.mutateAsync(server.documentId);
-      toggleNotification({ type: 'success', message: t('notification.deleted', 'Deleted {name}', { name: server.name }) });
+    const deleted = t('notification.deleted', 'Deleted {name}', { name: server.name });
+    if (await attempt(() => deleteServer.mutateAsync(server.documentId), deleted)) {
       onOpenChange(false);
       onDeleted?.();
-    } catch (error) {
-      failed(error);
     }
   };
 
