@@ -28,9 +28,9 @@ const ALL = 'all';
 export const RecipientsTable = ({ documentId, campaignStatus }: { documentId: string; campaignStatus: CampaignStatus }) => {
   const { formatDate } = useIntl();
   const labels = useStatusLabels();
-  const { q, page, read, setFilter } = useListQuery();
+  const { q, page, pageSize, read, setFilter } = useListQuery();
   const status = (read('status') || ALL) as RecipientStatus | typeof ALL;
-  const list = useRecipients(documentId, { status: status === ALL ? '' : status, q, page }, campaignStatus);
+  const list = useRecipients(documentId, { status: status === ALL ? '' : status, q, page, pageSize }, campaignStatus);
   const t = useT();
 
   const filtered = status !== ALL || q !== '';

@@ -52,8 +52,8 @@ export const SuppressionsPage = () => {
   const { formatDate } = useIntl();
   const { toggleNotification, failed, attempt } = useNotify();
   const { allowedActions } = useRBAC({ update: CAMPAIGN_PERMISSIONS.suppressions });
-  const { q, page } = useListQuery();
-  const list = useSuppressions({ q, page });
+  const { q, page, pageSize } = useListQuery();
+  const list = useSuppressions({ q, page, pageSize });
   const { add, remove } = useSuppressionActions();
   const [email, setEmail] = React.useState('');
   const [reason, setReason] = React.useState<SuppressionReason>('manual');

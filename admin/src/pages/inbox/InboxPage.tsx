@@ -27,7 +27,7 @@ export const InboxPage = () => {
   const navigate = useNavigate();
   const { toggleNotification, failed } = useNotify();
   const list = useListQuery();
-  const filters = { server: list.read('server'), status: list.read('status') || 'open', q: list.q, page: list.page };
+  const filters = { server: list.read('server'), status: list.read('status') || 'open', q: list.q, page: list.page, pageSize: list.pageSize };
   const servers = useInboxServers();
   const conversations = useConversations({ ...filters, status: filters.status === 'all' ? '' : filters.status });
   const { fetchNow } = useInboxActions();
