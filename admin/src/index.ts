@@ -10,7 +10,7 @@ const plugin: StrapiApp['appPlugins'][string] = {
       id: PLUGIN_ID,
       to: PLUGIN_ID,
       intlLabel: { id: getTranslation('settings.link'), defaultMessage: 'Email servers' },
-      Component: () => import('./pages/SettingsRoutes'),
+      Component: () => import('./pages/servers/ServerRoutes'),
       permissions: PERMISSIONS.read,
     });
     app.addMenuLink({

@@ -19,45 +19,41 @@ interface BaseProps {
   required?: boolean;
 }
 
+/** Label, hint and error around one input, with the `field-<name>` id the page's tests find. */
+const Shell = ({ name, label, error, hint, required, children }: BaseProps & { children: React.ReactNode }) => (
+  <Field.Root name={name} error={error} hint={hint} required={required} id={`field-${name}`}>
+    <Field.Label>{label}</Field.Label>
+    {children}
+    <Field.Hint />
+    <Field.Error />
+  </Field.Root>
+);
+
 export const TextField = ({
-  name,
-  label,
-  error,
-  hint,
-  required,
   value,
   onChange,
   type = 'text',
   autoComplete,
+  ...base
 }: BaseProps & { value: string; onChange: (value: string) => void; type?: string; autoComplete?: string }) => (
-  <Field.Root name={name} error={error} hint={hint} required={required} id={`field-${name}`}>
-    <Field.Label>{label}</Field.Label>
+  <Shell {...base}>
     <TextInput
       type={type}
       value={value}
       autoComplete={autoComplete}
       onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.value)}
     />
-    <Field.Hint />
-    <Field.Error />
-  </Field.Root>
+  </Shell>
 );
 
 export const TextareaField = ({
-  name,
-  label,
-  error,
-  hint,
-  required,
   value,
   onChange,
+  ...base
 }: BaseProps & { value: string; onChange: (value: string) => void }) => (
-  <Field.Root name={name} error={error} hint={hint} required={required} id={`field-${name}`}>
-    <Field.Label>{label}</Field.Label>
+  <Shell {...base}>
     <Textarea value={value} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => onChange(e.target.value)} />
-    <Field.Hint />
-    <Field.Error />
-  </Field.Root>
+  </Shell>
 );
 
 /**
@@ -65,13 +61,9 @@ export const TextareaField = ({
  * formats with thousands separators ("44,519") and so misrepresents ports.
  */
 export const NumberField = ({
-  name,
-  label,
-  error,
-  hint,
-  required,
   value,
   onChange,
+  ...base
 }: BaseProps & { value: number | undefined; onChange: (value: number | undefined) => void }) => {
   const [text, setText] = React.useState(value === undefined ? '' : String(value));
   React.useEffect(() => {
@@ -79,8 +71,7 @@ export const NumberField = ({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value]);
   return (
-    <Field.Root name={name} error={error} hint={hint} required={required} id={`field-${name}`}>
-      <Field.Label>{label}</Field.Label>
+    <Shell {...base}>
       <TextInput
         inputMode="numeric"
         value={text}
@@ -91,30 +82,23 @@ export const NumberField = ({
           onChange(raw === '' ? undefined : /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN);
         }}
       />
-      <Field.Hint />
-      <Field.Error />
-    </Field.Root>
+    </Shell>
   );
 };
 
 export const SelectField = ({
-  name,
-  label,
-  error,
-  hint,
-  required,
   value,
   onChange,
   options,
   placeholder,
+  ...base
 }: BaseProps & {
   value: string;
   onChange: (value: string) => void;
   options: Array<{ value: string; label: string }>;
   placeholder?: string;
 }) => (
-  <Field.Root name={name} error={error} hint={hint} required={required} id={`field-${name}`}>
-    <Field.Label>{label}</Field.Label>
+  <Shell {...base}>
     <SingleSelect value={value} placeholder={placeholder} onChange={(v: string | number) => onChange(String(v))}>
       {options.map((option) => (
         <SingleSelectOption key={option.value} value={option.value}>
@@ -122,32 +106,26 @@ export const SelectField = ({
         </SingleSelectOption>
       ))}
     </SingleSelect>
-    <Field.Hint />
-    <Field.Error />
-  </Field.Root>
+  </Shell>
 );
 
 export const ToggleField = ({
-  name,
-  label,
-  hint,
-  checked,
+  value,
   onChange,
   onLabel,
   offLabel,
   disabled = false,
-}: BaseProps & { checked: boolean; onChange: (value: boolean) => void; onLabel: string; offLabel: string; disabled?: boolean }) => (
-  <Field.Root name={name} hint={hint} id={`field-${name}`}>
-    <Field.Label>{label}</Field.Label>
+  ...base
+}: BaseProps & { value: boolean; onChange: (value: boolean) => void; onLabel: string; offLabel: string; disabled?: boolean }) => (
+  <Shell {...base}>
     <Toggle
-      checked={checked}
+      checked={value}
       disabled={disabled}
       onLabel={onLabel}
       offLabel={offLabel}
       onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.checked)}
     />
-    <Field.Hint />
-  </Field.Root>
+  </Shell>
 );
 
 /**
@@ -155,16 +133,12 @@ export const ToggleField = ({
  * and only a newly typed value is submitted.
  */
 export const SecretField = ({
-  name,
-  label,
-  error,
-  hint,
-  required,
   value,
   onChange,
   isSet,
   labels,
   multiline = false,
+  ...base
 }: BaseProps & {
   value: string;
   onChange: (value: string) => void;
@@ -177,10 +151,9 @@ export const SecretField = ({
   React.useEffect(() => setReplacing(!isSet), [isSet]);
 
   return (
-    <Field.Root name={name} error={error} hint={hint} required={required && !isSet} id={`field-${name}`}>
-      <Field.Label>{label}</Field.Label>
+    <Shell {...base} required={base.required && !isSet}>
       <Flex gap={2} alignItems="center">
-        <Badge active={isSet} data-testid={`${name}-status`}>
+        <Badge active={isSet} data-testid={`${base.name}-status`}>
           {isSet ? labels.set : labels.notSet}
         </Badge>
         {isSet ? (
@@ -211,8 +184,6 @@ export const SecretField = ({
           onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.value)}
         />
       ) : null}
-      <Field.Hint />
-      <Field.Error />
-    </Field.Root>
+    </Shell>
   );
 };

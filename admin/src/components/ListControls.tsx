@@ -1,44 +1,35 @@
-import * as React from 'react';
-import { Button, Flex, TextInput, Typography } from '@strapi/design-system';
-import { useIntl } from 'react-intl';
-import { getTranslation } from '../utils/getTranslation';
+import { Pagination, useQueryParams, withEncodedUserParams } from '@strapi/strapi/admin';
+import type { Pagination as PageMeta } from '../../../shared/contracts/common';
 
-/** Previous / "Page x of y" / Next under a paged table. */
-export const Pager = ({ page, pageCount, onPage, testId }: { page: number; pageCount: number; onPage: (page: number) => void; testId?: string }) => {
-  const { formatMessage } = useIntl();
-  const t = (id: string, defaultMessage: string, values?: Record<string, number>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values);
-  return (
-    <Flex gap={2} justifyContent="flex-end">
-      <Button variant="tertiary" disabled={page <= 1} onClick={() => onPage(page - 1)}>
-        {t('pagination.previous', 'Previous')}
-      </Button>
-      <Typography data-testid={testId}>{t('pagination.page', 'Page {page} of {pageCount}', { page, pageCount })}</Typography>
-      <Button variant="tertiary" disabled={page >= pageCount} onClick={() => onPage(page + 1)}>
-        {t('pagination.next', 'Next')}
-      </Button>
-    </Flex>
-  );
+type ListQuery = Record<string, string | undefined> & { page?: string; pageSize?: string; _q?: string };
+
+/** Strapi's page-size choices go up to 100, the most every list route accepts. */
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 100;
+
+/**
+ * A list's page, search and filters, kept in the URL query under the names Strapi's own lists use
+ * (`page`, `pageSize`, `_q`), which `Pagination` and `SearchInput` read and write: back and reload return to
+ * the same page of the same search.
+ */
+export const useListQuery = () => {
+  const [{ query }, setQuery] = useQueryParams<ListQuery>();
+  const read = (key: string) => (typeof query[key] === 'string' ? (query[key] as string) : '');
+  return {
+    page: Number(query.page) || 1,
+    pageSize: Math.min(Number(query.pageSize) || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+    q: read('_q'),
+    read,
+    /** Sets (or, when empty, removes) one filter and goes back to the first page. */
+    setFilter: (key: string, value: string) =>
+      setQuery(withEncodedUserParams(query, { [key]: value || undefined, page: '1' })),
+  };
 };
 
-/** A search field that applies on Enter, so a long list is not queried at every keystroke. */
-export const SearchBox = ({ label, placeholder, onSearch, grow }: { label: string; placeholder: string; onSearch: (q: string) => void; grow?: boolean }) => {
-  const [value, setValue] = React.useState('');
-  return (
-    <form
-      style={grow ? { flex: 1 } : undefined}
-      onSubmit={(e) => {
-        e.preventDefault();
-        onSearch(value.trim());
-      }}
-    >
-      <TextInput
-        type="search"
-        aria-label={label}
-        placeholder={placeholder}
-        value={value}
-        onChange={(e: React.ChangeEvent<HTMLInputElement>) => setValue(e.target.value)}
-      />
-    </form>
-  );
-};
+/** Entries per page and the page links under a list, from its response's `meta.pagination`. */
+export const ListPager = ({ pagination }: { pagination: PageMeta }) => (
+  <Pagination.Root pageCount={pagination.pageCount} total={pagination.total} defaultPageSize={DEFAULT_PAGE_SIZE}>
+    <Pagination.PageSize />
+    <Pagination.Links />
+  </Pagination.Root>
+);

@@ -27,14 +27,15 @@ export interface RecipientFilters {
   status?: RecipientStatus | '';
   q?: string;
   page: number;
+  pageSize: number;
 }
 
 export interface SuppressionFilters {
   q?: string;
   page: number;
+  pageSize: number;
 }
 
-export const PAGE_SIZE = 20;
 const POLL_MS = 1000;
 const KEY = [PLUGIN_ID, 'campaigns'];
 const SUPPRESSIONS_KEY = [PLUGIN_ID, 'suppressions'];
@@ -94,7 +95,7 @@ export const useRecipients = (documentId: string, filters: RecipientFilters, cam
     async () =>
       (
         await get<Paged<Recipient>>(`${base}/${documentId}/recipients`, {
-          params: query({ status: filters.status, q: filters.q, page: filters.page, pageSize: PAGE_SIZE }),
+          params: query({ status: filters.status, q: filters.q, page: filters.page, pageSize: filters.pageSize }),
         })
       ).data,
     { keepPreviousData: true, refetchInterval: pollEvery(campaignStatus) }
@@ -209,7 +210,7 @@ export const useSuppressions = (filters: SuppressionFilters) => {
     async () =>
       (
         await get<Paged<Suppression>>(suppressionsBase, {
-          params: query({ q: filters.q, page: filters.page, pageSize: PAGE_SIZE }),
+          params: query({ q: filters.q, page: filters.page, pageSize: filters.pageSize }),
         })
       ).data,
     { keepPreviousData: true }

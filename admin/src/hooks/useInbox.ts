@@ -11,6 +11,7 @@ export interface InboxFilters {
   status?: string;
   q?: string;
   page: number;
+  pageSize: number;
 }
 
 const KEY = [PLUGIN_ID, 'inbox'];
@@ -25,7 +26,7 @@ export const useInboxServers = () => {
 export const useConversations = (filters: InboxFilters) => {
   const { get } = useFetchClient();
   return useQuery([...KEY, 'list', filters], async () => {
-    const params: Record<string, string> = { page: String(filters.page), pageSize: '20' };
+    const params: Record<string, string> = { page: String(filters.page), pageSize: String(filters.pageSize) };
     if (filters.server) params.server = filters.server;
     if (filters.status) params.status = filters.status;
     if (filters.q) params.q = filters.q;

@@ -3,18 +3,18 @@ import {
   BackButton,
   Layouts,
   Page,
-  useAPIErrorHandler,
-  useNotification,
   useRBAC,
 } from '@strapi/strapi/admin';
-import { Alert, Box, Button, Flex, Typography } from '@strapi/design-system';
+import { Alert, Button, Flex, Typography } from '@strapi/design-system';
 import { Check, Clock, Cross, PaperPlane, Play, Trash } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { useNavigate, useParams } from 'react-router-dom';
+import { Panel } from '../../components/Layout';
 import { MailBody } from '../../components/MailBody';
 import { useCampaign, useCampaignActions, type Campaign, type CampaignStatus } from '../../hooks/useCampaigns';
+import { useNotify } from '../../hooks/useNotify';
+import { useT } from '../../hooks/useT';
 import { CAMPAIGN_PERMISSIONS } from '../../permissions';
-import { getTranslation } from '../../utils/getTranslation';
 import { CampaignFields, toCampaignPayload, useCampaignForm } from './CampaignFields';
 import { CampaignProgress } from './CampaignProgress';
 import { CancelCampaignDialog } from './CancelCampaignDialog';
@@ -30,29 +30,16 @@ const CANCELLABLE: CampaignStatus[] = ['scheduled', 'sending', 'paused'];
 // The server refuses to delete while the queue may still hold its recipients.
 const DELETABLE: CampaignStatus[] = ['draft', 'completed', 'cancelled', 'failed'];
 
-const Panel = ({ title, children }: { title: string; children: React.ReactNode }) => (
-  <Box background="neutral0" hasRadius shadow="filterShadow" padding={6}>
-    <Flex direction="column" alignItems="stretch" gap={4}>
-      <Typography variant="delta" tag="h2">
-        {title}
-      </Typography>
-      {children}
-    </Flex>
-  </Box>
-);
-
 const CampaignDetail = ({ campaign }: { campaign: Campaign }) => {
-  const { formatMessage, formatDate } = useIntl();
+  const { formatDate } = useIntl();
   const navigate = useNavigate();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { toggleNotification, failed } = useNotify();
   const actions = useCampaignActions(campaign.documentId);
   const { allowedActions } = useRBAC({ create: CAMPAIGN_PERMISSIONS.create, send: CAMPAIGN_PERMISSIONS.send });
   const form = useCampaignForm(campaign);
   const [dialog, setDialog] = React.useState<'send' | 'cancel' | 'delete' | 'schedule' | null>(null);
   const [hiddenReason, setHiddenReason] = React.useState<string | null>(null);
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
 
   const { status } = campaign;
   const editable = EDITABLE.includes(status) && allowedActions.canCreate;
@@ -64,7 +51,7 @@ const CampaignDetail = ({ campaign }: { campaign: Campaign }) => {
     } catch (error) {
       // Sending re-checks the message (e.g. a server disabled since): show that under its field.
       if (editable) form.fail(error);
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 
@@ -80,7 +67,7 @@ const CampaignDetail = ({ campaign }: { campaign: Campaign }) => {
       toggleNotification({ type: 'success', message: t('notification.updated', 'Saved {name}', { name: saved.name }) });
     } catch (error) {
       form.fail(error);
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 

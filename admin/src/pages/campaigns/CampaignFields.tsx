@@ -1,11 +1,11 @@
 import * as React from 'react';
 import { Grid, Typography } from '@strapi/design-system';
-import { useIntl } from 'react-intl';
 import { campaignSchema } from '../../../../shared/validation/campaigns';
 import { SelectField, TextareaField, TextField } from '../../components/FormFields';
+import { Cell } from '../../components/Layout';
 import { useCampaignServers, type Campaign, type CampaignInput } from '../../hooks/useCampaigns';
-import { getTranslation } from '../../utils/getTranslation';
-import { errorsFromResponse, type FieldErrors } from '../../utils/serverForm';
+import { useT } from '../../hooks/useT';
+import { errorsFromResponse, errorsFromSchema, type FieldErrors } from '../../utils/formErrors';
 
 export interface CampaignValues {
   name: string;
@@ -34,18 +34,8 @@ export const toCampaignPayload = (values: CampaignValues): CampaignInput => ({
 });
 
 /** Runs the shared schema in the browser, one message per field. */
-const validateCampaign = async (values: CampaignValues): Promise<FieldErrors> => {
-  try {
-    await campaignSchema.validate(toCampaignPayload(values), { abortEarly: false });
-    return {};
-  } catch (error: any) {
-    const errors: FieldErrors = {};
-    for (const item of error?.inner?.length ? error.inner : [error]) {
-      if (item?.path && !errors[item.path]) errors[item.path] = item.message;
-    }
-    return errors;
-  }
-};
+const validateCampaign = (values: CampaignValues): Promise<FieldErrors> =>
+  errorsFromSchema(campaignSchema, toCampaignPayload(values));
 
 /**
  * Errors (the shared schema's on submit, then what only the server can find, such as a disabled
@@ -62,6 +52,8 @@ export const useCampaignForm = (campaign?: Campaign) => {
     values,
     errors,
     set,
+    /** What an input needs to show and edit one field. */
+    field: (key: keyof CampaignValues) => ({ name: key, value: values[key], onChange: set(key), error: errors[key] }),
     dirty: JSON.stringify(values) !== JSON.stringify(valuesFrom(campaign)),
     /** Checks before sending anything; false (with the errors shown) when something is wrong. */
     check: async () => {
@@ -76,12 +68,6 @@ export const useCampaignForm = (campaign?: Campaign) => {
   };
 };
 
-const Cell = ({ children, size = 6 }: { children?: React.ReactNode; size?: number }) => (
-  <Grid.Item col={size} s={12} direction="column" alignItems="stretch">
-    {children}
-  </Grid.Item>
-);
-
 interface CampaignFieldsProps {
   form: ReturnType<typeof useCampaignForm>;
   /** The campaign's current server, kept selectable even if it was disabled since. */
@@ -89,11 +75,9 @@ interface CampaignFieldsProps {
 }
 
 export const CampaignFields = ({ form, current }: CampaignFieldsProps) => {
-  const { formatMessage } = useIntl();
   const servers = useCampaignServers();
-  const { values, errors, set } = form;
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const { errors, field } = form;
+  const t = useT();
 
   // Only enabled servers send, so only they are offered.
   const options = (servers.data ?? [])
@@ -107,23 +91,18 @@ export const CampaignFields = ({ form, current }: CampaignFieldsProps) => {
     <Grid.Root gap={4}>
       <Cell>
         <TextField
-          name="name"
+          {...field('name')}
           label={t('campaignForm.name', 'Name')}
           required
-          value={values.name}
-          onChange={set('name')}
-          error={errors.name}
           hint={t('campaignForm.hint.name', 'Only shown in the admin panel')}
         />
       </Cell>
       <Cell>
         <SelectField
-          name="server"
+          {...field('server')}
           label={t('campaignForm.server', 'Email server')}
           required
           placeholder={t('campaignForm.serverPlaceholder', 'Choose a server')}
-          value={values.server}
-          onChange={set('server')}
           options={options}
           error={
             errors.server ??
@@ -136,12 +115,9 @@ export const CampaignFields = ({ form, current }: CampaignFieldsProps) => {
       </Cell>
       <Cell size={12}>
         <TextField
-          name="subject"
+          {...field('subject')}
           label={t('campaignForm.subject', 'Subject')}
           required
-          value={values.subject}
-          onChange={set('subject')}
-          error={errors.subject}
         />
       </Cell>
       <Cell size={12}>
@@ -155,21 +131,15 @@ export const CampaignFields = ({ form, current }: CampaignFieldsProps) => {
       </Cell>
       <Cell size={12}>
         <TextareaField
-          name="html"
+          {...field('html')}
           label={t('campaignForm.html', 'HTML body')}
-          value={values.html}
-          onChange={set('html')}
-          error={errors.html}
           hint={t('campaignForm.hint.html', 'Values put into the HTML are escaped')}
         />
       </Cell>
       <Cell size={12}>
         <TextareaField
-          name="text"
+          {...field('text')}
           label={t('campaignForm.text', 'Text body')}
-          value={values.text}
-          onChange={set('text')}
-          error={errors.text}
           hint={t('campaignForm.hint.text', 'For mail apps that do not show HTML')}
         />
       </Cell>

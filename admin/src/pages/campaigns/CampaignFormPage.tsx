@@ -3,28 +3,23 @@ import {
   BackButton,
   Layouts,
   Page,
-  useAPIErrorHandler,
-  useNotification,
   useRBAC,
 } from '@strapi/strapi/admin';
 import { Box, Button } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
-import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router-dom';
 import { useCreateCampaign } from '../../hooks/useCampaigns';
+import { useNotify } from '../../hooks/useNotify';
+import { useT } from '../../hooks/useT';
 import { CAMPAIGN_PERMISSIONS } from '../../permissions';
-import { getTranslation } from '../../utils/getTranslation';
 import { CampaignFields, toCampaignPayload, useCampaignForm } from './CampaignFields';
 
 const CreateCampaignForm = () => {
-  const { formatMessage } = useIntl();
   const navigate = useNavigate();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { toggleNotification, failed } = useNotify();
   const create = useCreateCampaign();
   const form = useCampaignForm();
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -38,7 +33,7 @@ const CreateCampaignForm = () => {
       navigate(`../${data.documentId}`, { relative: 'path' });
     } catch (error) {
       form.fail(error);
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 

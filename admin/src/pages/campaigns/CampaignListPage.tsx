@@ -1,4 +1,3 @@
-import * as React from 'react';
 import { Layouts, Page, useRBAC } from '@strapi/strapi/admin';
 import {
   Box,
@@ -8,27 +7,25 @@ import {
   Table,
   Tbody,
   Td,
-  Th,
-  Thead,
   Tr,
   Typography,
 } from '@strapi/design-system';
 import { Plus, Shield } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router-dom';
+import { TableHeader } from '../../components/TableHeader';
 import { finishedCount, useCampaigns } from '../../hooks/useCampaigns';
+import { useT } from '../../hooks/useT';
 import { CAMPAIGN_PERMISSIONS } from '../../permissions';
-import { getTranslation } from '../../utils/getTranslation';
 import { Bar } from './CampaignProgress';
 import { CampaignStatusBadge } from './StatusBadges';
 
 export const CampaignListPage = () => {
-  const { formatMessage, formatDate } = useIntl();
+  const { formatDate } = useIntl();
   const navigate = useNavigate();
   const { data: campaigns, isLoading } = useCampaigns();
   const { allowedActions } = useRBAC({ create: CAMPAIGN_PERMISSIONS.create });
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
 
   const title = t('campaigns.title', 'Campaigns');
   // A failed poll keeps the last list on screen.
@@ -60,15 +57,15 @@ export const CampaignListPage = () => {
           <EmptyStateLayout content={t('campaigns.empty', 'No campaign yet')} action={createButton} />
         ) : (
           <Table colCount={5} rowCount={campaigns.length + 1}>
-            <Thead>
-              <Tr>
-                <Th><Typography variant="sigma">{t('campaigns.col.name', 'Name')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('campaigns.col.server', 'Server')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('campaigns.col.status', 'Status')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('campaigns.col.progress', 'Progress')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('campaigns.col.created', 'Created')}</Typography></Th>
-              </Tr>
-            </Thead>
+            <TableHeader
+              columns={[
+                t('campaigns.col.name', 'Name'),
+                t('campaigns.col.server', 'Server'),
+                t('campaigns.col.status', 'Status'),
+                t('campaigns.col.progress', 'Progress'),
+                t('campaigns.col.created', 'Created'),
+              ]}
+            />
             <Tbody>
               {campaigns.map((campaign) => {
                 const done = finishedCount(campaign.counts);

@@ -1,8 +1,7 @@
 import { Flex, ProgressBar, Typography } from '@strapi/design-system';
-import { useIntl } from 'react-intl';
 import { styled } from 'styled-components';
 import { percentDone, type CampaignCounts } from '../../hooks/useCampaigns';
-import { getTranslation } from '../../utils/getTranslation';
+import { useT } from '../../hooks/useT';
 
 /**
  * The design system's bar is drawn for dark overlays (white fill on grey); on a page it needs the
@@ -40,7 +39,7 @@ const COUNT_LABELS: Record<(typeof ALWAYS)[number] | (typeof WHEN_KNOWN)[number]
 
 /** The bar, the percentage and one "Label N" text per count, each readable on its own. */
 export const CampaignProgress = ({ counts }: { counts: CampaignCounts }) => {
-  const { formatMessage } = useIntl();
+  const t = useT();
   const percent = percentDone(counts);
   const shown = ['total' as const, ...ALWAYS, ...WHEN_KNOWN.filter((key) => counts[key] > 0)];
   return (
@@ -53,7 +52,7 @@ export const CampaignProgress = ({ counts }: { counts: CampaignCounts }) => {
           // to assistive technology; say the value ourselves.
           aria-valuenow={percent}
           aria-valuetext={`${percent}%`}
-          aria-label={formatMessage({ id: getTranslation('campaign.progress'), defaultMessage: 'Campaign progress' })}
+          aria-label={t('campaign.progress', 'Campaign progress')}
         />
         <Typography fontWeight="bold" data-testid="campaign-percent">
           {`${percent}%`}
@@ -62,10 +61,7 @@ export const CampaignProgress = ({ counts }: { counts: CampaignCounts }) => {
       <Flex gap={4} wrap="wrap">
         {shown.map((key) => (
           <Typography key={key} data-testid={`count-${key}`}>
-            {formatMessage(
-              { id: getTranslation(`campaign.count.${key}`), defaultMessage: COUNT_LABELS[key] },
-              { count: counts[key] }
-            )}
+            {t(`campaign.count.${key}`, COUNT_LABELS[key], { count: counts[key] })}
           </Typography>
         ))}
       </Flex>

@@ -1,8 +1,7 @@
-import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
-import { useIntl } from 'react-intl';
+import { ConfirmActionDialog } from '../../components/ConfirmActionDialog';
 import { useCampaignActions, type Campaign } from '../../hooks/useCampaigns';
-import { getTranslation } from '../../utils/getTranslation';
-import { ConfirmActionDialog } from './ConfirmActionDialog';
+import { useNotify } from '../../hooks/useNotify';
+import { useT } from '../../hooks/useT';
 
 interface CancelCampaignDialogProps {
   campaign: Campaign;
@@ -12,22 +11,13 @@ interface CancelCampaignDialogProps {
 
 /** Cancelling drops every recipient not sent to yet, so it is always confirmed first. */
 export const CancelCampaignDialog = ({ campaign, open, onOpenChange }: CancelCampaignDialogProps) => {
-  const { formatMessage } = useIntl();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { attempt } = useNotify();
   const { cancel } = useCampaignActions(campaign.documentId);
-  const t = (id: string, defaultMessage: string, values?: Record<string, string | number>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values);
+  const t = useT();
   const remaining = campaign.counts.queued + campaign.counts.sending;
 
   const confirm = async () => {
-    try {
-      await cancel.mutateAsync();
-      toggleNotification({ type: 'success', message: t('notification.campaignCancelled', 'Cancelled {name}', { name: campaign.name }) });
-      onOpenChange(false);
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
-    }
+    if (await attempt(() => cancel.mutateAsync(), t('notification.campaignCancelled', 'Cancelled {name}', { name: campaign.name }))) onOpenChange(false);
   };
 
   return (

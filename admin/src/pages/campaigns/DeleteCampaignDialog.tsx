@@ -1,8 +1,7 @@
-import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
-import { useIntl } from 'react-intl';
+import { ConfirmActionDialog } from '../../components/ConfirmActionDialog';
 import { useCampaignActions, type Campaign } from '../../hooks/useCampaigns';
-import { getTranslation } from '../../utils/getTranslation';
-import { ConfirmActionDialog } from './ConfirmActionDialog';
+import { useNotify } from '../../hooks/useNotify';
+import { useT } from '../../hooks/useT';
 
 interface DeleteCampaignDialogProps {
   campaign: Campaign;
@@ -12,21 +11,14 @@ interface DeleteCampaignDialogProps {
 }
 
 export const DeleteCampaignDialog = ({ campaign, open, onOpenChange, onDeleted }: DeleteCampaignDialogProps) => {
-  const { formatMessage } = useIntl();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { attempt } = useNotify();
   const { remove } = useCampaignActions(campaign.documentId);
-  const t = (id: string, defaultMessage: string, values?: Record<string, string | number>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values);
+  const t = useT();
 
   const confirm = async () => {
-    try {
-      await remove.mutateAsync();
-      toggleNotification({ type: 'success', message: t('notification.deleted', 'Deleted {name}', { name: campaign.name }) });
+    if (await attempt(() => remove.mutateAsync(), t('notification.deleted', 'Deleted {name}', { name: campaign.name }))) {
       onOpenChange(false);
       onDeleted();
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
     }
   };
 

@@ -1,27 +1,24 @@
 import * as React from 'react';
-import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
-import { Box, Button, Field, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Box, Button, Field, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { Upload } from '@strapi/icons';
-import { useIntl } from 'react-intl';
 import { BUILT_IN_VARIABLES } from '../../../../shared/contracts/campaigns';
+import { TableHeader } from '../../components/TableHeader';
 import { useCampaignActions, type ImportResult } from '../../hooks/useCampaigns';
-import { getTranslation } from '../../utils/getTranslation';
-import { errorsFromResponse } from '../../utils/serverForm';
+import { useNotify } from '../../hooks/useNotify';
+import { useT } from '../../hooks/useT';
+import { errorsFromResponse } from '../../utils/formErrors';
 
 const INPUT_ID = 'campaign-csv';
 
 /** Sends a CSV file's text as it is: the server parses it, so its row numbers match the file. */
 export const ImportRecipients = ({ documentId, variables }: { documentId: string; variables: string[] }) => {
-  const { formatMessage } = useIntl();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { toggleNotification, failed } = useNotify();
   const { importCsv } = useCampaignActions(documentId);
   const input = React.useRef<HTMLInputElement>(null);
   const [file, setFile] = React.useState<File | null>(null);
   const [result, setResult] = React.useState<ImportResult | null>(null);
   const [fileError, setFileError] = React.useState<string | undefined>();
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
 
   const run = async () => {
     if (!file) return;
@@ -40,7 +37,7 @@ export const ImportRecipients = ({ documentId, variables }: { documentId: string
     } catch (error) {
       // A file the server cannot read (no "email" column, broken quoting) is reported on "file".
       setFileError(errorsFromResponse(error).file);
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 
@@ -98,13 +95,13 @@ export const ImportRecipients = ({ documentId, variables }: { documentId: string
           </Flex>
           {result.rejected.length ? (
             <Table colCount={3} rowCount={result.rejected.length + 1} aria-label={t('import.rejectedTable', 'Rejected rows')}>
-              <Thead>
-                <Tr>
-                  <Th><Typography variant="sigma">{t('import.col.row', 'Row')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('import.col.email', 'Email')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('import.col.reason', 'Reason')}</Typography></Th>
-                </Tr>
-              </Thead>
+              <TableHeader
+                columns={[
+                  t('import.col.row', 'Row'),
+                  t('import.col.email', 'Email'),
+                  t('import.col.reason', 'Reason'),
+                ]}
+              />
               <Tbody>
                 {result.rejected.map((row) => (
                   <Tr key={`${row.row}-${row.email}`}>

@@ -1,5 +1,4 @@
-import * as React from 'react';
-import { Page } from '@strapi/strapi/admin';
+import { Page, SearchInput } from '@strapi/strapi/admin';
 import {
   Box,
   EmptyStateLayout,
@@ -9,8 +8,6 @@ import {
   Table,
   Tbody,
   Td,
-  Th,
-  Thead,
   Tr,
   Typography,
 } from '@strapi/design-system';
@@ -21,23 +18,21 @@ import {
   type CampaignStatus,
   type RecipientStatus,
 } from '../../hooks/useCampaigns';
-import { Pager, SearchBox } from '../../components/ListControls';
-import { getTranslation } from '../../utils/getTranslation';
+import { ListPager, useListQuery } from '../../components/ListControls';
+import { TableHeader } from '../../components/TableHeader';
+import { useT } from '../../hooks/useT';
 import { RecipientStatusBadge, useStatusLabels } from './StatusBadges';
 
 const ALL = 'all';
 
 export const RecipientsTable = ({ documentId, campaignStatus }: { documentId: string; campaignStatus: CampaignStatus }) => {
-  const { formatMessage, formatDate } = useIntl();
+  const { formatDate } = useIntl();
   const labels = useStatusLabels();
-  const [status, setStatus] = React.useState<RecipientStatus | typeof ALL>(ALL);
-  const [q, setQ] = React.useState('');
-  const [page, setPage] = React.useState(1);
-  const list = useRecipients(documentId, { status: status === ALL ? '' : status, q, page }, campaignStatus);
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const { q, page, pageSize, read, setFilter } = useListQuery();
+  const status = (read('status') || ALL) as RecipientStatus | typeof ALL;
+  const list = useRecipients(documentId, { status: status === ALL ? '' : status, q, page, pageSize }, campaignStatus);
+  const t = useT();
 
-  const pageCount = Math.max(list.data?.meta.pagination.pageCount ?? 1, 1);
   const filtered = status !== ALL || q !== '';
 
   return (
@@ -47,10 +42,7 @@ export const RecipientsTable = ({ documentId, campaignStatus }: { documentId: st
           <SingleSelect
             aria-label={t('recipients.filter.status', 'Recipient status')}
             value={status}
-            onChange={(v: string | number) => {
-              setStatus(String(v) as RecipientStatus | typeof ALL);
-              setPage(1);
-            }}
+            onChange={(v: string | number) => setFilter('status', String(v) === ALL ? '' : String(v))}
           >
             <SingleSelectOption value={ALL}>{t('recipients.filter.all', 'All statuses')}</SingleSelectOption>
             {RECIPIENT_STATUSES.map((s) => (
@@ -60,14 +52,9 @@ export const RecipientsTable = ({ documentId, campaignStatus }: { documentId: st
             ))}
           </SingleSelect>
         </Box>
-        <SearchBox
-          grow
+        <SearchInput
           label={t('recipients.search', 'Search recipients')}
           placeholder={t('recipients.searchPlaceholder', 'Search by email address')}
-          onSearch={(value) => {
-            setQ(value);
-            setPage(1);
-          }}
         />
       </Flex>
 
@@ -80,15 +67,15 @@ export const RecipientsTable = ({ documentId, campaignStatus }: { documentId: st
       ) : (
         <>
           <Table colCount={5} rowCount={list.data.data.length + 1}>
-            <Thead>
-              <Tr>
-                <Th><Typography variant="sigma">{t('recipients.col.email', 'Email')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('recipients.col.status', 'Status')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('recipients.col.attempts', 'Attempts')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('recipients.col.lastError', 'Last error')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('recipients.col.sentAt', 'Sent at')}</Typography></Th>
-              </Tr>
-            </Thead>
+            <TableHeader
+              columns={[
+                t('recipients.col.email', 'Email'),
+                t('recipients.col.status', 'Status'),
+                t('recipients.col.attempts', 'Attempts'),
+                t('recipients.col.lastError', 'Last error'),
+                t('recipients.col.sentAt', 'Sent at'),
+              ]}
+            />
             <Tbody>
               {list.data.data.map((r) => (
                 <Tr key={r.id} data-testid={`recipient-row-${r.email}`}>
@@ -107,7 +94,7 @@ export const RecipientsTable = ({ documentId, campaignStatus }: { documentId: st
               ))}
             </Tbody>
           </Table>
-          <Pager page={page} pageCount={pageCount} onPage={setPage} testId="recipients-page" />
+          <ListPager pagination={list.data.meta.pagination} />
         </>
       )}
     </Flex>

@@ -1,10 +1,10 @@
 import * as React from 'react';
-import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
 import { Button, Field, Modal, TextInput } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
 import { useCampaignActions, type Campaign } from '../../hooks/useCampaigns';
-import { getTranslation } from '../../utils/getTranslation';
-import { errorsFromResponse } from '../../utils/serverForm';
+import { useNotify } from '../../hooks/useNotify';
+import { useT } from '../../hooks/useT';
+import { errorsFromResponse } from '../../utils/formErrors';
 
 interface ScheduleCampaignModalProps {
   campaign: Campaign;
@@ -14,14 +14,12 @@ interface ScheduleCampaignModalProps {
 
 /** A datetime-local value is the browser's local time; the server gets it as an ISO instant. */
 export const ScheduleCampaignModal = ({ campaign, open, onOpenChange }: ScheduleCampaignModalProps) => {
-  const { formatMessage, formatDate } = useIntl();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { formatDate } = useIntl();
+  const { toggleNotification, failed } = useNotify();
   const { send } = useCampaignActions(campaign.documentId);
   const [value, setValue] = React.useState('');
   const [error, setError] = React.useState<string | undefined>();
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -42,7 +40,7 @@ export const ScheduleCampaignModal = ({ campaign, open, onOpenChange }: Schedule
       onOpenChange(false);
     } catch (failure) {
       setError(errorsFromResponse(failure).at);
-      toggleNotification({ type: 'danger', message: formatAPIError(failure as any) });
+      failed(failure);
     }
   };
 

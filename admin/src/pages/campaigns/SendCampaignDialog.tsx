@@ -1,7 +1,6 @@
-import { useIntl } from 'react-intl';
+import { ConfirmActionDialog } from '../../components/ConfirmActionDialog';
 import type { Campaign } from '../../hooks/useCampaigns';
-import { getTranslation } from '../../utils/getTranslation';
-import { ConfirmActionDialog } from './ConfirmActionDialog';
+import { useT } from '../../hooks/useT';
 
 interface SendCampaignDialogProps {
   campaign: Campaign;
@@ -13,9 +12,7 @@ interface SendCampaignDialogProps {
 
 /** A mail once sent cannot be recalled: "Send now" says to how many and through which server first. */
 export const SendCampaignDialog = ({ campaign, open, onOpenChange, loading, onConfirm }: SendCampaignDialogProps) => {
-  const { formatMessage } = useIntl();
-  const t = (id: string, defaultMessage: string, values?: Record<string, string | number>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values);
+  const t = useT();
   return (
     <ConfirmActionDialog
       tone="primary"

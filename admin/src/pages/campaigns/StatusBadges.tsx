@@ -1,7 +1,6 @@
 import { Badge } from '@strapi/design-system';
-import { useIntl } from 'react-intl';
 import type { CampaignStatus, RecipientStatus } from '../../hooks/useCampaigns';
-import { getTranslation } from '../../utils/getTranslation';
+import { useT } from '../../hooks/useT';
 
 const CAMPAIGN_LABELS: Record<CampaignStatus, string> = {
   draft: 'Draft',
@@ -46,12 +45,10 @@ const RECIPIENT_VARIANTS: Record<RecipientStatus, string> = {
 };
 
 export const useStatusLabels = () => {
-  const { formatMessage } = useIntl();
+  const t = useT();
   return {
-    campaign: (status: CampaignStatus) =>
-      formatMessage({ id: getTranslation(`campaign.status.${status}`), defaultMessage: CAMPAIGN_LABELS[status] ?? status }),
-    recipient: (status: RecipientStatus) =>
-      formatMessage({ id: getTranslation(`recipient.status.${status}`), defaultMessage: RECIPIENT_LABELS[status] ?? status }),
+    campaign: (status: CampaignStatus) => t(`campaign.status.${status}`, CAMPAIGN_LABELS[status] ?? status),
+    recipient: (status: RecipientStatus) => t(`recipient.status.${status}`, RECIPIENT_LABELS[status] ?? status),
   };
 };
 

@@ -3,8 +3,7 @@ import {
   BackButton,
   Layouts,
   Page,
-  useAPIErrorHandler,
-  useNotification,
+  SearchInput,
   useRBAC,
 } from '@strapi/strapi/admin';
 import {
@@ -17,11 +16,8 @@ import {
   Table,
   Tbody,
   Td,
-  Th,
-  Thead,
   Tr,
   Typography,
-  VisuallyHidden,
 } from '@strapi/design-system';
 import { Plus, Trash } from '@strapi/icons';
 import { useIntl } from 'react-intl';
@@ -34,11 +30,13 @@ import {
   type Suppression,
   type SuppressionReason,
 } from '../../hooks/useCampaigns';
+import { ConfirmActionDialog } from '../../components/ConfirmActionDialog';
+import { ListPager, useListQuery } from '../../components/ListControls';
+import { TableHeader } from '../../components/TableHeader';
+import { useNotify } from '../../hooks/useNotify';
+import { useT } from '../../hooks/useT';
 import { CAMPAIGN_PERMISSIONS } from '../../permissions';
-import { Pager, SearchBox } from '../../components/ListControls';
-import { getTranslation } from '../../utils/getTranslation';
-import { errorsFromResponse, type FieldErrors } from '../../utils/serverForm';
-import { ConfirmActionDialog } from './ConfirmActionDialog';
+import { errorsFromResponse, type FieldErrors } from '../../utils/formErrors';
 
 // A person adding an address by hand usually means "manual": offer it first.
 const REASON_ORDER = ['manual', ...SUPPRESSION_REASONS.filter((r) => r !== 'manual')] as SuppressionReason[];
@@ -51,20 +49,17 @@ const REASON_LABELS: Record<SuppressionReason, string> = {
 };
 
 export const SuppressionsPage = () => {
-  const { formatMessage, formatDate } = useIntl();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { formatDate } = useIntl();
+  const { toggleNotification, failed, attempt } = useNotify();
   const { allowedActions } = useRBAC({ update: CAMPAIGN_PERMISSIONS.suppressions });
-  const [q, setQ] = React.useState('');
-  const [page, setPage] = React.useState(1);
-  const list = useSuppressions({ q, page });
+  const { q, page, pageSize } = useListQuery();
+  const list = useSuppressions({ q, page, pageSize });
   const { add, remove } = useSuppressionActions();
   const [email, setEmail] = React.useState('');
   const [reason, setReason] = React.useState<SuppressionReason>('manual');
   const [errors, setErrors] = React.useState<FieldErrors>({});
   const [toRemove, setToRemove] = React.useState<Suppression | null>(null);
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
   const reasonLabel = (value: SuppressionReason) =>
     t(`suppressions.reason.${value}`, REASON_LABELS[value] ?? value);
 
@@ -84,23 +79,17 @@ export const SuppressionsPage = () => {
       setErrors({});
     } catch (error) {
       setErrors(errorsFromResponse(error));
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 
   const confirmRemove = async () => {
     if (!toRemove) return;
-    try {
-      await remove.mutateAsync(toRemove.documentId);
-      toggleNotification({ type: 'success', message: t('suppressions.removed', 'Removed {email}', { email: toRemove.email }) });
-      setToRemove(null);
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
-    }
+    const removed = t('suppressions.removed', 'Removed {email}', { email: toRemove.email });
+    if (await attempt(() => remove.mutateAsync(toRemove.documentId), removed)) setToRemove(null);
   };
 
   const title = t('suppressions.title', 'Suppression list');
-  const pageCount = Math.max(list.data?.meta.pagination.pageCount ?? 1, 1);
 
   return (
     <Page.Main>
@@ -151,14 +140,9 @@ export const SuppressionsPage = () => {
             </Box>
           ) : null}
 
-          <SearchBox
-            label={t('suppressions.search', 'Search addresses')}
-            placeholder={t('suppressions.search', 'Search addresses')}
-            onSearch={(value) => {
-              setQ(value);
-              setPage(1);
-            }}
-          />
+          <Box>
+            <SearchInput label={t('suppressions.search', 'Search addresses')} placeholder={t('suppressions.search', 'Search addresses')} />
+          </Box>
 
           {!list.data ? (
             list.isLoading ? <Page.Loading /> : <Page.Error />
@@ -169,15 +153,15 @@ export const SuppressionsPage = () => {
           ) : (
             <>
               <Table colCount={5} rowCount={list.data.data.length + 1}>
-                <Thead>
-                  <Tr>
-                    <Th><Typography variant="sigma">{t('suppressions.col.email', 'Email')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('suppressions.col.reason', 'Reason')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('suppressions.col.source', 'Source')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('suppressions.col.added', 'Added')}</Typography></Th>
-                    <Th><VisuallyHidden>{t('list.actions', 'Actions')}</VisuallyHidden></Th>
-                  </Tr>
-                </Thead>
+                <TableHeader
+                  columns={[
+                    t('suppressions.col.email', 'Email'),
+                    t('suppressions.col.reason', 'Reason'),
+                    t('suppressions.col.source', 'Source'),
+                    t('suppressions.col.added', 'Added'),
+                    { hidden: t('list.actions', 'Actions') },
+                  ]}
+                />
                 <Tbody>
                   {list.data.data.map((s) => (
                     <Tr key={s.documentId} data-testid={`suppression-row-${s.email}`}>
@@ -204,7 +188,7 @@ export const SuppressionsPage = () => {
                   ))}
                 </Tbody>
               </Table>
-              <Pager page={page} pageCount={pageCount} onPage={setPage} />
+              <ListPager pagination={list.data.meta.pagination} />
             </>
           )}
         </Flex>

@@ -1,28 +1,27 @@
 import * as React from 'react';
-import { BackButton, Layouts, Page, useAPIErrorHandler, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { BackButton, Layouts, Page, useRBAC } from '@strapi/strapi/admin';
 import { Badge, Box, Button, Field, Flex, Textarea, Typography } from '@strapi/design-system';
 import { Paperclip } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { useParams } from 'react-router-dom';
 import { MailBody } from '../../components/MailBody';
 import { useConversation, useInboxActions, type MailAddress } from '../../hooks/useInbox';
+import { useNotify } from '../../hooks/useNotify';
+import { useT } from '../../hooks/useT';
 import { INBOX_PERMISSIONS } from '../../permissions';
-import { getTranslation } from '../../utils/getTranslation';
 
 const who = (a: MailAddress | null) => (a ? (a.name ? `${a.name} <${a.address}>` : a.address) : '');
 
 export const ConversationPage = () => {
   const { documentId } = useParams<{ documentId: string }>();
-  const { formatMessage, formatDate } = useIntl();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { formatDate } = useIntl();
+  const { toggleNotification, failed } = useNotify();
   const [remote, setRemote] = React.useState(false);
   const conversation = useConversation(documentId, remote);
   const actions = useInboxActions(documentId);
   const { allowedActions } = useRBAC({ reply: INBOX_PERMISSIONS.reply });
   const [draft, setDraft] = React.useState('');
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
 
   if (conversation.isLoading) return <Page.Loading />;
   if (conversation.isError || !conversation.data) return <Page.Error />;
@@ -37,7 +36,7 @@ export const ConversationPage = () => {
       toggleNotification({ type: 'success', message: t('conversation.sent', 'Reply sent') });
     } catch (error) {
       // The draft stays in the box, so nothing typed is lost.
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 
@@ -45,7 +44,7 @@ export const ConversationPage = () => {
     try {
       await actions.setStatus.mutateAsync(data.status === 'open' ? 'closed' : 'open');
     } catch (error) {
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 
@@ -108,7 +107,7 @@ export const ConversationPage = () => {
                         variant="tertiary"
                         size="S"
                         startIcon={<Paperclip />}
-                        onClick={() => actions.download(a.url, a.filename).catch((e) => toggleNotification({ type: 'danger', message: formatAPIError(e) }))}
+                        onClick={() => actions.download(a.url, a.filename).catch(failed)}
                       >
                         {a.filename} ({Math.ceil(a.size / 1024)} KB)
                       </Button>

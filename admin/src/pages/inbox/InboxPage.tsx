@@ -1,5 +1,4 @@
-import * as React from 'react';
-import { Layouts, Page, useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
+import { Layouts, Page, SearchInput } from '@strapi/strapi/admin';
 import {
   Badge,
   Box,
@@ -11,44 +10,28 @@ import {
   Table,
   Tbody,
   Td,
-  TextInput,
-  Th,
-  Thead,
   Tr,
   Typography,
 } from '@strapi/design-system';
 import { ArrowClockwise } from '@strapi/icons';
 import { useIntl } from 'react-intl';
-import { useNavigate, useSearchParams } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
+import { ListPager, useListQuery } from '../../components/ListControls';
+import { TableHeader } from '../../components/TableHeader';
 import { useConversations, useInboxActions, useInboxServers } from '../../hooks/useInbox';
-import { getTranslation } from '../../utils/getTranslation';
+import { useNotify } from '../../hooks/useNotify';
+import { useT } from '../../hooks/useT';
 
 export const InboxPage = () => {
-  const { formatMessage, formatDate } = useIntl();
+  const { formatDate } = useIntl();
   const navigate = useNavigate();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
-  const [params, setParams] = useSearchParams();
-  const filters = {
-    server: params.get('server') ?? '',
-    status: params.get('status') ?? 'open',
-    q: params.get('q') ?? '',
-    page: Number(params.get('page') ?? 1) || 1,
-  };
-  const [search, setSearch] = React.useState(filters.q);
+  const { toggleNotification, failed } = useNotify();
+  const list = useListQuery();
+  const filters = { server: list.read('server'), status: list.read('status') || 'open', q: list.q, page: list.page, pageSize: list.pageSize };
   const servers = useInboxServers();
-  const list = useConversations({ ...filters, status: filters.status === 'all' ? '' : filters.status });
+  const conversations = useConversations({ ...filters, status: filters.status === 'all' ? '' : filters.status });
   const { fetchNow } = useInboxActions();
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
-
-  const setFilter = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    if (key !== 'page') next.delete('page');
-    setParams(next);
-  };
+  const t = useT();
 
   const runFetch = async () => {
     const ids = (servers.data ?? []).filter((s) => s.enabled && (!filters.server || s.documentId === filters.server)).map((s) => s.documentId);
@@ -56,7 +39,7 @@ export const InboxPage = () => {
       const stored = await fetchNow.mutateAsync(ids);
       toggleNotification({ type: 'success', message: t('inbox.fetched', '{count, plural, =0 {No new mail} one {# new mail} other {# new mails}}', { count: stored }) });
     } catch (error) {
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 
@@ -89,7 +72,7 @@ export const InboxPage = () => {
               <SingleSelect
                 aria-label={t('inbox.filter.server', 'Server')}
                 value={filters.server}
-                onChange={(v: string | number) => setFilter('server', String(v))}
+                onChange={(v: string | number) => list.setFilter('server', String(v))}
               >
                 <SingleSelectOption value="">{t('inbox.filter.allServers', 'All servers')}</SingleSelectOption>
                 {(servers.data ?? []).map((s) => (
@@ -103,48 +86,38 @@ export const InboxPage = () => {
               <SingleSelect
                 aria-label={t('inbox.filter.status', 'Status')}
                 value={filters.status}
-                onChange={(v: string | number) => setFilter('status', String(v))}
+                onChange={(v: string | number) => list.setFilter('status', String(v))}
               >
                 <SingleSelectOption value="open">{t('inbox.status.open', 'Open')}</SingleSelectOption>
                 <SingleSelectOption value="closed">{t('inbox.status.closed', 'Closed')}</SingleSelectOption>
                 <SingleSelectOption value="all">{t('inbox.status.all', 'All')}</SingleSelectOption>
               </SingleSelect>
             </Box>
-            <form
-              style={{ flex: 1 }}
-              onSubmit={(e) => {
-                e.preventDefault();
-                setFilter('q', search.trim());
-              }}
-            >
-              <TextInput
-                aria-label={t('inbox.search', 'Search sender or subject')}
-                placeholder={t('inbox.search', 'Search sender or subject')}
-                value={search}
-                onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)}
-              />
-            </form>
+            <SearchInput
+              label={t('inbox.search', 'Search sender or subject')}
+              placeholder={t('inbox.search', 'Search sender or subject')}
+            />
           </Flex>
 
-          {list.isLoading ? (
+          {conversations.isLoading ? (
             <Page.Loading />
-          ) : list.isError || !list.data ? (
+          ) : conversations.isError || !conversations.data ? (
             <Page.Error />
-          ) : list.data.data.length === 0 ? (
+          ) : conversations.data.data.length === 0 ? (
             <EmptyStateLayout content={t('inbox.empty', 'No conversation here')} />
           ) : (
             <>
-              <Table colCount={4} rowCount={list.data.data.length + 1}>
-                <Thead>
-                  <Tr>
-                    <Th><Typography variant="sigma">{t('inbox.col.subject', 'Subject')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('inbox.col.from', 'From')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('inbox.col.server', 'Server')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('inbox.col.last', 'Last activity')}</Typography></Th>
-                  </Tr>
-                </Thead>
+              <Table colCount={4} rowCount={conversations.data.data.length + 1}>
+                <TableHeader
+                  columns={[
+                    t('inbox.col.subject', 'Subject'),
+                    t('inbox.col.from', 'From'),
+                    t('inbox.col.server', 'Server'),
+                    t('inbox.col.last', 'Last activity'),
+                  ]}
+                />
                 <Tbody>
-                  {list.data.data.map((c) => (
+                  {conversations.data.data.map((c) => (
                     <Tr key={c.documentId} onClick={() => navigate(c.documentId)} style={{ cursor: 'pointer' }}>
                       <Td>
                         <Flex gap={2}>
@@ -163,21 +136,7 @@ export const InboxPage = () => {
                   ))}
                 </Tbody>
               </Table>
-              <Flex gap={2} justifyContent="flex-end">
-                <Button variant="tertiary" disabled={filters.page <= 1} onClick={() => setFilter('page', String(filters.page - 1))}>
-                  {t('inbox.previous', 'Previous')}
-                </Button>
-                <Typography>
-                  {filters.page} / {Math.max(list.data.meta.pagination.pageCount, 1)}
-                </Typography>
-                <Button
-                  variant="tertiary"
-                  disabled={filters.page >= list.data.meta.pagination.pageCount}
-                  onClick={() => setFilter('page', String(filters.page + 1))}
-                >
-                  {t('inbox.next', 'Next')}
-                </Button>
-              </Flex>
+              <ListPager pagination={conversations.data.meta.pagination} />
             </>
           )}
         </Flex>

@@ -1,12 +1,11 @@
 import * as React from 'react';
-import { useAPIErrorHandler, useNotification } from '@strapi/strapi/admin';
 import { Box, Button, Flex, Typography } from '@strapi/design-system';
 import { Mail, Play } from '@strapi/icons';
-import { useIntl } from 'react-intl';
-import { testEmailSchema } from '../../../shared/validation/servers';
-import { useSendTestEmail, useVerifyServer, type Check } from '../hooks/useServers';
-import { getTranslation } from '../utils/getTranslation';
-import { TextField } from './FormFields';
+import { testEmailSchema } from '../../../../shared/validation/servers';
+import { TextField } from '../../components/FormFields';
+import { useNotify } from '../../hooks/useNotify';
+import { useSendTestEmail, useVerifyServer, type Check } from '../../hooks/useServers';
+import { useT } from '../../hooks/useT';
 
 const CheckLine = ({ label, check }: { label: string; check: Check }) => (
   <Typography textColor={check.ok ? 'success600' : 'danger600'} data-testid="check-result">
@@ -16,15 +15,12 @@ const CheckLine = ({ label, check }: { label: string; check: Check }) => (
 
 /** "Test connection" and "Send test email" for a saved server. */
 export const ConnectionTools = ({ documentId }: { documentId: string }) => {
-  const { formatMessage } = useIntl();
-  const { toggleNotification } = useNotification();
-  const { formatAPIError } = useAPIErrorHandler();
+  const { toggleNotification, failed } = useNotify();
   const verify = useVerifyServer(documentId);
   const sendTest = useSendTestEmail(documentId);
   const [to, setTo] = React.useState('');
   const [toError, setToError] = React.useState<string | undefined>();
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
 
   const runVerify = async () => {
     try {
@@ -35,7 +31,7 @@ export const ConnectionTools = ({ documentId }: { documentId: string }) => {
         message: ok ? t('check.ok', 'Connection works') : t('check.failed', 'Connection test failed'),
       });
     } catch (error) {
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 
@@ -51,7 +47,7 @@ export const ConnectionTools = ({ documentId }: { documentId: string }) => {
       await sendTest.mutateAsync(to);
       toggleNotification({ type: 'success', message: t('testEmail.sent', 'Test email sent to {to}', { to }) });
     } catch (error) {
-      toggleNotification({ type: 'danger', message: formatAPIError(error as any) });
+      failed(error);
     }
   };
 

@@ -10,24 +10,22 @@ import {
   Table,
   Tbody,
   Td,
-  Th,
-  Thead,
   Tr,
   Typography,
-  VisuallyHidden,
 } from '@strapi/design-system';
 import { Pencil, Plus, Trash } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router-dom';
-import { DeleteServerDialog } from '../components/DeleteServerDialog';
-import { useServers, type PublicServer } from '../hooks/useServers';
-import { PERMISSIONS } from '../permissions';
-import { getTranslation } from '../utils/getTranslation';
+import { TableHeader } from '../../components/TableHeader';
+import { useServers, type PublicServer } from '../../hooks/useServers';
+import { useT } from '../../hooks/useT';
+import { PERMISSIONS } from '../../permissions';
+import { DeleteServerDialog } from './DeleteServerDialog';
 
 const TYPE_LABELS: Record<string, string> = { smtp: 'SMTP', sendgrid: 'SendGrid' };
 
-export const ListPage = () => {
-  const { formatMessage, formatDate } = useIntl();
+export const ServerListPage = () => {
+  const { formatDate } = useIntl();
   const navigate = useNavigate();
   const { data: servers, isLoading, isError } = useServers();
   const { allowedActions } = useRBAC({
@@ -36,8 +34,7 @@ export const ListPage = () => {
     delete: PERMISSIONS.delete,
   });
   const [toDelete, setToDelete] = React.useState<PublicServer | null>(null);
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values) as string;
+  const t = useT();
 
   const title = t('list.title', 'Email servers');
   if (isLoading) return <Page.Loading />;
@@ -65,17 +62,17 @@ export const ListPage = () => {
           />
         ) : (
           <Table colCount={7} rowCount={servers.length + 1}>
-            <Thead>
-              <Tr>
-                <Th><Typography variant="sigma">{t('field.name', 'Name')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('field.type', 'Server type')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('field.senderEmail', 'Sender email')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('field.isDefault', 'Default')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('field.enabled', 'Enabled')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('list.lastCheck', 'Last check')}</Typography></Th>
-                <Th><VisuallyHidden>{t('list.actions', 'Actions')}</VisuallyHidden></Th>
-              </Tr>
-            </Thead>
+            <TableHeader
+              columns={[
+                t('field.name', 'Name'),
+                t('field.type', 'Server type'),
+                t('field.senderEmail', 'Sender email'),
+                t('field.isDefault', 'Default'),
+                t('field.enabled', 'Enabled'),
+                t('list.lastCheck', 'Last check'),
+                { hidden: t('list.actions', 'Actions') },
+              ]}
+            />
             <Tbody>
               {servers.map((server) => (
                 <Tr

@@ -1,0 +1,60 @@
+import { NumberField, SecretField, SelectField, TextField, ToggleField } from '../../../components/FormFields';
+import { Cell, Section } from '../../../components/Layout';
+import { useT } from '../../../hooks/useT';
+import type { ServerFormState } from '../useServerForm';
+import { useSharedLabels } from './labels';
+
+export const OutgoingSection = ({ form }: { form: ServerFormState }) => {
+  const t = useT();
+  const { secret, toggle, security } = useSharedLabels();
+  const { field, mustReenter, server } = form;
+  return (
+    <Section title={t('section.outgoing', 'Outgoing mail server')}>
+      <Cell>
+        <TextField
+          {...field('smtpHost')}
+          label={t('field.smtpHost', 'SMTP host')}
+          required
+          hint={t('hint.host', 'A hostname or IP address, without smtp:// or a port')}
+        />
+      </Cell>
+      <Cell size={3}>
+        <NumberField
+          {...field('smtpPort')}
+          label={t('field.smtpPort', 'SMTP port')}
+          required
+        />
+      </Cell>
+      <Cell size={3}>
+        <SelectField
+          {...field('smtpSecurity')}
+          label={t('field.security', 'Security')}
+          options={security}
+        />
+      </Cell>
+      <Cell>
+        <TextField
+          {...field('smtpUsername')}
+          label={t('field.smtpUsername', 'SMTP username')}
+          autoComplete="off"
+        />
+      </Cell>
+      <Cell>
+        <SecretField
+          {...field('smtpPassword')}
+          label={t('field.smtpPassword', 'SMTP password')}
+          isSet={Boolean(server?.smtpPasswordSet) && !mustReenter('smtpPassword')}
+          labels={secret}
+        />
+      </Cell>
+      <Cell>
+        <ToggleField
+          {...field('tlsRejectUnauthorized')}
+          label={t('field.tlsRejectUnauthorized', 'Verify TLS certificates')}
+          hint={t('hint.tlsRejectUnauthorized', 'Turn off only for a server with a self-signed certificate you trust')}
+          {...toggle}
+        />
+      </Cell>
+    </Section>
+  );
+};
