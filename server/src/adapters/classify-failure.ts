@@ -18,7 +18,8 @@ export interface Failure {
 }
 
 const NETWORK = /^(ECONNECTION|ETIMEDOUT|ESOCKET|ECONNRESET|ECONNREFUSED|EPIPE|EDNS|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEOUT|EPROTOCOL)$/;
-const CERTIFICATE = /certificate|self[- ]signed|unable to verify|altnames|CERT_|TLS/i;
+// Node's TLS codes spell the words with underscores (DEPTH_ZERO_SELF_SIGNED_CERT, UNABLE_TO_VERIFY_LEAF_SIGNATURE).
+const CERTIFICATE = /certificate|self[-_ ]signed|unable[_ ]to[_ ](verify|get)|altnames|CERT|TLS/i;
 
 export const classifySmtpFailure = (error: any): Failure => {
   const code = typeof error?.responseCode === 'number' ? error.responseCode : null;

@@ -39,6 +39,10 @@ describe('classifySmtpFailure', () => {
     expect(classifySmtpFailure(smtp({ code: 'CERT_HAS_EXPIRED' }))).toEqual(person);
     expect(classifySmtpFailure(smtp({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' }))).toEqual(person);
     expect(classifySmtpFailure(smtp({ code: 'ESOCKET', message: 'self-signed certificate' }))).toEqual(person);
+    // Node's own codes, as a TLS socket reports them without a message nodemailer rewrote.
+    for (const code of ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']) {
+      expect(classifySmtpFailure(smtp({ code }))).toEqual(person);
+    }
   });
 
   it('no reply at all (refused, reset, timed out) is retried and blames the server', () => {
