@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { parseCsvRecipients } from '../campaigns/csv';
+import { parseCsvRecipients } from '../services/campaigns/csv';
 import type { CampaignInput } from '../../../shared/contracts/campaigns';
 import { campaignSchema, campaignUpdateSchema, recipientQuerySchema, sendSchema } from '../../../shared/validation/campaigns';
 import { getService } from '../utils';

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
-import { NeedsAttentionError } from '../services/poller';
+import { NeedsAttentionError } from '../services/inbox/poller';
 import { getService } from '../utils';
-import { unreadableSecretMessage } from '../utils/server-config';
+import { unreadableSecretMessage } from '../services/servers/server-config';
 import { validate } from '../utils/validate';
 import type { ConversationStatus } from '../../../shared/contracts/inbox';
 import { conversationQuerySchema, conversationUpdateSchema, replySchema } from '../../../shared/validation/inbox';

@@ -5,7 +5,7 @@ import { emailServerSchema, testEmailSchema } from '../../../shared/validation/s
 import { ACTIONS } from '../../../shared/permissions';
 import { getService } from '../utils';
 import { validate } from '../utils/validate';
-import { toInput, touchesDefault, type StoredServer } from '../services/servers';
+import { toInput, touchesDefault, type StoredServer } from '../services/servers/servers';
 
 /**
  * The default server carries every Strapi password-reset and invitation mail: making a server the

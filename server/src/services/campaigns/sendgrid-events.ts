@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { EventWebhook } from '@sendgrid/eventwebhook';
 import { errors } from '@strapi/utils';
-import { UIDS, getService, pluginConfig } from '../utils';
-import type { StoredServer } from './servers';
+import { UIDS, getService, pluginConfig } from '../../utils';
+import type { StoredServer } from '../servers/servers';
 
 export interface WebhookRequest {
   serverDocumentId: string;

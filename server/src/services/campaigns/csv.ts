@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { errors } from '@strapi/utils';
-import type { RecipientInput } from '../../../shared/contracts/campaigns';
+import type { RecipientInput } from '../../../../shared/contracts/campaigns';
 
 export interface CsvRecipients {
   /** Each usable row with its line number in the file (the header is line 1). */

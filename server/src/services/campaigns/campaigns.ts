@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { BUILT_IN_VARIABLES, MAX_RECIPIENTS, RECIPIENT_STATUSES, type Campaign, type CampaignInput, type CampaignStatus, type Recipient, type RecipientInput, type RecipientStatus, type RejectedRecipient } from '../../../shared/contracts/campaigns';
-import { recipientProblem, variablesOf } from '../../../shared/validation/campaigns';
-import { UIDS, getService } from '../utils';
-import { fieldError } from '../utils/validate';
-import { rawTable } from '../utils/raw-table';
-import type { StoredServer } from './servers';
+import { BUILT_IN_VARIABLES, MAX_RECIPIENTS, RECIPIENT_STATUSES, type Campaign, type CampaignInput, type CampaignStatus, type Recipient, type RecipientInput, type RecipientStatus, type RejectedRecipient } from '../../../../shared/contracts/campaigns';
+import { recipientProblem, variablesOf } from '../../../../shared/validation/campaigns';
+import { UIDS, getService } from '../../utils';
+import { fieldError } from '../../utils/validate';
+import { rawTable } from '../../utils/raw-table';
+import type { StoredServer } from '../servers/servers';
 
 export interface StoredCampaign {
   id: number;

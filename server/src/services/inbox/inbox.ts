@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { UIDS, getService } from '../utils';
-import { sanitizeMailHtml, withRemoteImages } from '../utils/mail-html';
-import type { MailAddress } from '../../../shared/contracts/common';
-import type { Conversation, ConversationQuery, ConversationStatus, Message, MessageDirection } from '../../../shared/contracts/inbox';
+import { UIDS, getService } from '../../utils';
+import { sanitizeMailHtml, withRemoteImages } from '../../utils/mail-html';
+import type { MailAddress } from '../../../../shared/contracts/common';
+import type { Conversation, ConversationQuery, ConversationStatus, Message, MessageDirection } from '../../../../shared/contracts/inbox';
 import { baseSubject, newDocumentId } from './ingest';
 
 /** Inbound HTML was sanitised when stored; older rows and agents' replies are sanitised here. */

@@ -1,13 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { scrub } from '../adapters/describe-error';
-import { verifyIncoming } from '../adapters/incoming';
-import { verifySendgrid } from '../adapters/sendgrid';
-import { verifySmtp } from '../adapters/smtp';
-import type { Check } from '../adapters/types';
-import { SERVER_UID, getService, pluginConfig } from '../utils';
-import { rawTable } from '../utils/raw-table';
-import { incomingConfigOf, sendgridConfigOf, smtpConfigOf } from '../utils/server-config';
+import { scrub } from '../../adapters/describe-error';
+import { verifyIncoming } from '../../adapters/incoming';
+import { verifySendgrid } from '../../adapters/sendgrid';
+import { verifySmtp } from '../../adapters/smtp';
+import type { Check } from '../../adapters/types';
+import { SERVER_UID, getService, pluginConfig } from '../../utils';
+import { rawTable } from '../../utils/raw-table';
+import { incomingConfigOf, sendgridConfigOf, smtpConfigOf } from './server-config';
 import type { StoredServer } from './servers';
 
 export interface VerifyResult {

@@ -2,14 +2,14 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { describeError, scrub } from '../adapters/describe-error';
-import { fetchImap, fetchPop3, type FetchOptions } from '../adapters/fetch-mailbox';
-import type { IncomingConfig } from '../adapters/incoming';
-import { UIDS, getService, pluginConfig } from '../utils';
-import { rawTable } from '../utils/raw-table';
-import { createTicker } from '../utils/ticker';
-import { UnreadableSecretError, incomingConfigOf } from '../utils/server-config';
-import type { StoredServer } from './servers';
+import { describeError, scrub } from '../../adapters/describe-error';
+import { fetchImap, fetchPop3, type FetchOptions } from '../../adapters/fetch-mailbox';
+import type { IncomingConfig } from '../../adapters/incoming';
+import { UIDS, getService, pluginConfig } from '../../utils';
+import { rawTable } from '../../utils/raw-table';
+import { createTicker } from '../../utils/ticker';
+import { UnreadableSecretError, incomingConfigOf } from '../servers/server-config';
+import type { StoredServer } from '../servers/servers';
 
 export interface FetchResult {
   fetched: number;

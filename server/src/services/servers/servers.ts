@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { INPUT_FIELDS, SECRET_FIELDS, type SchemaContext, type EmailServerInput, type PublicServer, type SecretField } from '../../../shared/contracts/servers';
-import { connectionChange, normalizeServerInput, reenterPasswordMessage } from '../../../shared/validation/servers';
-import { privateAddressOf, privateNetworkMessage } from '../adapters/network-guard';
-import { SERVER_UID, getService, pluginConfig } from '../utils';
-import { unreadableSecretMessage } from '../utils/server-config';
-import { fieldError } from '../utils/validate';
-import { rawTable } from '../utils/raw-table';
+import { INPUT_FIELDS, SECRET_FIELDS, type SchemaContext, type EmailServerInput, type PublicServer, type SecretField } from '../../../../shared/contracts/servers';
+import { connectionChange, normalizeServerInput, reenterPasswordMessage } from '../../../../shared/validation/servers';
+import { privateAddressOf, privateNetworkMessage } from '../../adapters/network-guard';
+import { SERVER_UID, getService, pluginConfig } from '../../utils';
+import { unreadableSecretMessage } from './server-config';
+import { fieldError } from '../../utils/validate';
+import { rawTable } from '../../utils/raw-table';
 
 /** A stored email server row, secrets still encrypted. */
 export interface StoredServer extends EmailServerInput {

@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import type { MailAddress } from '../../../shared/contracts/common';
-import type { ImapCursor, RawMail } from '../adapters/fetch-mailbox';
-import { UIDS, pluginConfig } from '../utils';
-import { VARCHAR, cut, cutOrNull, withoutNul } from '../utils/fit';
-import { sanitizeMailHtml } from '../utils/mail-html';
-import type { StoredServer } from './servers';
+import type { MailAddress } from '../../../../shared/contracts/common';
+import type { ImapCursor, RawMail } from '../../adapters/fetch-mailbox';
+import { UIDS, pluginConfig } from '../../utils';
+import { VARCHAR, cut, cutOrNull, withoutNul } from '../../utils/fit';
+import { sanitizeMailHtml } from '../../utils/mail-html';
+import type { StoredServer } from '../servers/servers';
 
 interface ParsedRow {
   messageId: string | null;

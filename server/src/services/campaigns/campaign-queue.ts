@@ -1,18 +1,18 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Core } from '@strapi/strapi';
-import { classifySendgridFailure, classifySmtpFailure, type Failure } from '../adapters/classify-failure';
-import { describeError, scrub } from '../adapters/describe-error';
-import { SENDGRID_LIMITS, describeSendgridError, type BatchRecipient, type SendgridTransport } from '../adapters/sendgrid';
-import type { SmtpTransport } from '../adapters/smtp';
-import { render, toSubstitutionTemplate } from '../campaigns/template';
-import { variablesOf } from '../../../shared/validation/campaigns';
-import { UIDS, getService, pluginConfig } from '../utils';
-import { rawTable } from '../utils/raw-table';
-import { fit } from '../utils/fit';
-import { createTicker } from '../utils/ticker';
+import { classifySendgridFailure, classifySmtpFailure, type Failure } from '../../adapters/classify-failure';
+import { describeError, scrub } from '../../adapters/describe-error';
+import { SENDGRID_LIMITS, describeSendgridError, type BatchRecipient, type SendgridTransport } from '../../adapters/sendgrid';
+import type { SmtpTransport } from '../../adapters/smtp';
+import { render, toSubstitutionTemplate } from './template';
+import { variablesOf } from '../../../../shared/validation/campaigns';
+import { UIDS, getService, pluginConfig } from '../../utils';
+import { rawTable } from '../../utils/raw-table';
+import { fit } from '../../utils/fit';
+import { createTicker } from '../../utils/ticker';
 import type { StoredCampaign } from './campaigns';
-import type { StoredServer } from './servers';
+import type { StoredServer } from '../servers/servers';
 
 interface ClaimedRow {
   id: number;

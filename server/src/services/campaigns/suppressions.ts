@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { Suppression, SuppressionReason } from '../../../shared/contracts/campaigns';
-import { UIDS } from '../utils';
+import type { Suppression, SuppressionReason } from '../../../../shared/contracts/campaigns';
+import { UIDS } from '../../utils';
 
 const toPublic = (row: any): Suppression => ({
   documentId: row.documentId,

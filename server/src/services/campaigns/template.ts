@@ -1,4 +1,4 @@
-import { VARIABLE } from '../../../shared/validation/campaigns';
+import { VARIABLE } from '../../../../shared/validation/campaigns';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
