@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { escapeHtml } from '../services/campaigns/template';
+import { escapeHtml } from '../utils/html';
 import { getService } from '../utils';
 import { RAW_BODY } from '../utils/raw-body';
 

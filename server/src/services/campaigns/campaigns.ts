@@ -3,6 +3,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { BUILT_IN_VARIABLES, MAX_RECIPIENTS, RECIPIENT_STATUSES, type Campaign, type CampaignInput, type CampaignStatus, type Recipient, type RecipientInput, type RecipientStatus, type RejectedRecipient } from '../../../../shared/contracts/campaigns';
 import { recipientProblem, variablesOf } from '../../../../shared/validation/campaigns';
+import { newDocumentId } from '../../utils/ids';
 import { UIDS, getService } from '../../utils';
 import { fieldError } from '../../utils/validate';
 import { rawTable } from '../../utils/raw-table';
@@ -27,7 +28,6 @@ export interface StoredCampaign {
 
 export type Counts = Record<RecipientStatus | 'total' | 'delivered' | 'opened' | 'clicked', number>;
 
-const newDocumentId = () => crypto.randomBytes(12).toString('hex');
 const emptyCounts = (): Counts =>
   Object.fromEntries([...RECIPIENT_STATUSES, 'total', 'delivered', 'opened', 'clicked'].map((k) => [k, 0])) as Counts;
 

@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { UIDS } from '../../utils';
 import { rawTable } from '../../utils/raw-table';
+import { sleep } from '../../utils/sleep';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const SLOT_LEASE_MS = 30_000;
 
 /**

@@ -5,7 +5,8 @@ import { UIDS, getService } from '../../utils';
 import { sanitizeMailHtml, withRemoteImages } from '../../utils/mail-html';
 import type { MailAddress } from '../../../../shared/contracts/common';
 import type { Conversation, ConversationQuery, ConversationStatus, Message, MessageDirection } from '../../../../shared/contracts/inbox';
-import { baseSubject, newDocumentId } from './ingest';
+import { newDocumentId } from '../../utils/ids';
+import { baseSubject } from './ingest';
 
 /** Inbound HTML was sanitised when stored; older rows and agents' replies are sanitised here. */
 const safeHtml = (row: any, remote: boolean) => {

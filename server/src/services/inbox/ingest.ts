@@ -1,8 +1,8 @@
-import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import type { MailAddress } from '../../../../shared/contracts/common';
 import type { ImapCursor, RawMail } from '../../adapters/fetch-mailbox';
+import { newDocumentId } from '../../utils/ids';
 import { UIDS, pluginConfig } from '../../utils';
 import { VARCHAR, cut, cutOrNull, withoutNul } from '../../utils/fit';
 import { sanitizeMailHtml } from '../../utils/mail-html';
@@ -29,8 +29,6 @@ interface ParsedRow {
 const MAX_ID = 998;
 /** References used (and kept) for threading: the newest ones name the thread; 70,000 name a flood. */
 const MAX_REFERENCES = 50;
-
-const newDocumentId = () => crypto.randomBytes(12).toString('hex');
 
 const addresses = (value?: AddressObject | AddressObject[]): MailAddress[] =>
   (Array.isArray(value) ? value : value ? [value] : [])
@@ -392,6 +390,5 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
 const searchText = (subject: string, people: MailAddress[]) =>
   [subject, ...people.flatMap((p) => [p.address, p.name ?? ''])].join(' ').toLowerCase().slice(0, 4000);
 
-export { newDocumentId };
 export type IngestService = ReturnType<typeof ingestService>;
 export default ingestService;

@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
-import os from 'node:os';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { describeError, scrub } from '../../adapters/describe-error';
 import { fetchImap, fetchPop3, type FetchOptions } from '../../adapters/fetch-mailbox';
 import type { IncomingConfig } from '../../adapters/incoming';
 import { UIDS, getService, pluginConfig } from '../../utils';
+import { instanceOwnerId, newDocumentId } from '../../utils/ids';
 import { rawTable } from '../../utils/raw-table';
 import { createTicker } from '../../utils/ticker';
 import { UnreadableSecretError, incomingConfigOf } from '../servers/server-config';
@@ -42,7 +42,7 @@ const isAuthFailure = (error: any) =>
  * several Strapi instances on the same database.
  */
 const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+  const owner = instanceOwnerId();
   const running = new Map<string, Promise<FetchResult>>();
   let stopping = false;
   const config = () => pluginConfig(strapi).incoming;
@@ -53,7 +53,7 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const ensureState = async (server: string) => {
     if (await states().findOne({ where: { server } })) return;
     try {
-      await states().create({ data: { documentId: crypto.randomBytes(12).toString('hex'), server, failures: 0, authFailures: 0 } });
+      await states().create({ data: { documentId: newDocumentId(), server, failures: 0, authFailures: 0 } });
     } catch {
       // Another instance created it first: the unique index on server said so.
     }

@@ -7,6 +7,7 @@ import { verifySmtp } from '../../adapters/smtp';
 import type { Check } from '../../adapters/types';
 import { SERVER_UID, getService, pluginConfig } from '../../utils';
 import { rawTable } from '../../utils/raw-table';
+import { escapeHtml } from '../../utils/html';
 import { incomingConfigOf, sendgridConfigOf, smtpConfigOf } from './server-config';
 import type { StoredServer } from './servers';
 
@@ -88,9 +89,6 @@ const checksService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
   };
 };
-
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export type ChecksService = ReturnType<typeof checksService>;
 export default checksService;
