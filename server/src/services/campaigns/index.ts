@@ -1,4 +1,4 @@
-import campaignQueue from './campaign-queue';
+import campaignQueue from './queue';
 import campaigns from './campaigns';
 import sendgridEvents from './sendgrid-events';
 import suppressions from './suppressions';
