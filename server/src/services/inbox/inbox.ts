@@ -6,7 +6,7 @@ import { sanitizeMailHtml, withRemoteImages } from '../../utils/mail-html';
 import type { MailAddress } from '../../../../shared/contracts/common';
 import type { Conversation, ConversationQuery, ConversationStatus, Message, MessageDirection } from '../../../../shared/contracts/inbox';
 import { newDocumentId } from '../../utils/ids';
-import { baseSubject } from './ingest';
+import { baseSubject } from './threading';
 
 /** Inbound HTML was sanitised when stored; older rows and agents' replies are sanitised here. */
 const safeHtml = (row: any, remote: boolean) => {
