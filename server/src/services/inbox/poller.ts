@@ -8,6 +8,7 @@ import { UIDS, getService, pluginConfig } from '../../utils';
 import { instanceOwnerId, newDocumentId } from '../../utils/ids';
 import { rawTable } from '../../utils/raw-table';
 import { createTicker } from '../../utils/ticker';
+import { pauseForAttention } from './attention';
 import { UnreadableSecretError, incomingConfigOf } from '../servers/server-config';
 import type { StoredServer } from '../servers/servers';
 
@@ -92,7 +93,7 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
     } catch (error) {
       await release(server.documentId, {});
       if (error instanceof UnreadableSecretError || error instanceof NeedsAttentionError) {
-        await getService(strapi, 'servers').markNeedsAttention(server, error.message);
+        await pauseForAttention(strapi, server, error.message);
         throw new NeedsAttentionError(error.message);
       }
       throw error;
@@ -180,7 +181,8 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const backoff = Math.min((server.pollIntervalSeconds ?? 60) * 2 ** Math.min(failures, 10), config().maxBackoffSeconds);
       // The pause is written before the lease goes: no other instance may log in between.
       if (auth && authFailures >= config().maxAuthFailures) {
-        await getService(strapi, 'servers').markNeedsAttention(
+        await pauseForAttention(
+          strapi,
           server,
           `Polling paused after ${authFailures} failed logins: ${message} Edit the server or test its connection to resume.`
         );

@@ -8,6 +8,7 @@ import type { Check } from '../../adapters/types';
 import { SERVER_UID, getService, pluginConfig } from '../../utils';
 import { rawTable } from '../../utils/raw-table';
 import { escapeHtml } from '../../utils/html';
+import { resumeAfterFix } from '../inbox/attention';
 import { incomingConfigOf, sendgridConfigOf, smtpConfigOf } from './server-config';
 import type { StoredServer } from './servers';
 
@@ -69,10 +70,7 @@ const checksService = ({ strapi }: { strapi: Core.Strapi }) => {
         { id: server.id },
         { lastCheckAt: new Date(), lastCheckOk: ok, lastCheckMessage: message?.slice(0, 255) ?? null }
       );
-      if (result.incoming?.ok && server.incomingAttention) {
-        await getService(strapi, 'servers').markNeedsAttention(server, null);
-        await getService(strapi, 'poller').resume(server.documentId);
-      }
+      if (result.incoming?.ok && server.incomingAttention) await resumeAfterFix(strapi, server);
       return result;
     },
 
