@@ -1,7 +1,6 @@
-import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { BUILT_IN_VARIABLES, MAX_RECIPIENTS, RECIPIENT_STATUSES, type Campaign, type CampaignInput, type CampaignStatus, type Recipient, type RecipientInput, type RecipientStatus, type RejectedRecipient } from '../../../../shared/contracts/campaigns';
+import { BUILT_IN_VARIABLES, MAX_RECIPIENTS, RECIPIENT_STATUSES, type Campaign, type CampaignInput, type CampaignServerOption, type CampaignStatus, type Recipient, type RecipientInput, type RecipientStatus, type RejectedRecipient } from '../../../../shared/contracts/campaigns';
 import { recipientProblem, variablesOf } from '../../../../shared/validation/campaigns';
 import { newDocumentId } from '../../utils/ids';
 import { UIDS, getService } from '../../utils';
@@ -120,6 +119,12 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const service = {
+    /** The servers a campaign can be sent through, for editors who may not manage servers. */
+    async serverOptions(): Promise<CampaignServerOption[]> {
+      const rows = await getService(strapi, 'servers').list();
+      return rows.map(({ documentId, name, type, enabled }) => ({ documentId, name, type, enabled }));
+    },
+
     toPublic: async (row: StoredCampaign) => (await toPublicMany([row]))[0],
     toPublicMany,
     counts,
