@@ -193,9 +193,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         throw conflict(`Recipients cannot be added to a ${campaign.status} campaign.`);
       }
       if (!Array.isArray(list)) {
-        throw new errors.ValidationError('Recipients must be a list of { email, data } objects.', {
-          errors: [{ path: ['recipients'], message: 'Must be a list of { email, data } objects.', name: 'ValidationError' }],
-        });
+        throw fieldError('recipients', 'Must be a list of { email, data } objects.', 'Recipients must be a list of { email, data } objects.');
       }
       const variables = variablesOf(campaign.subject, campaign.html, campaign.text);
       // Every address the campaign has, and grows with the ones added here: its size is the count.
@@ -309,7 +307,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const names = [...new Set(problems)];
       if (names.length > 0) {
         const message = `Some recipients have no value for ${names.map((n) => `{{${n}}}`).join(', ')}: add the column to the list or remove the variable.`;
-        throw new errors.ValidationError(message, { errors: [{ path: ['recipients'], message, name: 'ValidationError' }] });
+        throw fieldError('recipients', message);
       }
     },
 
