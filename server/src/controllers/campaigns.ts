@@ -1,60 +1,61 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { parseCsvRecipients } from '../campaigns/csv';
+import { parseCsvRecipients } from '../services/campaigns/csv';
 import type { CampaignInput } from '../../../shared/contracts/campaigns';
 import { campaignSchema, campaignUpdateSchema, recipientQuerySchema, sendSchema } from '../../../shared/validation/campaigns';
 import { getService } from '../utils';
 import { RAW_BODY, RAW_BODY_TYPE } from '../utils/raw-body';
+import type { Context } from '../utils/context';
+import { mergeOntoStored } from '../utils/merge';
 import { validate } from '../utils/validate';
 
 const campaignsController = ({ strapi }: { strapi: Core.Strapi }) => {
   const campaigns = () => getService(strapi, 'campaigns');
-  const load = (ctx: any) => campaigns().getOrThrow(ctx.params.documentId);
-  const answer = async (ctx: any, campaign: Parameters<ReturnType<typeof campaigns>['toPublic']>[0]) => {
+  const load = (ctx: Context) => campaigns().getOrThrow(ctx.params.documentId);
+  const answer = async (ctx: Context, campaign: Parameters<ReturnType<typeof campaigns>['toPublic']>[0]) => {
     ctx.body = { data: await campaigns().toPublic(campaign) };
   };
 
   return {
-    async find(ctx: any) {
+    async find(ctx: Context) {
       ctx.body = { data: await campaigns().toPublicMany(await campaigns().list()) };
     },
 
     /** The servers a campaign can be sent through, for editors who may not manage servers. */
-    async servers(ctx: any) {
-      const rows = await getService(strapi, 'servers').list();
-      ctx.body = { data: rows.map(({ documentId, name, type, enabled }) => ({ documentId, name, type, enabled })) };
+    async servers(ctx: Context) {
+      ctx.body = { data: await campaigns().serverOptions() };
     },
 
-    async findOne(ctx: any) {
+    async findOne(ctx: Context) {
       await answer(ctx, await load(ctx));
     },
 
-    async create(ctx: any) {
+    async create(ctx: Context) {
       const input = await validate<CampaignInput & { recipients?: unknown }>(campaignSchema, ctx.request.body);
       const { campaign, added, rejected } = await campaigns().create(input, input.recipients);
       ctx.status = 201;
       ctx.body = { data: await campaigns().toPublic(campaign), meta: { added, rejected } };
     },
 
-    async update(ctx: any) {
+    async update(ctx: Context) {
       const existing = await load(ctx);
       const body = ctx.request.body;
-      const merged =
-        body && typeof body === 'object' && !Array.isArray(body)
-          ? { name: existing.name, server: existing.server, subject: existing.subject, html: existing.html, text: existing.text, ...body }
-          : body;
+      const merged = mergeOntoStored(
+        { name: existing.name, server: existing.server, subject: existing.subject, html: existing.html, text: existing.text },
+        body
+      );
       const input = await validate<CampaignInput>(campaignUpdateSchema, merged);
       await answer(ctx, await campaigns().update(existing, input));
     },
 
-    async delete(ctx: any) {
+    async delete(ctx: Context) {
       const existing = await load(ctx);
       await campaigns().delete(existing);
       ctx.body = { data: { documentId: existing.documentId } };
     },
 
     /** A JSON list, or a CSV file (text/csv) read in full before Strapi's body parser sees it. */
-    async addRecipients(ctx: any) {
+    async addRecipients(ctx: Context) {
       const campaign = await load(ctx);
       const raw = ctx.state[RAW_BODY] as string | undefined;
       const json = /^application\/json\b/i.test(String(ctx.state[RAW_BODY_TYPE] ?? ''));
@@ -85,27 +86,27 @@ const campaignsController = ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data: await campaigns().addRecipients(campaign, body) };
     },
 
-    async recipients(ctx: any) {
+    async recipients(ctx: Context) {
       const campaign = await load(ctx);
       const query = await validate<{ status?: string; q?: string; page: number; pageSize: number }>(recipientQuerySchema, ctx.query ?? {});
       ctx.body = await campaigns().listRecipients(campaign, query);
     },
 
-    async send(ctx: any) {
+    async send(ctx: Context) {
       const campaign = await load(ctx);
       const { at } = await validate<{ at?: Date | null }>(sendSchema, ctx.request.body ?? {});
       await answer(ctx, await campaigns().send(campaign, at));
     },
 
-    async pause(ctx: any) {
+    async pause(ctx: Context) {
       await answer(ctx, await campaigns().pause(await load(ctx)));
     },
 
-    async resume(ctx: any) {
+    async resume(ctx: Context) {
       await answer(ctx, await campaigns().resume(await load(ctx)));
     },
 
-    async cancel(ctx: any) {
+    async cancel(ctx: Context) {
       await answer(ctx, await campaigns().cancel(await load(ctx)));
     },
   };

@@ -1,13 +1,13 @@
 import type { Core } from '@strapi/strapi';
-import { NeedsAttentionError } from '../services/poller';
+import { NeedsAttentionError } from '../services/inbox/poller';
 import { getService } from '../utils';
-import { unreadableSecretMessage } from '../utils/server-config';
+import type { Context } from '../utils/context';
 import { validate } from '../utils/validate';
 import type { ConversationStatus } from '../../../shared/contracts/inbox';
 import { conversationQuerySchema, conversationUpdateSchema, replySchema } from '../../../shared/validation/inbox';
 
 const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
-  async fetch(ctx: any) {
+  async fetch(ctx: Context) {
     const server = await getService(strapi, 'servers').getOrThrow(ctx.params.documentId);
     try {
       ctx.body = { data: await getService(strapi, 'poller').fetchNow(server) };
@@ -21,44 +21,32 @@ const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** The servers that receive mail, for the inbox's filter and its "Fetch now". */
-  async servers(ctx: any) {
-    const rows = await getService(strapi, 'servers').list();
-    ctx.body = {
-      data: rows
-        .filter((s) => s.type === 'smtp' && s.incomingProtocol)
-        .map((s) => ({
-          documentId: s.documentId,
-          name: s.name,
-          enabled: s.enabled,
-          incomingAttention:
-            s.incomingAttention ??
-            (getService(strapi, 'servers').unreadableSecrets(s).includes('incomingPassword') ? unreadableSecretMessage(s, 'incomingPassword') : null),
-        })),
-    };
+  async servers(ctx: Context) {
+    ctx.body = { data: await getService(strapi, 'inbox').servers() };
   },
 
-  async find(ctx: any) {
+  async find(ctx: Context) {
     const query = await validate<any>(conversationQuerySchema, { ...ctx.query });
     ctx.body = await getService(strapi, 'inbox').list(query);
   },
 
-  async findOne(ctx: any) {
+  async findOne(ctx: Context) {
     const remote = ctx.query?.remote === 'true' || ctx.query?.remote === '1';
     ctx.body = { data: await getService(strapi, 'inbox').get(ctx.params.documentId, { remote }) };
   },
 
-  async update(ctx: any) {
+  async update(ctx: Context) {
     const { status } = await validate<{ status: ConversationStatus }>(conversationUpdateSchema, ctx.request.body);
     ctx.body = { data: await getService(strapi, 'inbox').setStatus(ctx.params.documentId, status) };
   },
 
-  async reply(ctx: any) {
+  async reply(ctx: Context) {
     const body = await validate<{ text: string; html?: string }>(replySchema, ctx.request.body);
     const agent = ctx.state?.user?.email as string | undefined;
     ctx.body = { data: await getService(strapi, 'inbox').reply(ctx.params.documentId, body, agent) };
   },
 
-  async attachment(ctx: any) {
+  async attachment(ctx: Context) {
     const index = Number(ctx.params.index);
     const file = await getService(strapi, 'inbox').attachment(ctx.params.documentId, Number.isInteger(index) ? index : -1);
     ctx.set('Content-Type', file.contentType || 'application/octet-stream');

@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { escapeHtml } from '../campaigns/template';
+import { escapeHtml } from '../utils/html';
 import { getService } from '../utils';
+import type { Context, Next } from '../utils/context';
 import { RAW_BODY } from '../utils/raw-body';
 
 const WEBHOOK_SERVER = 'emailServerWebhookServer';
@@ -15,7 +16,7 @@ const page = (title: string, body: string) =>
 /** Routes reached from outside the admin: SendGrid's Event Webhook and unsubscribe links. */
 const publicController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Route middleware before the body is read: see the `admit` step of sendgrid-events. */
-  async admitSendgridWebhook(ctx: any, next: () => Promise<unknown>) {
+  async admitSendgridWebhook(ctx: Context, next: Next) {
     ctx.state[WEBHOOK_SERVER] = await getService(strapi, 'sendgrid-events').admit({
       serverDocumentId: ctx.params.serverDocumentId,
       signature: ctx.get('X-Twilio-Email-Event-Webhook-Signature') || undefined,
@@ -24,7 +25,7 @@ const publicController = ({ strapi }: { strapi: Core.Strapi }) => ({
     return next();
   },
 
-  async sendgridWebhook(ctx: any) {
+  async sendgridWebhook(ctx: Context) {
     const raw = ctx.state[RAW_BODY] as string | undefined;
     const server = ctx.state[WEBHOOK_SERVER];
     // Unsigned posts are not even read (see utils/raw-body.ts).
@@ -39,7 +40,7 @@ const publicController = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** A confirm page: GET never unsubscribes, since mail scanners follow links. */
-  async unsubscribePage(ctx: any) {
+  async unsubscribePage(ctx: Context) {
     const target = getService(strapi, 'unsubscribe').verify(ctx.params.token);
     ctx.type = 'html';
     if (!target) {
@@ -55,7 +56,7 @@ const publicController = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click" here. */
-  async unsubscribe(ctx: any) {
+  async unsubscribe(ctx: Context) {
     const service = getService(strapi, 'unsubscribe');
     const target = service.verify(ctx.params.token);
     ctx.type = 'html';

@@ -4,14 +4,16 @@ import type { EmailServerInput } from '../../../shared/contracts/servers';
 import { emailServerSchema, testEmailSchema } from '../../../shared/validation/servers';
 import { ACTIONS } from '../../../shared/permissions';
 import { getService } from '../utils';
+import type { Context } from '../utils/context';
+import { mergeOntoStored } from '../utils/merge';
 import { validate } from '../utils/validate';
-import { toInput, touchesDefault, type StoredServer } from '../services/servers';
+import { toInput, touchesDefault, type StoredServer } from '../services/servers/servers';
 
 /**
  * The default server carries every Strapi password-reset and invitation mail: making a server the
  * default, or re-pointing the default one, needs its own action on top of create/update.
  */
-const assertMayTouchDefault = (ctx: any, input: EmailServerInput, existing?: StoredServer) => {
+const assertMayTouchDefault = (ctx: Context, input: EmailServerInput, existing?: StoredServer) => {
   if (!touchesDefault(input, existing)) return;
   if (ctx.state?.userAbility?.can(ACTIONS.serversSetDefault)) return;
   // PolicyError: a 403 whose message reaches the admin (a plain ForbiddenError is reworded to "Forbidden").
@@ -26,7 +28,7 @@ const assertMayTouchDefault = (ctx: any, input: EmailServerInput, existing?: Sto
  * A SendGrid server's webhook key decides whose signed events may mark recipients bounced or
  * unsubscribed and fill the suppression list: changing it needs `suppressions.update` too.
  */
-const assertMayChangeWebhookKey = (ctx: any, input: EmailServerInput, existing: StoredServer) => {
+const assertMayChangeWebhookKey = (ctx: Context, input: EmailServerInput, existing: StoredServer) => {
   if ((input.webhookPublicKey ?? null) === (existing.webhookPublicKey ?? null) || !input.webhookPublicKey) return;
   if (ctx.state?.userAbility?.can(ACTIONS.suppressionsUpdate)) return;
   throw new errors.PolicyError(
@@ -38,17 +40,17 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
   const servers = () => getService(strapi, 'servers');
 
   return {
-    async find(ctx: any) {
+    async find(ctx: Context) {
       const list = await servers().list();
       ctx.body = { data: list.map(servers().toPublic) };
     },
 
-    async findOne(ctx: any) {
+    async findOne(ctx: Context) {
       const server = await servers().getOrThrow(ctx.params.documentId);
       ctx.body = { data: servers().toPublic(server) };
     },
 
-    async create(ctx: any) {
+    async create(ctx: Context) {
       const input = await validate<EmailServerInput>(emailServerSchema, ctx.request.body);
       assertMayTouchDefault(ctx, input);
       const created = await servers().create(input);
@@ -56,13 +58,12 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data: servers().toPublic(created) };
     },
 
-    async update(ctx: any) {
+    async update(ctx: Context) {
       const existing = await servers().getOrThrow(ctx.params.documentId);
       const body = ctx.request.body;
       // A PUT may carry only the fields that change: it is validated merged onto the stored
       // server, so the rules that span fields (type, both-or-neither) still see the whole.
-      const merged =
-        body && typeof body === 'object' && !Array.isArray(body) ? { ...toInput(existing), ...body } : body;
+      const merged = mergeOntoStored(toInput(existing), body);
       const input = await validate<EmailServerInput>(emailServerSchema, merged, servers().schemaContext(existing) as Record<string, unknown>);
       assertMayTouchDefault(ctx, input, existing);
       assertMayChangeWebhookKey(ctx, input, existing);
@@ -70,19 +71,19 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data: servers().toPublic(updated) };
     },
 
-    async verify(ctx: any) {
+    async verify(ctx: Context) {
       const server = await servers().getOrThrow(ctx.params.documentId);
       ctx.body = { data: await getService(strapi, 'checks').verify(server) };
     },
 
-    async testEmail(ctx: any) {
+    async testEmail(ctx: Context) {
       const server = await servers().getOrThrow(ctx.params.documentId);
       const { to } = await validate<{ to: string }>(testEmailSchema, ctx.request.body);
       const { messageId } = await getService(strapi, 'checks').sendTestEmail(server, to);
       ctx.body = { data: { messageId } };
     },
 
-    async delete(ctx: any) {
+    async delete(ctx: Context) {
       const existing = await servers().getOrThrow(ctx.params.documentId);
       await servers().delete(existing);
       ctx.body = { data: { documentId: existing.documentId } };

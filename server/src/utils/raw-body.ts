@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import getRawBody from 'raw-body';
+import type { Context, Next } from './context';
 
 /** Where the raw request body of the routes below is kept for their controllers. */
 export const RAW_BODY = 'emailServerRawBody';
@@ -25,7 +26,7 @@ const routes = (strapi: Core.Strapi) => {
     // and JSON (1 MB) bodies.
     {
       path: /^\/email-server\/campaigns\/[^/]+\/recipients\/?$/i,
-      accepts: (ctx: any) => /^(text\/(csv|plain)|application\/json)\b/i.test(String(ctx.get('Content-Type') ?? '')),
+      accepts: (ctx: Context) => /^(text\/(csv|plain)|application\/json)\b/i.test(String(ctx.get('Content-Type') ?? '')),
       limit: '30mb',
     },
   ];
@@ -39,7 +40,7 @@ const routes = (strapi: Core.Strapi) => {
  */
 export const rawBodyMiddleware = (strapi: Core.Strapi) => {
   let table: ReturnType<typeof routes> | null = null;
-  return async (ctx: any, next: () => Promise<unknown>) => {
+  return async (ctx: Context, next: Next) => {
     if (ctx.method === 'POST') {
       table ??= routes(strapi);
       const route = table.find((r) => r.path.test(ctx.path) && r.accepts(ctx));
@@ -54,7 +55,7 @@ export const rawBodyMiddleware = (strapi: Core.Strapi) => {
 };
 
 /** Route middleware: reads a body `rawBodyMiddleware` set aside, within its size limit. */
-export const readRawBody = async (ctx: any, next: () => Promise<unknown>) => {
+export const readRawBody = async (ctx: Context, next: Next) => {
   const limit = ctx.state[PENDING] as string | undefined;
   if (limit) {
     try {

@@ -46,6 +46,9 @@ export const validate = async <T>(
   }
 };
 
-/** A 400 for one field, shaped like a schema error, for rules only the database can check. */
-export const fieldError = (path: string, message: string) =>
-  new errors.ValidationError(message, { errors: [{ path: [path], message, name: 'ValidationError' }] });
+/**
+ * A 400 for one field, shaped like a schema error, for rules a schema cannot check (the database,
+ * a file's content). `summary` is the error's own message when it should say more than the field's.
+ */
+export const fieldError = (path: string, message: string, summary = message) =>
+  new errors.ValidationError(summary, { errors: [{ path: [path], message, name: 'ValidationError' }] });

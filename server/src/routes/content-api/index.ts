@@ -1,10 +1,11 @@
 import type { Core } from '@strapi/strapi';
+import type { Context, Next } from '../../utils/context';
 import { readRawBody } from '../../utils/raw-body';
 
 declare const strapi: Core.Strapi;
 
 // Route middlewares are plain Koa functions: this one hands over to the controller's check.
-const admitSendgridWebhook = (ctx: any, next: () => Promise<unknown>) =>
+const admitSendgridWebhook = (ctx: Context, next: Next) =>
   (strapi.plugin('email-server').controller('public') as any).admitSendgridWebhook(ctx, next);
 
 /**

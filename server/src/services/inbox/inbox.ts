@@ -1,11 +1,13 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { UIDS, getService } from '../utils';
-import { sanitizeMailHtml, withRemoteImages } from '../utils/mail-html';
-import type { MailAddress } from '../../../shared/contracts/common';
-import type { Conversation, ConversationQuery, ConversationStatus, Message, MessageDirection } from '../../../shared/contracts/inbox';
-import { baseSubject, newDocumentId } from './ingest';
+import { UIDS, getService } from '../../utils';
+import { sanitizeMailHtml, withRemoteImages } from '../../utils/mail-html';
+import type { MailAddress } from '../../../../shared/contracts/common';
+import type { Conversation, ConversationQuery, ConversationStatus, InboxServer, Message, MessageDirection } from '../../../../shared/contracts/inbox';
+import { newDocumentId } from '../../utils/ids';
+import { unreadableSecretMessage } from '../servers/server-config';
+import { baseSubject } from './threading';
 
 /** Inbound HTML was sanitised when stored; older rows and agents' replies are sanitised here. */
 const safeHtml = (row: any, remote: boolean) => {
@@ -93,6 +95,20 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /** The servers that receive mail, for the inbox's filter and its "Fetch now". */
+    async servers(): Promise<InboxServer[]> {
+      const servers = getService(strapi, 'servers');
+      return (await servers.list())
+        .filter((s) => s.type === 'smtp' && s.incomingProtocol)
+        .map((s) => ({
+          documentId: s.documentId,
+          name: s.name,
+          enabled: s.enabled,
+          incomingAttention:
+            s.incomingAttention ?? (servers.unreadableSecrets(s).includes('incomingPassword') ? unreadableSecretMessage(s, 'incomingPassword') : null),
+        }));
+    },
+
     async list(query: ConversationQuery) {
       const where: Record<string, unknown> = {};
       if (query.server) where.server = query.server;

@@ -1,8 +1,9 @@
 import type { Core } from '@strapi/strapi';
-import { UIDS } from '../utils';
-import { rawTable } from '../utils/raw-table';
+import { UIDS } from '../../utils';
+import { rawTable } from '../../utils/raw-table';
+import { sleep } from '../../utils/sleep';
+import { windowStep } from './throttle-window';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const SLOT_LEASE_MS = 30_000;
 
 /**
@@ -46,31 +47,22 @@ const throttleService = ({ strapi }: { strapi: Core.Strapi }) => {
       const { knex, col } = table();
       for (;;) {
         const now = Date.now();
-        const windowStart = Math.floor(now / 1000);
         const row = await knex().select(col('windowStart'), col('used')).where({ [col('server')]: server, [col('slot')]: 0 }).first();
         const rowWindow = Number(row?.[col('windowStart')] ?? 0);
         const used = Number(row?.[col('used')] ?? 0);
+        // Compare-and-set: the update applies only if no other instance moved the row since the read.
         const base = { [col('server')]: server, [col('slot')]: 0, [col('windowStart')]: rowWindow, [col('used')]: used };
-        // Only forward: an instance whose clock is a little behind must not reopen a second
-        // that another instance already used up.
-        if (rowWindow < windowStart) {
-          const n = Math.min(want, rate);
-          if (Number(await knex().where(base).update({ [col('windowStart')]: windowStart, [col('used')]: n })) === 1) return n;
+        const step = windowStep(now, { windowStart: rowWindow, used }, want, rate);
+        if (step.kind === 'open') {
+          if (Number(await knex().where(base).update({ [col('windowStart')]: step.windowStart, [col('used')]: step.grant })) === 1) return step.grant;
           continue;
         }
-        if (rowWindow > windowStart + 1) {
-          // The row is far ahead of this clock: a skewed instance. Wait for its second.
-          await sleep(Math.min(1000, (rowWindow - windowStart) * 1000));
+        if (step.kind === 'take') {
+          if (Number(await knex().where(base).update({ [col('used')]: step.used })) === 1) return step.grant;
           continue;
         }
-        const free = rate - used;
-        if (free > 0) {
-          const n = Math.min(want, free);
-          if (Number(await knex().where(base).update({ [col('used')]: used + n })) === 1) return n;
-          continue;
-        }
-        if (shouldStop()) return 0;
-        await sleep(Math.max(1, (Math.max(rowWindow, windowStart) + 1) * 1000 - now + 1));
+        if (step.kind === 'full' && shouldStop()) return 0;
+        await sleep(step.waitMs);
       }
     },
 

@@ -2,8 +2,9 @@ import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { EventWebhook } from '@sendgrid/eventwebhook';
 import { errors } from '@strapi/utils';
-import { UIDS, getService, pluginConfig } from '../utils';
-import type { StoredServer } from './servers';
+import { newDocumentId } from '../../utils/ids';
+import { UIDS, getService, pluginConfig } from '../../utils';
+import type { StoredServer } from '../servers/servers';
 
 export interface WebhookRequest {
   serverDocumentId: string;
@@ -63,7 +64,7 @@ const sendgridEventsService = ({ strapi }: { strapi: Core.Strapi }) => {
    */
   const firstTime = async (eventId: string, event: string) => {
     if (await strapi.db.query(UIDS.webhookEvent).findOne({ where: { eventId } })) return false;
-    await strapi.db.query(UIDS.webhookEvent).create({ data: { documentId: crypto.randomBytes(12).toString('hex'), eventId, event } });
+    await strapi.db.query(UIDS.webhookEvent).create({ data: { documentId: newDocumentId(), eventId, event } });
     return true;
   };
 

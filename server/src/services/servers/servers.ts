@@ -1,13 +1,14 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { INPUT_FIELDS, SECRET_FIELDS, type SchemaContext, type EmailServerInput, type PublicServer, type SecretField } from '../../../shared/contracts/servers';
-import { connectionChange, normalizeServerInput, reenterPasswordMessage } from '../../../shared/validation/servers';
-import { privateAddressOf, privateNetworkMessage } from '../adapters/network-guard';
-import { SERVER_UID, getService, pluginConfig } from '../utils';
-import { unreadableSecretMessage } from '../utils/server-config';
-import { fieldError } from '../utils/validate';
-import { rawTable } from '../utils/raw-table';
+import { INPUT_FIELDS, SECRET_FIELDS, type SchemaContext, type EmailServerInput, type PublicServer, type SecretField } from '../../../../shared/contracts/servers';
+import { connectionChange, normalizeServerInput, reenterPasswordMessage } from '../../../../shared/validation/servers';
+import { privateAddressOf, privateNetworkMessage } from '../../adapters/network-guard';
+import { SERVER_UID, getService, pluginConfig } from '../../utils';
+import { unreadableSecretMessage } from './server-config';
+import { fieldError } from '../../utils/validate';
+import { rawTable } from '../../utils/raw-table';
+import { resumeAfterFix } from '../inbox/attention';
 
 /** A stored email server row, secrets still encrypted. */
 export interface StoredServer extends EmailServerInput {
@@ -111,7 +112,7 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
   const forget = async (documentId: string) => {
     lookups.clear();
     getService(strapi, 'transports').close(documentId);
-    await getService(strapi, 'poller').resume(documentId);
+    await resumeAfterFix(strapi, documentId);
   };
   const secrets = () => getService(strapi, 'secrets');
 
@@ -315,7 +316,7 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
       }).finally(() => forget(existing.documentId));
     },
 
-    /** Pauses polling until the server is edited or passes a connection test. */
+    /** Writes the "needs attention" flag; the rule around it is inbox/attention.ts. */
     async markNeedsAttention(server: StoredServer, message: string | null): Promise<void> {
       // Below the query layer: this is not an edit and must not move updatedAt.
       await rawTable(strapi, SERVER_UID).update({ id: server.id }, { incomingAttention: message ? message.slice(0, 255) : null });

@@ -1,7 +1,6 @@
-import { VARIABLE } from '../../../shared/validation/campaigns';
+import { VARIABLE } from '../../../../shared/validation/campaigns';
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+import { escapeHtml } from '../../utils/html';
 
 export type Variables = Record<string, string>;
 

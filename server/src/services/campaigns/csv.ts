@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { errors } from '@strapi/utils';
-import type { RecipientInput } from '../../../shared/contracts/campaigns';
+import { fieldError } from '../../utils/validate';
+import type { RecipientInput } from '../../../../shared/contracts/campaigns';
 
 export interface CsvRecipients {
   /** Each usable row with its line number in the file (the header is line 1). */
@@ -8,8 +8,7 @@ export interface CsvRecipients {
   rejected: Array<{ row: number; email: string; reason: string }>;
 }
 
-const invalid = (message: string) =>
-  new errors.ValidationError(message, { errors: [{ path: ['file'], message, name: 'ValidationError' }] });
+const invalid = (message: string) => fieldError('file', message);
 
 /**
  * A recipient list from a CSV file: a header row with an `email` column (any case); every other

@@ -1,10 +1,10 @@
 import { errors } from '@strapi/utils';
-import type { IncomingConfig } from '../adapters/incoming';
-import type { SendgridConfig } from '../adapters/sendgrid';
-import type { SmtpConfig } from '../adapters/smtp';
-import type { PluginConfig } from '../config';
-import type { StoredServer } from '../services/servers';
-import type { SecretField } from '../../../shared/contracts/servers';
+import type { IncomingConfig } from '../../adapters/incoming';
+import type { SendgridConfig } from '../../adapters/sendgrid';
+import type { SmtpConfig } from '../../adapters/smtp';
+import type { PluginConfig } from '../../config';
+import type { StoredServer } from './servers';
+import type { SecretField } from '../../../../shared/contracts/servers';
 
 type Decrypt = (value: string | null | undefined) => string | null;
 

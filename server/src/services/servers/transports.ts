@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
-import { createSendgridTransport, type SendgridTransport } from '../adapters/sendgrid';
-import { createSmtpTransport, type SmtpTransport } from '../adapters/smtp';
-import { getService, pluginConfig } from '../utils';
-import { sendgridConfigOf, smtpConfigOf } from '../utils/server-config';
+import { createSendgridTransport, type SendgridTransport } from '../../adapters/sendgrid';
+import { createSmtpTransport, type SmtpTransport } from '../../adapters/smtp';
+import { getService, pluginConfig } from '../../utils';
+import { sendgridConfigOf, smtpConfigOf } from './server-config';
 import type { StoredServer } from './servers';
 
 type Transport = SmtpTransport | SendgridTransport;

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { Suppression, SuppressionReason } from '../../../shared/contracts/campaigns';
-import { UIDS } from '../utils';
+import type { Suppression, SuppressionReason } from '../../../../shared/contracts/campaigns';
+import { newDocumentId } from '../../utils/ids';
+import { UIDS } from '../../utils';
 
 const toPublic = (row: any): Suppression => ({
   documentId: row.documentId,
@@ -36,7 +37,7 @@ const suppressionsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (existing) return toPublic(existing);
       try {
         const created = await query().create({
-          data: { documentId: crypto.randomBytes(12).toString('hex'), email: email.trim(), emailKey, reason, source: source?.slice(0, 255) ?? null },
+          data: { documentId: newDocumentId(), email: email.trim(), emailKey, reason, source: source?.slice(0, 255) ?? null },
         });
         return toPublic(created);
       } catch (error) {

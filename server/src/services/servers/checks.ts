@@ -1,13 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { scrub } from '../adapters/describe-error';
-import { verifyIncoming } from '../adapters/incoming';
-import { verifySendgrid } from '../adapters/sendgrid';
-import { verifySmtp } from '../adapters/smtp';
-import type { Check } from '../adapters/types';
-import { SERVER_UID, getService, pluginConfig } from '../utils';
-import { rawTable } from '../utils/raw-table';
-import { incomingConfigOf, sendgridConfigOf, smtpConfigOf } from '../utils/server-config';
+import { scrub } from '../../adapters/describe-error';
+import { verifyIncoming } from '../../adapters/incoming';
+import { verifySendgrid } from '../../adapters/sendgrid';
+import { verifySmtp } from '../../adapters/smtp';
+import type { Check } from '../../adapters/types';
+import { SERVER_UID, getService, pluginConfig } from '../../utils';
+import { rawTable } from '../../utils/raw-table';
+import { escapeHtml } from '../../utils/html';
+import { resumeAfterFix } from '../inbox/attention';
+import { incomingConfigOf, sendgridConfigOf, smtpConfigOf } from './server-config';
 import type { StoredServer } from './servers';
 
 export interface VerifyResult {
@@ -68,10 +70,7 @@ const checksService = ({ strapi }: { strapi: Core.Strapi }) => {
         { id: server.id },
         { lastCheckAt: new Date(), lastCheckOk: ok, lastCheckMessage: message?.slice(0, 255) ?? null }
       );
-      if (result.incoming?.ok && server.incomingAttention) {
-        await getService(strapi, 'servers').markNeedsAttention(server, null);
-        await getService(strapi, 'poller').resume(server.documentId);
-      }
+      if (result.incoming?.ok && server.incomingAttention) await resumeAfterFix(strapi, server);
       return result;
     },
 
@@ -88,9 +87,6 @@ const checksService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
   };
 };
-
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export type ChecksService = ReturnType<typeof checksService>;
 export default checksService;

@@ -1,12 +1,12 @@
-import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { BUILT_IN_VARIABLES, MAX_RECIPIENTS, RECIPIENT_STATUSES, type Campaign, type CampaignInput, type CampaignStatus, type Recipient, type RecipientInput, type RecipientStatus, type RejectedRecipient } from '../../../shared/contracts/campaigns';
-import { recipientProblem, variablesOf } from '../../../shared/validation/campaigns';
-import { UIDS, getService } from '../utils';
-import { fieldError } from '../utils/validate';
-import { rawTable } from '../utils/raw-table';
-import type { StoredServer } from './servers';
+import { BUILT_IN_VARIABLES, MAX_RECIPIENTS, RECIPIENT_STATUSES, type Campaign, type CampaignInput, type CampaignServerOption, type CampaignStatus, type Recipient, type RecipientInput, type RecipientStatus, type RejectedRecipient } from '../../../../shared/contracts/campaigns';
+import { recipientProblem, variablesOf } from '../../../../shared/validation/campaigns';
+import { newDocumentId } from '../../utils/ids';
+import { UIDS, getService } from '../../utils';
+import { fieldError } from '../../utils/validate';
+import { rawTable } from '../../utils/raw-table';
+import type { StoredServer } from '../servers/servers';
 
 export interface StoredCampaign {
   id: number;
@@ -27,7 +27,6 @@ export interface StoredCampaign {
 
 export type Counts = Record<RecipientStatus | 'total' | 'delivered' | 'opened' | 'clicked', number>;
 
-const newDocumentId = () => crypto.randomBytes(12).toString('hex');
 const emptyCounts = (): Counts =>
   Object.fromEntries([...RECIPIENT_STATUSES, 'total', 'delivered', 'opened', 'clicked'].map((k) => [k, 0])) as Counts;
 
@@ -120,6 +119,12 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const service = {
+    /** The servers a campaign can be sent through, for editors who may not manage servers. */
+    async serverOptions(): Promise<CampaignServerOption[]> {
+      const rows = await getService(strapi, 'servers').list();
+      return rows.map(({ documentId, name, type, enabled }) => ({ documentId, name, type, enabled }));
+    },
+
     toPublic: async (row: StoredCampaign) => (await toPublicMany([row]))[0],
     toPublicMany,
     counts,
@@ -188,9 +193,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         throw conflict(`Recipients cannot be added to a ${campaign.status} campaign.`);
       }
       if (!Array.isArray(list)) {
-        throw new errors.ValidationError('Recipients must be a list of { email, data } objects.', {
-          errors: [{ path: ['recipients'], message: 'Must be a list of { email, data } objects.', name: 'ValidationError' }],
-        });
+        throw fieldError('recipients', 'Must be a list of { email, data } objects.', 'Recipients must be a list of { email, data } objects.');
       }
       const variables = variablesOf(campaign.subject, campaign.html, campaign.text);
       // Every address the campaign has, and grows with the ones added here: its size is the count.
@@ -304,7 +307,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const names = [...new Set(problems)];
       if (names.length > 0) {
         const message = `Some recipients have no value for ${names.map((n) => `{{${n}}}`).join(', ')}: add the column to the list or remove the variable.`;
-        throw new errors.ValidationError(message, { errors: [{ path: ['recipients'], message, name: 'ValidationError' }] });
+        throw fieldError('recipients', message);
       }
     },
 

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { getService } from '../utils';
+import { getService } from '../../utils';
 import { parseAddress, type MailerSendOptions } from './mailer';
 
 /**

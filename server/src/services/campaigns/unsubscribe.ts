@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { UIDS, getService, pluginConfig } from '../utils';
+import { UIDS, getService, pluginConfig } from '../../utils';
 
 export interface UnsubscribeTarget {
   campaign: string;

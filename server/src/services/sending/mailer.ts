@@ -1,10 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { describeError, scrub } from '../adapters/describe-error';
-import { describeSendgridError } from '../adapters/sendgrid';
-import type { Address, Attachment, OutgoingMessage } from '../adapters/types';
-import { getService, pluginConfig } from '../utils';
-import type { StoredServer } from './servers';
+import { describeError, scrub } from '../../adapters/describe-error';
+import { describeSendgridError } from '../../adapters/sendgrid';
+import type { Address, Attachment, OutgoingMessage } from '../../adapters/types';
+import { getService, pluginConfig } from '../../utils';
+import type { StoredServer } from '../servers/servers';
 
 export interface MailerSendOptions {
   /** A server's name or documentId; the default server when absent. */

@@ -1,15 +1,16 @@
 import crypto from 'node:crypto';
-import os from 'node:os';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { describeError, scrub } from '../adapters/describe-error';
-import { fetchImap, fetchPop3, type FetchOptions } from '../adapters/fetch-mailbox';
-import type { IncomingConfig } from '../adapters/incoming';
-import { UIDS, getService, pluginConfig } from '../utils';
-import { rawTable } from '../utils/raw-table';
-import { createTicker } from '../utils/ticker';
-import { UnreadableSecretError, incomingConfigOf } from '../utils/server-config';
-import type { StoredServer } from './servers';
+import { describeError, scrub } from '../../adapters/describe-error';
+import { fetchImap, fetchPop3, type FetchOptions } from '../../adapters/fetch-mailbox';
+import type { IncomingConfig } from '../../adapters/incoming';
+import { UIDS, getService, pluginConfig } from '../../utils';
+import { instanceOwnerId, newDocumentId } from '../../utils/ids';
+import { rawTable } from '../../utils/raw-table';
+import { createTicker } from '../../utils/ticker';
+import { pauseForAttention } from './attention';
+import { UnreadableSecretError, incomingConfigOf } from '../servers/server-config';
+import type { StoredServer } from '../servers/servers';
 
 export interface FetchResult {
   fetched: number;
@@ -42,7 +43,7 @@ const isAuthFailure = (error: any) =>
  * several Strapi instances on the same database.
  */
 const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+  const owner = instanceOwnerId();
   const running = new Map<string, Promise<FetchResult>>();
   let stopping = false;
   const config = () => pluginConfig(strapi).incoming;
@@ -53,7 +54,7 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const ensureState = async (server: string) => {
     if (await states().findOne({ where: { server } })) return;
     try {
-      await states().create({ data: { documentId: crypto.randomBytes(12).toString('hex'), server, failures: 0, authFailures: 0 } });
+      await states().create({ data: { documentId: newDocumentId(), server, failures: 0, authFailures: 0 } });
     } catch {
       // Another instance created it first: the unique index on server said so.
     }
@@ -92,7 +93,7 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
     } catch (error) {
       await release(server.documentId, {});
       if (error instanceof UnreadableSecretError || error instanceof NeedsAttentionError) {
-        await getService(strapi, 'servers').markNeedsAttention(server, error.message);
+        await pauseForAttention(strapi, server, error.message);
         throw new NeedsAttentionError(error.message);
       }
       throw error;
@@ -180,7 +181,8 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const backoff = Math.min((server.pollIntervalSeconds ?? 60) * 2 ** Math.min(failures, 10), config().maxBackoffSeconds);
       // The pause is written before the lease goes: no other instance may log in between.
       if (auth && authFailures >= config().maxAuthFailures) {
-        await getService(strapi, 'servers').markNeedsAttention(
+        await pauseForAttention(
+          strapi,
           server,
           `Polling paused after ${authFailures} failed logins: ${message} Edit the server or test its connection to resume.`
         );

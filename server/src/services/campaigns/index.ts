@@ -1,0 +1,9 @@
+import campaignQueue from './queue';
+import campaigns from './campaigns';
+import sendgridEvents from './sendgrid-events';
+import suppressions from './suppressions';
+import throttle from './throttle';
+import unsubscribe from './unsubscribe';
+
+/** Campaigns: the campaigns, their queue and throttle, suppressions, webhook events and unsubscribes. */
+export default { 'campaign-queue': campaignQueue, campaigns, 'sendgrid-events': sendgridEvents, suppressions, throttle, unsubscribe };

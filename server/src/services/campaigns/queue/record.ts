@@ -1,0 +1,64 @@
+import { fit } from '../../../utils/fit';
+import type { StoredCampaign } from '../campaigns';
+import { ERROR_CHARS, type FailedOutcome, type Outcome, type QueueContext } from './context';
+
+/** The row a failure leaves: back in the queue, retried later, or failed for good. */
+const failurePatch = (q: QueueContext, { row, failure, message }: FailedOutcome, now: number): Record<string, unknown> => {
+  if (failure.needsPerson) {
+    // Not the recipient's fault: give the row back and stop the campaign for a person.
+    return { status: 'queued', lastError: fit(message, ERROR_CHARS), attempts: row.attempts - 1 };
+  }
+  const config = q.config();
+  const giveUp = !failure.transient || row.attempts >= config.maxAttempts;
+  const delay = Math.min(config.retryBaseMs * 2 ** Math.max(0, row.attempts - 1), config.maxRetryDelayMs);
+  return {
+    status: giveUp ? 'failed' : 'queued',
+    nextAttemptAt: giveUp ? 0 : now + delay,
+    lastError: fit(failure.transient && giveUp ? `Gave up after ${row.attempts} attempts: ${message}` : message, ERROR_CHARS),
+  };
+};
+
+/** Writes the outcomes of one chunk onto the rows this lease still holds. */
+export const recordOutcomes = async (q: QueueContext, token: string, outcomes: Outcome[]) => {
+  const { knex, col } = q.table();
+  const now = Date.now();
+  const mine = (ids: number[]) => knex().whereIn('id', ids).andWhere(col('leaseOwner'), token).andWhere(col('status'), 'sending');
+  const sent = outcomes.filter((o) => o.ok);
+  const failed = outcomes.filter((o): o is FailedOutcome => !o.ok);
+  const cleared = { [col('leaseOwner')]: null, [col('leaseUntil')]: null };
+  if (sent.length > 0) {
+    const messageId = (sent[0] as any).messageId ?? null;
+    await mine(sent.map((o) => o.row.id)).update({
+      ...cleared,
+      [col('status')]: 'sent',
+      [col('sentAt')]: new Date(now),
+      [col('lastError')]: null,
+      ...(messageId && outcomes.length > 1 && sent.every((o: any) => o.messageId === messageId) ? { [col('messageId')]: messageId } : {}),
+    });
+  }
+  // Rows with the same outcome are written together: a failed SendGrid request is 1,000 rows.
+  const groups = new Map<string, { ids: number[]; patch: Record<string, unknown> }>();
+  for (const outcome of failed) {
+    const patch = failurePatch(q, outcome, now);
+    const key = JSON.stringify(patch);
+    const group = groups.get(key) ?? { ids: [], patch };
+    group.ids.push(outcome.row.id);
+    groups.set(key, group);
+  }
+  for (const { ids, patch } of groups.values()) {
+    await mine(ids).update({ ...cleared, ...Object.fromEntries(Object.entries(patch).map(([k, v]) => [col(k), v])) });
+  }
+};
+
+/** Campaigns with no row left to send are completed. */
+export const completeFinished = async (q: QueueContext, active: StoredCampaign[]) => {
+  for (const campaign of active) {
+    const open = await q.recipients().count({ where: { campaign: campaign.documentId, status: { $in: ['queued', 'sending'] } } });
+    if (open === 0) {
+      await q.campaigns().updateMany({
+        where: { id: campaign.id, status: 'sending' },
+        data: { status: 'completed', completedAt: new Date() },
+      });
+    }
+  }
+};

@@ -1,0 +1,24 @@
+import { classifySmtpFailure } from '../../../adapters/classify-failure';
+import { describeError, scrub } from '../../../adapters/describe-error';
+import type { SmtpTransport } from '../../../adapters/smtp';
+import { getService } from '../../../utils';
+import type { StoredServer } from '../../servers/servers';
+import type { StoredCampaign } from '../campaigns';
+import { mapLimit, type ClaimedRow, type Outcome, type QueueContext } from './context';
+import { renderMail } from './render';
+
+/** One mail per recipient over the server's pooled transport, `lanes` at once. */
+export const sendSmtp = async (q: QueueContext, server: StoredServer, byId: Map<string, StoredCampaign>, rows: ClaimedRow[], lanes: number) => {
+  const { transport, secrets } = getService(q.strapi, 'transports').get(server);
+  const smtp = transport as SmtpTransport;
+  return mapLimit(rows, lanes, async (row): Promise<Outcome> => {
+    const campaign = byId.get(row.campaign)!;
+    try {
+      await smtp.send(renderMail(q, server, campaign, row));
+      return { row, ok: true };
+    } catch (error) {
+      const message = scrub(describeError(error, { host: server.smtpHost!, port: server.smtpPort! }), secrets);
+      return { row, ok: false, failure: classifySmtpFailure(error), message };
+    }
+  });
+};

@@ -1,0 +1,6 @@
+import inbox from './inbox';
+import ingest from './ingest';
+import poller from './poller';
+
+/** Inbound mail: polling, storing and threading, and the conversations built from it. */
+export default { inbox, ingest, poller };

@@ -1,0 +1,7 @@
+import checks from './checks';
+import secrets from './secrets';
+import servers from './servers';
+import transports from './transports';
+
+/** Server management: stored servers, their secrets, connection checks and cached transports. */
+export default { checks, secrets, servers, transports };
