@@ -1,5 +1,4 @@
 import { VARIABLE } from '../../../../shared/validation/campaigns';
-
 import { escapeHtml } from '../../utils/html';
 
 export type Variables = Record<string, string>;
