@@ -47,6 +47,16 @@ describe('parseCsvRecipients', () => {
     }
   });
 
+  it('counts a quoted cell with line breaks as one row, as a spreadsheet shows it', () => {
+    for (const eol of ['\n', '\r\n']) {
+      const { rows } = parseCsvRecipients(['email,note', `ada@example.com,"two${eol}lines"`, '', 'bob@example.com,one', ''].join(eol));
+      expect(rows.map((r) => [r.row, r.recipient.email])).toEqual([
+        [2, 'ada@example.com'],
+        [4, 'bob@example.com'],
+      ]);
+    }
+  });
+
   it('rejects a row with more values than the header, with its line and reason', () => {
     const result = parseCsvRecipients('email,name\nada@example.com,Ada,extra\nbob@example.com\n');
     expect(result.rejected).toEqual([{ row: 2, email: 'ada@example.com', reason: 'more columns than the header (3 for 2)' }]);
