@@ -1,22 +1,6 @@
-import { fit } from '../../../utils/fit';
 import type { StoredCampaign } from '../campaigns';
-import { ERROR_CHARS, type FailedOutcome, type Outcome, type QueueContext } from './context';
-
-/** The row a failure leaves: back in the queue, retried later, or failed for good. */
-const failurePatch = (q: QueueContext, { row, failure, message }: FailedOutcome, now: number): Record<string, unknown> => {
-  if (failure.needsPerson) {
-    // Not the recipient's fault: give the row back and stop the campaign for a person.
-    return { status: 'queued', lastError: fit(message, ERROR_CHARS), attempts: row.attempts - 1 };
-  }
-  const config = q.config();
-  const giveUp = !failure.transient || row.attempts >= config.maxAttempts;
-  const delay = Math.min(config.retryBaseMs * 2 ** Math.max(0, row.attempts - 1), config.maxRetryDelayMs);
-  return {
-    status: giveUp ? 'failed' : 'queued',
-    nextAttemptAt: giveUp ? 0 : now + delay,
-    lastError: fit(failure.transient && giveUp ? `Gave up after ${row.attempts} attempts: ${message}` : message, ERROR_CHARS),
-  };
-};
+import type { FailedOutcome, Outcome, QueueContext } from './context';
+import { failurePatch } from './retry';
 
 /** Writes the outcomes of one chunk onto the rows this lease still holds. */
 export const recordOutcomes = async (q: QueueContext, token: string, outcomes: Outcome[]) => {
@@ -39,7 +23,7 @@ export const recordOutcomes = async (q: QueueContext, token: string, outcomes: O
   // Rows with the same outcome are written together: a failed SendGrid request is 1,000 rows.
   const groups = new Map<string, { ids: number[]; patch: Record<string, unknown> }>();
   for (const outcome of failed) {
-    const patch = failurePatch(q, outcome, now);
+    const patch = failurePatch(q.config(), outcome, now);
     const key = JSON.stringify(patch);
     const group = groups.get(key) ?? { ids: [], patch };
     group.ids.push(outcome.row.id);
