@@ -103,6 +103,25 @@ it('shows a delivered mail, sends a threaded reply, and files the answer in the 
   await screenshot(page, 'conversation');
 });
 
+it('finds a conversation by a sender address with a plus in it', async () => {
+  dovecot.deliver(mail({ subject: 'Invoice copy', from: 'Dan <dan+orders@customer.example>', body: 'Please resend it.' }), box);
+
+  await page.goto(`${strapi.url}/admin`);
+  await page.getByRole('link', { name: 'Inbox' }).click();
+  await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+  await fetchNow();
+  await page.getByRole('row', { name: /Invoice copy/ }).waitFor();
+  await page.getByRole('row', { name: /Where is my parcel\?/ }).waitFor();
+
+  await page.getByRole('main').getByRole('button', { name: 'Search' }).click();
+  const search = page.locator('input[name="search"]');
+  await search.fill('dan+orders@customer.example');
+  await search.press('Enter');
+  // The other customer's conversation leaves the list once the search has answered.
+  await page.getByRole('row', { name: /Where is my parcel\?/ }).waitFor({ state: 'detached' });
+  expect(await page.getByRole('row', { name: /Invoice copy/ }).count()).toBe(1);
+});
+
 it('runs nothing from a hostile HTML mail', async () => {
   dovecot.deliver(
     [

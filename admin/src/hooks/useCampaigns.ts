@@ -19,6 +19,7 @@ import {
   type SuppressionReason,
 } from '../../../shared/contracts/campaigns';
 import { PLUGIN_ID } from '../pluginId';
+import { toQueryString } from '../utils/query';
 
 export { CAMPAIGN_STATUSES, RECIPIENT_STATUSES, SUPPRESSION_REASONS };
 export type { Campaign, CampaignCounts, CampaignInput, CampaignStatus, ImportResult, Paged, Pagination, Recipient, RecipientInput, RecipientStatus, Suppression, SuppressionReason };
@@ -55,18 +56,6 @@ export const percentDone = (counts: CampaignCounts) =>
 export const finishedCount = (counts: CampaignCounts) =>
   counts.sent + counts.failed + counts.bounced + counts.unsubscribed + counts.suppressed + counts.cancelled;
 
-/**
- * The fetch client's paramsSerializer does not encode values (a "+" in a searched address would
- * arrive as a space), so query strings are built here and passed through as they are.
- */
-const query = (params: Record<string, string | number | undefined>) => {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== '') search.set(key, String(value));
-  }
-  return search.toString();
-};
-
 export const useCampaigns = () => {
   const { get } = useFetchClient();
   return useQuery(KEY, async () => (await get<{ data: Campaign[] }>(base)).data.data, {
@@ -95,7 +84,7 @@ export const useRecipients = (documentId: string, filters: RecipientFilters, cam
     async () =>
       (
         await get<Paged<Recipient>>(`${base}/${documentId}/recipients`, {
-          params: query({ status: filters.status, q: filters.q, page: filters.page, pageSize: filters.pageSize }),
+          params: toQueryString({ status: filters.status, q: filters.q, page: filters.page, pageSize: filters.pageSize }),
         })
       ).data,
     { keepPreviousData: true, refetchInterval: pollEvery(campaignStatus) }
@@ -210,7 +199,7 @@ export const useSuppressions = (filters: SuppressionFilters) => {
     async () =>
       (
         await get<Paged<Suppression>>(suppressionsBase, {
-          params: query({ q: filters.q, page: filters.page, pageSize: filters.pageSize }),
+          params: toQueryString({ q: filters.q, page: filters.page, pageSize: filters.pageSize }),
         })
       ).data,
     { keepPreviousData: true }

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from 'react-query';
 import type { MailAddress, Paged } from '../../../shared/contracts/common';
 import type { Conversation, ConversationDetail, ConversationStatus, InboxServer, Message } from '../../../shared/contracts/inbox';
 import { PLUGIN_ID } from '../pluginId';
+import { toQueryString } from '../utils/query';
 
 export type { Conversation, MailAddress, Message };
 
@@ -26,14 +27,10 @@ export const useInboxServers = () => {
 export const useConversations = (filters: InboxFilters) => {
   const { get } = useFetchClient();
   return useQuery([...KEY, 'list', filters], async () => {
-    const params: Record<string, string> = { page: String(filters.page), pageSize: String(filters.pageSize) };
-    if (filters.server) params.server = filters.server;
-    if (filters.status) params.status = filters.status;
-    if (filters.q) params.q = filters.q;
-    const res = await get<Paged<Conversation>>(
-      `/${PLUGIN_ID}/conversations`,
-      { params }
-    );
+    const { server, status, q, page, pageSize } = filters;
+    const res = await get<Paged<Conversation>>(`/${PLUGIN_ID}/conversations`, {
+      params: toQueryString({ server, status, q, page, pageSize }),
+    });
     return res.data;
   }, { keepPreviousData: true });
 };
