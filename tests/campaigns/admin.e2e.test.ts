@@ -1,7 +1,7 @@
 /**
  * Campaigns in the admin panel, in real headless Chromium against a real `strapi start`: import
  * a CSV list, send, watch the progress bar reach 100%, read a failed recipient's error; pause,
- * resume and cancel a slow campaign.
+ * resume and cancel a slow campaign; a stale or hand-edited link to the suppression list.
  */
 import type { Browser, Page } from 'playwright-core';
 import { openAdmin, screenshot } from '../helpers/browser';
@@ -175,4 +175,18 @@ it('pauses, resumes and (after confirming) cancels a slow campaign', async () =>
   expect(campaign.counts.sent).toBeLessThan(40);
   await anotherCampaignGoesOut();
   expect(arrived()).toBe(campaign.counts.sent);
+});
+
+it('keeps the suppression list usable from a hand-edited or stale link', async () => {
+  for (let i = 0; i < 12; i++) expect((await call('POST', '/email-server/suppressions', { email: `stale${i}@example.org` })).status).toBe(201);
+  const list = `${strapi.url}/admin/plugins/email-server-campaigns/suppressions`;
+
+  // A page and page size no list route accepts fall back to the first page.
+  await page.goto(`${list}?page=-1&pageSize=2.5`);
+  await page.getByRole('row', { name: /stale0@example\.org/ }).waitFor();
+
+  // A page past the end (the list shrank since the link was made) lands on the last page.
+  await page.goto(`${list}?page=9&pageSize=10`);
+  await page.waitForURL((url) => url.searchParams.get('page') === '2');
+  await page.getByRole('row', { name: /stale\d+@example\.org/ }).first().waitFor();
 });

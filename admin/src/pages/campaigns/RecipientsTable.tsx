@@ -16,9 +16,8 @@ import {
   RECIPIENT_STATUSES,
   useRecipients,
   type CampaignStatus,
-  type RecipientStatus,
 } from '../../hooks/useCampaigns';
-import { ListPager, useListQuery } from '../../components/ListControls';
+import { ListPager, useListQuery, useStayOnAPage } from '../../components/ListControls';
 import { TableHeader } from '../../components/TableHeader';
 import { useT } from '../../hooks/useT';
 import { RecipientStatusBadge, useStatusLabels } from './StatusBadges';
@@ -28,9 +27,10 @@ const ALL = 'all';
 export const RecipientsTable = ({ documentId, campaignStatus }: { documentId: string; campaignStatus: CampaignStatus }) => {
   const { formatDate } = useIntl();
   const labels = useStatusLabels();
-  const { q, page, pageSize, read, setFilter } = useListQuery();
-  const status = (read('status') || ALL) as RecipientStatus | typeof ALL;
+  const { q, page, pageSize, readOneOf, setFilter } = useListQuery();
+  const status = readOneOf('status', [...RECIPIENT_STATUSES, ALL], ALL);
   const list = useRecipients(documentId, { status: status === ALL ? '' : status, q, page, pageSize }, campaignStatus);
+  useStayOnAPage(list.data?.meta.pagination);
   const t = useT();
 
   const filtered = status !== ALL || q !== '';

@@ -31,7 +31,7 @@ import {
   type SuppressionReason,
 } from '../../hooks/useCampaigns';
 import { ConfirmActionDialog } from '../../components/ConfirmActionDialog';
-import { ListPager, useListQuery } from '../../components/ListControls';
+import { ListPager, useListQuery, useStayOnAPage } from '../../components/ListControls';
 import { TableHeader } from '../../components/TableHeader';
 import { useNotify } from '../../hooks/useNotify';
 import { useT } from '../../hooks/useT';
@@ -54,6 +54,7 @@ export const SuppressionsPage = () => {
   const { allowedActions } = useRBAC({ update: CAMPAIGN_PERMISSIONS.suppressions });
   const { q, page, pageSize } = useListQuery();
   const list = useSuppressions({ q, page, pageSize });
+  useStayOnAPage(list.data?.meta.pagination);
   const { add, remove } = useSuppressionActions();
   const [email, setEmail] = React.useState('');
   const [reason, setReason] = React.useState<SuppressionReason>('manual');

@@ -16,21 +16,25 @@ import {
 import { ArrowClockwise } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router-dom';
-import { ListPager, useListQuery } from '../../components/ListControls';
+import { CONVERSATION_STATUSES } from '../../../../shared/contracts/inbox';
+import { ListPager, useListQuery, useStayOnAPage } from '../../components/ListControls';
 import { TableHeader } from '../../components/TableHeader';
 import { useConversations, useInboxActions, useInboxServers } from '../../hooks/useInbox';
 import { useNotify } from '../../hooks/useNotify';
 import { useT } from '../../hooks/useT';
+
+const STATUS_FILTERS = [...CONVERSATION_STATUSES, 'all'] as const;
 
 export const InboxPage = () => {
   const { formatDate } = useIntl();
   const navigate = useNavigate();
   const { toggleNotification, failed } = useNotify();
   const list = useListQuery();
-  const filters = { server: list.read('server'), status: list.read('status') || 'open', q: list.q, page: list.page, pageSize: list.pageSize };
+  const filters = { server: list.read('server'), status: list.readOneOf('status', STATUS_FILTERS, 'open'), q: list.q, page: list.page, pageSize: list.pageSize };
   const servers = useInboxServers();
   const conversations = useConversations({ ...filters, status: filters.status === 'all' ? '' : filters.status });
   const { fetchNow } = useInboxActions();
+  useStayOnAPage(conversations.data?.meta.pagination);
   const t = useT();
 
   const runFetch = async () => {
