@@ -9,6 +9,8 @@ export type MessageDirection = 'inbound' | 'outbound';
 export interface ConversationQuery {
   server?: string;
   status?: ConversationStatus;
+  /** true: only conversations of automatic mail; false: only those a person wrote to. */
+  automatic?: boolean;
   q?: string;
   page: number;
   pageSize: number;
@@ -22,6 +24,8 @@ export interface Conversation {
   participants: MailAddress[];
   lastMessageAt: string;
   unread: boolean;
+  /** Every mail in it is automatic (auto-replies, bounces, bulk mail). */
+  automatic: boolean;
 }
 
 export interface MessageAttachment {
@@ -46,6 +50,8 @@ export interface Message {
   attachments: MessageAttachment[];
   /** Why the mail could not be read in full (too large, unparseable); null when it could. */
   problem: string | null;
+  /** No person wrote it (auto-reply, bounce, bulk mail, delivery report); false for replies. */
+  automatic: boolean;
 }
 
 /** GET /conversations/:documentId */

@@ -8,11 +8,12 @@ export const conversationQuerySchema = yup
   .object({
     server: text(100),
     status: oneOfOrNull(CONVERSATION_STATUSES, 'Must be open or closed.'),
+    automatic: yup.boolean().typeError('Must be true or false.'),
     q: text(200),
     page: page().default(1),
     pageSize: page().max(100, 'Must be at most 100.').default(25),
   })
-  .test('known-fields', '', onlyKnownKeys(['server', 'status', 'q', 'page', 'pageSize'], 'the conversation list query'));
+  .test('known-fields', '', onlyKnownKeys(['server', 'status', 'automatic', 'q', 'page', 'pageSize'], 'the conversation list query'));
 
 export const conversationUpdateSchema = yup
   .object({ status: yup.mixed().required(REQUIRED).oneOf([...CONVERSATION_STATUSES], 'Must be open or closed.') })

@@ -23,6 +23,8 @@ export default {
       searchText: { type: 'text', private: true },
       lastMessageAt: { type: 'datetime' },
       unread: { type: 'boolean', default: true },
+      /** Every mail in it is automatic (auto-replies, bounces): agents can filter it out. */
+      automatic: { type: 'boolean', default: false },
     },
   } satisfies Partial<Struct.CollectionTypeSchema>,
 };

@@ -42,6 +42,8 @@ export default {
       rawSize: { type: 'integer' },
       /** Why the mail was stored only in part (unparsable, too large, refused by the database); null when whole. */
       problem: { type: 'text' },
+      /** No person wrote it (auto-reply, bounce, bulk or list mail, delivery report). */
+      automatic: { type: 'boolean', default: false },
       conversation: { type: 'string' }, // the conversation's documentId
     },
   } satisfies Partial<Struct.CollectionTypeSchema>,

@@ -35,6 +35,7 @@ const toMessage = (row: any, direction: MessageDirection, remote: boolean): Mess
     url: `/email-server/messages/${row.documentId}/attachments/${a.index}`,
   })),
   problem: row.problem ?? null,
+  automatic: Boolean(row.automatic),
 });
 
 /**
@@ -76,6 +77,7 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
     participants: row.participants ?? [],
     lastMessageAt: row.lastMessageAt,
     unread: Boolean(row.unread),
+    automatic: Boolean(row.automatic),
   });
 
   /**
@@ -113,6 +115,9 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       const where: Record<string, unknown> = {};
       if (query.server) where.server = query.server;
       if (query.status) where.status = query.status;
+      // Rows stored before the flag existed are null: a person's mail as far as anyone knows.
+      if (query.automatic === true) where.automatic = true;
+      if (query.automatic === false) where.$or = [{ automatic: false }, { automatic: { $null: true } }];
       if (query.q) where.searchText = { $contains: query.q.toLowerCase() };
       const [rows, total] = await Promise.all([
         q(UIDS.conversation).findMany({

@@ -51,7 +51,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     // Rows are collected and written with one multi-row insert per table: one INSERT per
     // mail and table made ingest three times slower than fetching and parsing.
     const newConversations = new Map<string, Record<string, any>>();
-    const touched = new Map<string, { people: MailAddress[]; at: Date }>();
+    const touched = new Map<string, { people: MailAddress[]; at: Date; byPerson: boolean }>();
     const messages: Array<Record<string, unknown>> = [];
     const attachments: Array<Record<string, unknown>> = [];
     const inBatch = new Map<string, string>();
@@ -71,10 +71,12 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
         addPeople(c.participants, people);
         c.searchText = searchText(c.subject, c.participants);
         if (at > c.lastMessageAt) c.lastMessageAt = at;
+        if (!row.automatic) Object.assign(c, { unread: true, automatic: false });
       } else if (conversation) {
-        const t = touched.get(conversation) ?? { people: [], at };
+        const t = touched.get(conversation) ?? { people: [], at, byPerson: false };
         addPeople(t.people, people);
         if (at > t.at) t.at = at;
+        t.byPerson ||= !row.automatic;
         touched.set(conversation, t);
       } else {
         conversation = newDocumentId();
@@ -87,7 +89,8 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
           participants: [...people],
           searchText: searchText(subject, people),
           lastMessageAt: at,
-          unread: true,
+          unread: !row.automatic,
+          automatic: row.automatic,
         });
       }
       if (row.messageId) inBatch.set(row.messageId, conversation);
@@ -116,6 +119,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
         size: mail.size,
         rawSize: mail.source.length,
         problem: row.problem,
+        automatic: row.automatic,
         conversation,
       });
       row.attachments.forEach((a, index) =>
@@ -131,7 +135,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       );
     }
     if (newConversations.size) await q(UIDS.conversation).createMany({ data: [...newConversations.values()] });
-    for (const [documentId, { people, at }] of touched) {
+    for (const [documentId, { people, at, byPerson }] of touched) {
       const existing = await q(UIDS.conversation).findOne({ where: { documentId } });
       if (!existing) continue;
       const participants = addPeople(existing.participants ?? [], people);
@@ -141,8 +145,8 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
           participants,
           searchText: searchText(existing.subject ?? '', participants),
           lastMessageAt: at > new Date(existing.lastMessageAt ?? 0) ? at : existing.lastMessageAt,
-          unread: true,
-          status: 'open',
+          // Only a person's mail reopens a conversation: an auto-reply to a closed one stays closed.
+          ...(byPerson ? { unread: true, status: 'open', automatic: false } : {}),
         },
       });
     }

@@ -3,6 +3,7 @@ import type { MailAddress } from '../../../../shared/contracts/common';
 import type { RawMail } from '../../adapters/fetch-mailbox';
 import { VARCHAR, cut, cutOrNull, withoutNul } from '../../utils/fit';
 import { sanitizeMailHtml } from '../../utils/mail-html';
+import { isAutomatic } from './automatic';
 import { oneLine } from './threading';
 
 export interface ParsedRow {
@@ -20,6 +21,8 @@ export interface ParsedRow {
   html: string | null;
   attachments: Array<{ filename: string; contentType: string; size: number; contentId?: string; content: Buffer }>;
   problem: string | null;
+  /** No person wrote it (auto-reply, bounce, bulk): it stays quiet in the inbox. */
+  automatic: boolean;
 }
 
 /** RFC 5322's line limit: no real Message-ID or reference is longer. */
@@ -65,6 +68,7 @@ const fromParsed = (mail: ParsedMail, problem: string | null): ParsedRow => ({
     content: a.content,
   })),
   problem,
+  automatic: isAutomatic(mail.headers, addresses(mail.from)[0]?.address),
 });
 
 /**
@@ -151,4 +155,5 @@ export const stubOf = ({ mail, row }: { mail: RawMail; row: ParsedRow }, error: 
     html: null,
     attachments: [{ filename: 'original.eml', contentType: 'message/rfc822', size: mail.source.length, content: mail.source }],
     problem: `Could not be stored (${errorCode(error)}): only some headers are shown; the original mail is attached.`,
+    automatic: row.automatic,
   });
