@@ -3,37 +3,23 @@
  * read, a bounce from MAILER-DAEMON, a delivery report (multipart/report) and bulk mail start no
  * unread conversation, and the list can leave them out. A person's mail still reopens.
  */
-import { bootStrapi, type TestApp } from '../helpers/strapi';
-import { startDovecot, type Dovecot } from '../helpers/dovecot';
-import { fetchNow as fetchMailbox, mailboxServer } from '../helpers/inbox';
+import { helpdeskOnDovecot } from '../helpers/inbox';
 import { mail, messageIdOf } from '../helpers/mails';
 
-let app: TestApp;
-let dovecot: Dovecot;
-let server: any;
+let helpdesk: Awaited<ReturnType<typeof helpdeskOnDovecot>>;
+let app: typeof helpdesk.app;
+let dovecot: typeof helpdesk.dovecot;
 let box: string;
 
 beforeAll(async () => {
-  dovecot = await startDovecot();
-  app = await bootStrapi({ EMAIL_SERVER_POLLING: 'false' });
-  box = dovecot.newMailbox();
-  const res = await app
-    .as()
-    .post('/email-server/servers')
-    .send(mailboxServer(dovecot, box, 'imap', { name: 'Helpdesk', senderEmail: 'help@example.com', smtpSecurity: 'none' }));
-  expect(res.status).toBe(201);
-  server = res.body.data;
+  helpdesk = await helpdeskOnDovecot();
+  ({ app, dovecot, box } = helpdesk);
 }, 120_000);
 afterAll(async () => {
-  await app?.close();
-  await dovecot?.stop();
+  await helpdesk?.stop();
 });
 
-const fetchNow = async (expected: number) => {
-  const res = await fetchMailbox(app, server.documentId);
-  expect(res.status).toBe(200);
-  expect(res.body.data).toEqual({ fetched: expected, stored: expected });
-};
+const fetchNow = (expected: number) => helpdesk.fetchExpecting(expected);
 const list = async (query = '') => (await app.as().get(`/email-server/conversations${query}`)).body.data as any[];
 // Every status: the list route filters by status only when asked.
 const bySubject = async (subject: string) => (await list()).find((c) => c.subject === subject);
