@@ -1,7 +1,8 @@
 /**
  * The Inbox in real headless Chromium: a mail delivered to Dovecot shows up, the agent replies,
- * the reply arrives threaded, the customer's answer lands in the same conversation, and a
- * hostile HTML mail runs nothing in the admin.
+ * the reply arrives threaded, the customer's answer lands in the same conversation, a search
+ * finds an address with a plus, an auto-reply is marked and can be left out, and a hostile HTML
+ * mail runs nothing in the admin.
  */
 import type { Browser, Page } from 'playwright-core';
 import { openAdmin, screenshot } from '../helpers/browser';
@@ -120,6 +121,24 @@ it('finds a conversation by a sender address with a plus in it', async () => {
   // The other customer's conversation leaves the list once the search has answered.
   await page.getByRole('row', { name: /Where is my parcel\?/ }).waitFor({ state: 'detached' });
   expect(await page.getByRole('row', { name: /Invoice copy/ }).count()).toBe(1);
+});
+
+it('marks an auto-reply and leaves it out when the agent picks "From people"', async () => {
+  dovecot.deliver(mail({ subject: 'Away until Monday', from: 'Ivy <ivy@customer.example>', extraHeaders: 'Auto-Submitted: auto-replied', body: 'I am away.' }), box);
+
+  await page.goto(`${strapi.url}/admin`);
+  await page.getByRole('link', { name: 'Inbox' }).click();
+  await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+  await fetchNow();
+  const away = page.getByRole('row', { name: /Away until Monday/ });
+  await away.waitFor();
+  expect(await away.getByText('Automatic', { exact: true }).count()).toBe(1);
+  expect(await away.getByText('New', { exact: true }).count()).toBe(0);
+
+  await page.getByRole('combobox', { name: 'Mail' }).click();
+  await page.getByRole('option', { name: 'From people', exact: true }).click();
+  await away.waitFor({ state: 'detached' });
+  expect(await page.getByRole('row', { name: /Where is my parcel\?/ }).count()).toBe(1);
 });
 
 it('runs nothing from a hostile HTML mail', async () => {

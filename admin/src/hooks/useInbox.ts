@@ -10,6 +10,8 @@ export type { Conversation, MailAddress, Message };
 export interface InboxFilters {
   server?: string;
   status?: string;
+  /** true: only automatic mail; false: only mail from people; absent: both. */
+  automatic?: boolean;
   q?: string;
   page: number;
   pageSize: number;
@@ -28,8 +30,9 @@ export const useConversations = (filters: InboxFilters) => {
   const { get } = useFetchClient();
   return useQuery([...KEY, 'list', filters], async () => {
     const { server, status, q, page, pageSize } = filters;
+    const automatic = filters.automatic === undefined ? undefined : String(filters.automatic);
     const res = await get<Paged<Conversation>>(`/${PLUGIN_ID}/conversations`, {
-      params: toQueryString({ server, status, q, page, pageSize }),
+      params: toQueryString({ server, status, automatic, q, page, pageSize }),
     });
     return res.data;
   }, { keepPreviousData: true });

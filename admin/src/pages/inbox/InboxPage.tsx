@@ -24,6 +24,8 @@ import { useNotify } from '../../hooks/useNotify';
 import { useT } from '../../hooks/useT';
 
 const STATUS_FILTERS = [...CONVERSATION_STATUSES, 'all'] as const;
+/** Who wrote the mail: `automatic` is auto-replies, bounces and bulk mail. */
+const SENDER_FILTERS = ['all', 'people', 'automatic'] as const;
 
 export const InboxPage = () => {
   const { formatDate } = useIntl();
@@ -32,7 +34,12 @@ export const InboxPage = () => {
   const list = useListQuery();
   const filters = { server: list.read('server'), status: list.readOneOf('status', STATUS_FILTERS, 'open'), q: list.q, page: list.page, pageSize: list.pageSize };
   const servers = useInboxServers();
-  const conversations = useConversations({ ...filters, status: filters.status === 'all' ? '' : filters.status });
+  const sender = list.readOneOf('mail', SENDER_FILTERS, 'all');
+  const conversations = useConversations({
+    ...filters,
+    status: filters.status === 'all' ? '' : filters.status,
+    automatic: sender === 'all' ? undefined : sender === 'automatic',
+  });
   const { fetchNow } = useInboxActions();
   useStayOnAPage(conversations.data?.meta.pagination);
   const t = useT();
@@ -97,6 +104,17 @@ export const InboxPage = () => {
                 <SingleSelectOption value="all">{t('inbox.status.all', 'All')}</SingleSelectOption>
               </SingleSelect>
             </Box>
+            <Box style={{ minWidth: 180 }}>
+              <SingleSelect
+                aria-label={t('inbox.filter.mail', 'Mail')}
+                value={sender}
+                onChange={(v: string | number) => list.setFilter('mail', v === 'all' ? '' : String(v))}
+              >
+                <SingleSelectOption value="all">{t('inbox.mail.all', 'All mail')}</SingleSelectOption>
+                <SingleSelectOption value="people">{t('inbox.mail.people', 'From people')}</SingleSelectOption>
+                <SingleSelectOption value="automatic">{t('inbox.mail.automatic', 'Automatic mail')}</SingleSelectOption>
+              </SingleSelect>
+            </Box>
             <SearchInput
               label={t('inbox.search', 'Search sender or subject')}
               placeholder={t('inbox.search', 'Search sender or subject')}
@@ -126,6 +144,7 @@ export const InboxPage = () => {
                       <Td>
                         <Flex gap={2}>
                           {c.unread ? <Badge active>{t('inbox.unread', 'New')}</Badge> : null}
+                          {c.automatic ? <Badge>{t('inbox.automatic', 'Automatic')}</Badge> : null}
                           <Typography fontWeight={c.unread ? 'bold' : 'regular'}>{c.subject}</Typography>
                         </Flex>
                       </Td>
