@@ -17,7 +17,9 @@ export const ACTION_GROUPS = {
   ],
   Inbox: [
     { uid: 'inbox.read', displayName: 'Read the inbox and fetch mail' },
-    { uid: 'inbox.reply', displayName: 'Reply and change conversation status' },
+    { uid: 'inbox.reply', displayName: 'Reply, forward, add notes, use saved replies, change status and take conversations' },
+    { uid: 'inbox.assign', displayName: 'Assign conversations to other agents' },
+    { uid: 'inbox.manage', displayName: 'Edit saved replies' },
   ],
   Campaigns: [
     { uid: 'campaigns.read', displayName: 'Read campaigns and the suppression list' },
@@ -40,6 +42,8 @@ export const ACTIONS = {
   serversSetDefault: id('servers.set-default'),
   inboxRead: id('inbox.read'),
   inboxReply: id('inbox.reply'),
+  inboxAssign: id('inbox.assign'),
+  inboxManage: id('inbox.manage'),
   campaignsRead: id('campaigns.read'),
   campaignsCreate: id('campaigns.create'),
   campaignsSend: id('campaigns.send'),

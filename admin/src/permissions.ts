@@ -15,6 +15,8 @@ export const PERMISSIONS = {
 export const INBOX_PERMISSIONS = {
   read: action(ACTIONS.inboxRead),
   reply: action(ACTIONS.inboxReply),
+  assign: action(ACTIONS.inboxAssign),
+  manage: action(ACTIONS.inboxManage),
 };
 
 export const CAMPAIGN_PERMISSIONS = {

@@ -1,7 +1,7 @@
-/** Inputs of the inbox routes: the conversation list query, a status change and a reply. */
+/** Inputs of the inbox routes: the conversation list query, updates, replies, forwards, notes, saved replies. */
 import * as yup from 'yup';
 import { CONVERSATION_STATUSES } from '../contracts/inbox';
-import { REQUIRED, onlyKnownKeys, oneOfOrNull, page, text } from './fields';
+import { REQUIRED, isValidAddress, line, onlyKnownKeys, oneOfOrNull, page, text } from './fields';
 
 /** Query of the conversation list. */
 export const conversationQuerySchema = yup
@@ -9,20 +9,79 @@ export const conversationQuerySchema = yup
     server: text(100),
     status: oneOfOrNull(CONVERSATION_STATUSES, 'Must be open or closed.'),
     automatic: yup.boolean().typeError('Must be true or false.'),
+    assignee: yup
+      .mixed<'me' | 'none' | number>()
+      .transform((value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value === '' ? undefined : value))
+      .test('assignee', 'Must be me, none or an admin user id.', (v) => v === undefined || v === 'me' || v === 'none' || (Number.isInteger(v) && (v as number) > 0)),
+    known: yup.boolean().typeError('Must be true or false.'),
     q: text(200),
     page: page().default(1),
     pageSize: page().max(100, 'Must be at most 100.').default(25),
   })
-  .test('known-fields', '', onlyKnownKeys(['server', 'status', 'automatic', 'q', 'page', 'pageSize'], 'the conversation list query'));
+  .test('known-fields', '', onlyKnownKeys(['server', 'status', 'automatic', 'assignee', 'known', 'q', 'page', 'pageSize'], 'the conversation list query'));
 
 export const conversationUpdateSchema = yup
-  .object({ status: yup.mixed().required(REQUIRED).oneOf([...CONVERSATION_STATUSES], 'Must be open or closed.') })
-  .test('known-fields', '', onlyKnownKeys(['status'], 'a conversation'));
+  .object({
+    status: yup.mixed().oneOf([...CONVERSATION_STATUSES, undefined], 'Must be open or closed.'),
+    assignee: yup
+      .number()
+      .nullable()
+      .typeError('Must be an admin user id or null.')
+      .integer('Must be an admin user id or null.')
+      .min(1, 'Must be an admin user id or null.'),
+  })
+  .test('something', '', function (v) {
+    return !v || v.status !== undefined || v.assignee !== undefined || this.createError({ path: 'status', message: 'Give a status or an assignee.' });
+  })
+  .test('known-fields', '', onlyKnownKeys(['status', 'assignee'], 'a conversation'));
+
+/**
+ * A list of plain addresses. A form field arrives as one string or repeated: commas (and
+ * semicolons, as Outlook writes them) separate addresses there too.
+ */
+export const addressList = (max = 50) =>
+  yup
+    .array()
+    .transform((value, original) => {
+      const items = Array.isArray(original) ? original : typeof original === 'string' ? [original] : value;
+      if (!Array.isArray(items)) return value;
+      return items.flatMap((item) => (typeof item === 'string' ? item.split(/[,;]/) : [item])).map((a) => (typeof a === 'string' ? a.trim() : a)).filter((a) => a !== '');
+    })
+    .typeError('Must be a list of email addresses.')
+    .max(max, `Must be at most ${max} addresses.`)
+    .of(yup.mixed<string>().test('address', 'Must be email addresses such as dan@example.com, separated by commas.', (v) => typeof v === 'string' && isValidAddress(v)));
+
+const replyBody = () => yup.string().typeError('Must be text.').trim().max(100_000, 'Must be at most 100000 characters.');
 
 /** An agent's reply. Line breaks are fine in a body; the size keeps a paste from going wild. */
 export const replySchema = yup
   .object({
-    text: yup.string().typeError('Must be text.').trim().required(REQUIRED).max(100_000, 'Must be at most 100000 characters.'),
+    text: replyBody().required(REQUIRED),
     html: yup.string().typeError('Must be text.').nullable().max(500_000, 'Must be at most 500000 characters.'),
+    to: addressList(),
+    cc: addressList(),
+    bcc: addressList(),
   })
-  .test('known-fields', '', onlyKnownKeys(['text', 'html'], 'a reply'));
+  .test('known-fields', '', onlyKnownKeys(['text', 'html', 'to', 'cc', 'bcc'], 'a reply'));
+
+export const forwardSchema = yup
+  .object({
+    to: addressList().required(REQUIRED).min(1, REQUIRED),
+    text: replyBody(),
+  })
+  .test('known-fields', '', onlyKnownKeys(['to', 'text'], 'a forward'));
+
+export const noteSchema = yup
+  .object({ text: replyBody().required(REQUIRED) })
+  .test('known-fields', '', onlyKnownKeys(['text'], 'a note'));
+
+export const savedReplySchema = yup
+  .object({
+    name: line(100).required(REQUIRED),
+    text: replyBody().required(REQUIRED),
+  })
+  .test('known-fields', '', onlyKnownKeys(['name', 'text'], 'a saved reply'));
+
+export const changesQuerySchema = yup
+  .object({ since: text(100) })
+  .test('known-fields', '', onlyKnownKeys(['since'], 'the changes query'));

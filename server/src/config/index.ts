@@ -48,6 +48,15 @@ export interface PluginConfig {
     maxBackoffSeconds: number;
     timeoutMs: number;
   };
+  inbox: {
+    /** Total size of the files of one reply; larger uploads are refused before they are read. */
+    maxAttachmentBytes: number;
+    /**
+     * Content types whose entries are the customers: the conversation shows the sender's
+     * entries. Default: users-permissions' user, when that plugin is installed.
+     */
+    contactSources?: Array<{ uid: string; emailField?: string }>;
+  };
   campaigns: {
     /** Run the campaign queue at all (turn off on instances that should only serve requests). */
     sending: boolean;
@@ -90,6 +99,7 @@ const defaults: PluginConfig = {
     maxBackoffSeconds: 3600,
     timeoutMs: 30_000,
   },
+  inbox: { maxAttachmentBytes: 20 * 1024 * 1024 },
   campaigns: {
     sending: true,
     tickMs: 1_000,
@@ -121,6 +131,16 @@ export default {
     }
     if (config.incoming?.maxHtmlBytes !== undefined && !positive(config.incoming.maxHtmlBytes)) {
       throw new Error('email-server: config.incoming.maxHtmlBytes must be a positive integer');
+    }
+    if (config.inbox?.maxAttachmentBytes !== undefined && !positive(config.inbox.maxAttachmentBytes)) {
+      throw new Error('email-server: config.inbox.maxAttachmentBytes must be a positive integer');
+    }
+    const sources = config.inbox?.contactSources;
+    if (
+      sources !== undefined &&
+      !(Array.isArray(sources) && sources.every((s) => s && typeof s.uid === 'string' && (s.emailField === undefined || typeof s.emailField === 'string')))
+    ) {
+      throw new Error("email-server: config.inbox.contactSources must be a list of { uid: 'api::customer.customer', emailField?: 'email' }");
     }
     const requeues = config.smtp?.maxRequeues;
     if (requeues !== undefined && !(Number.isInteger(requeues) && requeues >= 0)) {

@@ -24,6 +24,7 @@ const toMessage = (row: any, direction: MessageDirection, remote: boolean): Mess
   from: row.from ?? null,
   to: row.to ?? [],
   cc: row.cc ?? [],
+  bcc: row.bcc ?? [],
   subject: row.subject ?? '',
   date: row.date,
   text: row.text ?? null,
@@ -36,6 +37,7 @@ const toMessage = (row: any, direction: MessageDirection, remote: boolean): Mess
   })),
   problem: row.problem ?? null,
   automatic: Boolean(row.automatic),
+  author: null,
 });
 
 /**
@@ -78,6 +80,7 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
     lastMessageAt: row.lastMessageAt,
     unread: Boolean(row.unread),
     automatic: Boolean(row.automatic),
+    assignee: null,
   });
 
   /**
@@ -152,7 +155,7 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       const names = await serverNames([row.server]);
       const { to } = await replyTarget(documentId);
       // Shown in the reply box, so the agent sees where a reply goes before sending it.
-      return { ...toConversation({ ...row, unread: false }, names), replyRecipients: to, messages };
+      return { ...toConversation({ ...row, unread: false }, names), replyRecipients: to, replyCc: [], messages };
     },
 
     async setStatus(documentId: string, status: ConversationStatus) {
