@@ -18,6 +18,9 @@ module.exports = ({ env }) => ({
         leaseMs: env.int('EMAIL_SERVER_LEASE_MS', 5 * 60 * 1000),
         initialSyncMax: env.int('EMAIL_SERVER_INITIAL_SYNC_MAX', 1000),
       },
+      inbox: {
+        maxAttachmentBytes: env.int('EMAIL_SERVER_MAX_ATTACHMENT_BYTES', 20 * 1024 * 1024),
+      },
       campaigns: {
         sending: env.bool('EMAIL_SERVER_CAMPAIGNS', true),
         tickMs: env.int('EMAIL_SERVER_CAMPAIGN_TICK_MS', 1000),

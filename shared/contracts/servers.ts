@@ -24,6 +24,7 @@ export const INCOMING_FIELDS = [
   'incomingUsername',
   'incomingPassword',
   'incomingFolder',
+  'sentFolder',
   'afterFetch',
 ] as const;
 const DKIM_FIELDS = ['dkimDomain', 'dkimSelector', 'dkimPrivateKey'] as const;
@@ -72,6 +73,11 @@ export interface EmailServerInput {
   incomingUsername?: string | null;
   incomingPassword?: string | null;
   incomingFolder?: string | null;
+  /**
+   * IMAP only: where replies are appended. A name = that folder; '' = not saved; null or absent =
+   * the folder with the \Sent special-use flag, else one named "Sent".
+   */
+  sentFolder?: string | null;
   afterFetch?: AfterFetch | null;
   tlsRejectUnauthorized?: boolean;
   pollIntervalSeconds?: number;

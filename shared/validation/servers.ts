@@ -20,7 +20,7 @@ import {
   type SecurityMode,
   type ServerType,
 } from '../contracts/servers';
-import { REQUIRED, address, emptyToNull, host, onlyKnownKeys, oneOfOrNull, port, secret, text, wholeNumber } from './fields';
+import { CONTROL_CHARS, REQUIRED, address, emptyToNull, host, onlyKnownKeys, oneOfOrNull, port, secret, text, wholeNumber } from './fields';
 
 const CONNECTION_WORDS: Record<string, string> = {
   smtpHost: 'host',
@@ -166,6 +166,14 @@ export const emailServerSchema = yup
         return !hasIncoming(parent) || followsHost('incomingPassword', parent, this);
       }),
     incomingFolder: text(255),
+    // Not `text()`: that turns '' into null, and here '' means "do not save" and null "find it".
+    sentFolder: yup
+      .string()
+      .typeError('Must be text.')
+      .nullable()
+      .trim()
+      .max(255, 'Must be at most 255 characters.')
+      .test('no-control-chars', 'Must not contain line breaks.', (v) => !v || !CONTROL_CHARS.test(v)),
     afterFetch: oneOfOrNull(AFTER_FETCH, 'Must be keep, seen or delete.').test(
       'pop3-seen',
       'POP3 has no "seen" flag: choose keep or delete.',
@@ -247,6 +255,7 @@ export const normalizeServerInput = (input: EmailServerInput): EmailServerInput 
   } else {
     out.incomingSecurity = out.incomingSecurity ?? defaultIncomingSecurity(out.incomingPort);
     out.incomingFolder = out.incomingProtocol === 'imap' ? out.incomingFolder || 'INBOX' : null;
+    out.sentFolder = out.incomingProtocol === 'imap' ? out.sentFolder ?? null : null;
     out.afterFetch = out.afterFetch ?? 'keep';
   }
   return out;

@@ -41,7 +41,7 @@ const conversations = async (query = '') => {
 };
 
 it('threads a customer mail, the agent reply and the customer answer into one conversation', async () => {
-  const first = mail({ subject: 'Broken widget', from: 'Carol <carol@customer.example>', body: 'My widget is broken.' });
+  const first = mail({ subject: 'Broken widget', from: 'Carol <carol@customer.example>', to: 'help@example.com', body: 'My widget is broken.' });
   dovecot.deliver(first, box);
   await fetchNow();
   const list = await conversations();

@@ -164,6 +164,8 @@ it('answers the newest mail by arrival, not the one with the latest Date header;
   const latest = mail({
     subject: 'Re: Refund please',
     from: 'Carol <carol@customer.example>',
+    // Only to us: the reply-all has no one else to copy.
+    to: 'help@example.com',
     inReplyTo: messageIdOf(first)!,
     references: messageIdOf(first)!,
     body: 'Any news?',

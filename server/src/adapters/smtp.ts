@@ -1,5 +1,8 @@
+import fs from 'node:fs';
 import net from 'node:net';
+import { pipeline } from 'node:stream/promises';
 import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { describeError } from './describe-error';
@@ -67,6 +70,12 @@ export const createSmtpTransport = (config: SmtpConfig, pool: PoolOptions): Smtp
 
   return {
     async send(message) {
+      if (message.composeTo) {
+        const envelope = await composeMime(message, message.composeTo);
+        // Streamed from the file: a large attachment is never held whole in memory.
+        await transporter.sendMail({ envelope, raw: { path: message.composeTo }, disableFileAccess: false, disableUrlAccess: true });
+        return { messageId: message.messageId ?? '' };
+      }
       const info = await transporter.sendMail({
         from: message.from,
         replyTo: message.replyTo,
@@ -79,6 +88,7 @@ export const createSmtpTransport = (config: SmtpConfig, pool: PoolOptions): Smtp
         attachments: message.attachments,
         headers: message.headers,
         messageId: message.messageId,
+        date: message.date,
         // nodemailer's own guard, under the mailer's check: no file or URL is read unless allowed.
         disableFileAccess: !message.allowFileAccess,
         disableUrlAccess: !message.allowFileAccess,
@@ -89,6 +99,32 @@ export const createSmtpTransport = (config: SmtpConfig, pool: PoolOptions): Smtp
       transporter.close();
     },
   };
+};
+
+/**
+ * Writes the message as MIME into `file` (attachments streamed from their paths) and answers its
+ * SMTP envelope, Bcc included, though the Bcc header is left out of the file.
+ */
+export const composeMime = async (message: OutgoingMessage, file: string) => {
+  const node = new MailComposer({
+    from: message.from,
+    replyTo: message.replyTo,
+    to: message.to,
+    cc: message.cc,
+    bcc: message.bcc,
+    subject: message.subject,
+    text: message.text,
+    html: message.html,
+    attachments: message.attachments,
+    headers: message.headers,
+    messageId: message.messageId,
+    date: message.date,
+    disableFileAccess: !message.allowFileAccess,
+    disableUrlAccess: true,
+  } as any).compile();
+  const envelope = node.getEnvelope() as { from: string; to: string[] };
+  await pipeline(node.createReadStream(), fs.createWriteStream(file));
+  return envelope;
 };
 
 /** Connects, says EHLO, upgrades TLS and logs in, with a throwaway transport. Sends nothing. */

@@ -48,6 +48,13 @@ export interface OutgoingMessage {
   categories?: string[];
   /** Whether attachments may be read from a file path or a URL (off: content only). */
   allowFileAccess?: boolean;
+  /** The Date header; now when absent. */
+  date?: Date;
+  /**
+   * Write the MIME message to this file and send that file: the caller gets the exact bytes that
+   * went out (to append them to a Sent folder). SMTP only; other transports ignore it.
+   */
+  composeTo?: string;
 }
 
 export interface SendResult {

@@ -3,8 +3,23 @@ import { NeedsAttentionError } from '../services/inbox/poller';
 import { getService } from '../utils';
 import type { Context } from '../utils/context';
 import { validate } from '../utils/validate';
-import type { ConversationStatus } from '../../../shared/contracts/inbox';
-import { conversationQuerySchema, conversationUpdateSchema, replySchema } from '../../../shared/validation/inbox';
+import { MULTIPART, type MultipartBody } from '../utils/multipart';
+import type { ConversationStatus, ForwardInput, ReplyInput } from '../../../shared/contracts/inbox';
+import { conversationQuerySchema, conversationUpdateSchema, forwardSchema, replySchema } from '../../../shared/validation/inbox';
+
+/** `to[2]` → `to`: the form shows an address list's error under the list's field. */
+const onListFields = async <T>(run: () => Promise<T>): Promise<T> => {
+  try {
+    return await run();
+  } catch (error: any) {
+    for (const item of error?.details?.errors ?? []) {
+      if (Array.isArray(item.path) && typeof item.path[0] === 'string') item.path = [item.path[0].replace(/\[\d+\]$/, '')];
+    }
+    throw error;
+  }
+};
+
+const agentOf = (ctx: Context) => ({ id: ctx.state?.user?.id as number | undefined, email: ctx.state?.user?.email as string | undefined });
 
 const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
   async fetch(ctx: Context) {
@@ -40,10 +55,16 @@ const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = { data: await getService(strapi, 'inbox').setStatus(ctx.params.documentId, status) };
   },
 
+  /** JSON, or multipart/form-data with files under `files` (read by the route's `readMultipart`). */
   async reply(ctx: Context) {
-    const body = await validate<{ text: string; html?: string }>(replySchema, ctx.request.body);
-    const agent = ctx.state?.user?.email as string | undefined;
-    ctx.body = { data: await getService(strapi, 'inbox').reply(ctx.params.documentId, body, agent) };
+    const form = ctx.state[MULTIPART] as MultipartBody | undefined;
+    const body = await onListFields(() => validate<ReplyInput>(replySchema, form ? form.fields : ctx.request.body));
+    ctx.body = { data: await getService(strapi, 'inbox').reply(ctx.params.documentId, body, form?.files ?? [], agentOf(ctx)) };
+  },
+
+  async forward(ctx: Context) {
+    const body = await onListFields(() => validate<ForwardInput>(forwardSchema, ctx.request.body));
+    ctx.body = { data: await getService(strapi, 'inbox').forward(ctx.params.documentId, body, agentOf(ctx)) };
   },
 
   async attachment(ctx: Context) {

@@ -42,6 +42,8 @@ export default {
       incomingUsername: { type: 'string' },
       incomingPassword: { type: 'text', private: true },
       incomingFolder: { type: 'string' },
+      /** IMAP: replies are appended here; '' = off, null = the \Sent folder, else "Sent". */
+      sentFolder: { type: 'string' },
       tlsRejectUnauthorized: { type: 'boolean', default: true },
       pollIntervalSeconds: { type: 'integer', default: 60 },
       isDefault: { type: 'boolean', default: false },

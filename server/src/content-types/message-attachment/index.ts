@@ -1,7 +1,7 @@
 import type { Struct } from '@strapi/strapi';
 import { hidden } from '../hidden';
 
-/** The bytes of an inbound mail's attachment, apart from the message so lists stay light. */
+/** The bytes of a mail's attachment (received or sent), apart from the message so lists stay light. */
 export default {
   schema: {
     kind: 'collectionType',
@@ -14,7 +14,7 @@ export default {
     options: { draftAndPublish: false },
     pluginOptions: hidden,
     attributes: {
-      message: { type: 'string', required: true }, // the inbound message's documentId
+      message: { type: 'string', required: true }, // the inbound or outbound message's documentId
       index: { type: 'integer' },
       // As the sender named them: longer than a `string` column at times.
       filename: { type: 'text' },

@@ -1,7 +1,7 @@
 import type { Struct } from '@strapi/strapi';
 import { hidden } from '../hidden';
 
-/** An agent's reply, stored once the server accepted it. */
+/** An agent's reply or forward, stored once the server accepted it. */
 export default {
   schema: {
     kind: 'collectionType',
@@ -21,12 +21,18 @@ export default {
       from: { type: 'json' },
       to: { type: 'json' },
       cc: { type: 'json' },
+      bcc: { type: 'json' },
       subject: { type: 'text' },
       date: { type: 'datetime' },
       text: { type: 'richtext' },
       html: { type: 'richtext' },
       conversation: { type: 'string' },
       sentBy: { type: 'string' }, // the admin user's email
+      sentById: { type: 'integer' }, // the admin user's id
+      /** Metadata of the files sent, as on inbound messages; the bytes are message-attachment rows. */
+      attachments: { type: 'json' },
+      /** What went wrong after the mail was sent (not saved to the Sent folder); null when nothing. */
+      problem: { type: 'text' },
     },
   } satisfies Partial<Struct.CollectionTypeSchema>,
 };

@@ -1,5 +1,6 @@
 import { ACTIONS } from '../../../../shared/permissions';
 import { readRawBody } from '../../utils/raw-body';
+import { readMultipart } from '../../utils/multipart';
 
 const guard = (action: string) => ({
   policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions: [action] } }],
@@ -20,7 +21,14 @@ export default () => ({
     { method: 'GET', path: '/conversations', handler: 'inbox.find', config: guard(ACTIONS.inboxRead) },
     { method: 'GET', path: '/conversations/:documentId', handler: 'inbox.findOne', config: guard(ACTIONS.inboxRead) },
     { method: 'PUT', path: '/conversations/:documentId', handler: 'inbox.update', config: guard(ACTIONS.inboxReply) },
-    { method: 'POST', path: '/conversations/:documentId/reply', handler: 'inbox.reply', config: guard(ACTIONS.inboxReply) },
+    {
+      method: 'POST',
+      path: '/conversations/:documentId/reply',
+      handler: 'inbox.reply',
+      // Attachments are read only once the admin's token and permission passed.
+      config: { ...guard(ACTIONS.inboxReply), middlewares: [readMultipart] },
+    },
+    { method: 'POST', path: '/conversations/:documentId/forward', handler: 'inbox.forward', config: guard(ACTIONS.inboxReply) },
     {
       method: 'GET',
       path: '/messages/:documentId/attachments/:index',

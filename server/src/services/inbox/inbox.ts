@@ -1,13 +1,11 @@
-import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { UIDS, getService } from '../../utils';
 import { sanitizeMailHtml, withRemoteImages } from '../../utils/mail-html';
-import type { MailAddress } from '../../../../shared/contracts/common';
-import type { Conversation, ConversationQuery, ConversationStatus, InboxServer, Message, MessageDirection } from '../../../../shared/contracts/inbox';
-import { newDocumentId } from '../../utils/ids';
+import type { Conversation, ConversationQuery, ConversationStatus, ForwardInput, InboxServer, Message, MessageDirection, ReplyInput } from '../../../../shared/contracts/inbox';
+import type { UploadedFile } from '../../utils/multipart';
+import type { SendingAgent } from './reply';
 import { unreadableSecretMessage } from '../servers/server-config';
-import { baseSubject } from './threading';
 
 /** Inbound HTML was sanitised when stored; older rows and agents' replies are sanitised here. */
 const safeHtml = (row: any, remote: boolean) => {
@@ -83,16 +81,6 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
     assignee: null,
   });
 
-  /**
-   * What a reply answers: the newest inbound mail by arrival (the order we stored them in), not
-   * by its Date header, which the sender writes; and who it goes to.
-   */
-  const replyTarget = async (documentId: string) => {
-    const last = await q(UIDS.inbound).findOne({ where: { conversation: documentId }, orderBy: [{ id: 'desc' }] });
-    const to: MailAddress[] = last?.replyTo?.length ? last.replyTo : last?.from ? [last.from] : [];
-    return { last, to };
-  };
-
   const getRow = async (documentId: string) => {
     const row = await q(UIDS.conversation).findOne({ where: { documentId } });
     if (!row) throw new errors.NotFoundError('Conversation not found.');
@@ -153,9 +141,9 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
         ...outbound.map((m: any) => toMessage(m, 'outbound', remote)),
       ]);
       const names = await serverNames([row.server]);
-      const { to } = await replyTarget(documentId);
+      const { to, cc } = await getService(strapi, 'reply').recipients(documentId);
       // Shown in the reply box, so the agent sees where a reply goes before sending it.
-      return { ...toConversation({ ...row, unread: false }, names), replyRecipients: to, replyCc: [], messages };
+      return { ...toConversation({ ...row, unread: false }, names), replyRecipients: to, replyCc: cc, messages };
     },
 
     async setStatus(documentId: string, status: ConversationStatus) {
@@ -165,56 +153,14 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       return toConversation({ ...row, status }, names);
     },
 
-    /**
-     * Sends the agent's reply through the conversation's server, threaded to the last inbound
-     * mail (by arrival), and stores it once the server accepted it. A failure stores nothing.
-     */
-    async reply(documentId: string, body: { text: string; html?: string }, agent?: string) {
-      const conversation = await getRow(documentId);
-      const { last, to } = await replyTarget(documentId);
-      if (!last) throw new errors.ApplicationError('This conversation has no message to reply to.');
-      const server = await q(UIDS.server).findOne({ where: { documentId: conversation.server } });
-      if (!server) throw new errors.ApplicationError('The email server of this conversation was deleted.');
-      if (!server.enabled) throw new errors.ApplicationError(`The email server "${server.name}" is disabled.`);
+    /** The agent's reply (services/inbox/reply.ts), as the thread shows it. */
+    async reply(documentId: string, body: ReplyInput, files: UploadedFile[] = [], agent: SendingAgent = {}) {
+      return toMessage(await getService(strapi, 'reply').reply(documentId, body, files, agent), 'outbound', false);
+    },
 
-      if (to.length === 0) throw new errors.ApplicationError('The last message has no sender address to reply to.');
-      const subject = `Re: ${baseSubject(last.subject ?? '') || conversation.subject || ''}`.trim();
-      const references = [...(last.references ?? []), last.messageId].filter(Boolean).slice(-20);
-      const domain = String(server.senderEmail).split('@')[1] ?? 'localhost';
-      const messageId = `<${crypto.randomUUID()}@${domain}>`;
-      const headers: Record<string, string> = {};
-      if (last.messageId) headers['In-Reply-To'] = last.messageId;
-      if (references.length) headers.References = references.join(' ');
-
-      await getService(strapi, 'mailer').sendThrough(server, {
-        to: to.map((a) => a.address),
-        subject,
-        text: body.text,
-        html: body.html,
-        headers,
-        messageId,
-      });
-      const now = new Date();
-      const stored = await q(UIDS.outbound).create({
-        data: {
-          documentId: newDocumentId(),
-          server: server.documentId,
-          messageId,
-          inReplyTo: last.messageId ?? null,
-          references,
-          from: { address: server.senderEmail, ...(server.senderName ? { name: server.senderName } : {}) },
-          to,
-          cc: [],
-          subject,
-          date: now,
-          text: body.text,
-          html: body.html ?? null,
-          conversation: documentId,
-          sentBy: agent ?? null,
-        },
-      });
-      await q(UIDS.conversation).update({ where: { id: conversation.id }, data: { lastMessageAt: now } });
-      return toMessage(stored, 'outbound', false);
+    /** The last inbound mail, with its attachments, to someone new (services/inbox/reply.ts). */
+    async forward(documentId: string, body: ForwardInput, agent: SendingAgent = {}) {
+      return toMessage(await getService(strapi, 'reply').forward(documentId, body, agent), 'outbound', false);
     },
 
     async attachment(messageDocumentId: string, index: number) {

@@ -30,6 +30,13 @@ export interface MailerSendOptions {
    * disk or network for them.
    */
   allowFileAccess?: boolean;
+  /** The Date header; now when absent. */
+  date?: Date;
+  /**
+   * SMTP servers: the message is written to this file as MIME and sent from it, so the caller
+   * has the very bytes that went out (the inbox appends them to the Sent folder).
+   */
+  composeTo?: string;
 }
 
 export interface MailerResult {
@@ -119,6 +126,8 @@ const mailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         categories: options.categories,
         messageId: options.messageId,
         allowFileAccess: options.allowFileAccess === true,
+        date: options.date,
+        composeTo: options.composeTo,
       };
       const problem = await servers().refusedHost(server, 'outgoing');
       if (problem) throw fail(`Sending through "${server.name}" is not possible: ${problem}`);
