@@ -25,6 +25,8 @@ export interface Dovecot {
   messages(user: string, folder?: string): Array<{ uid: number; seen: boolean }>;
   /** The folder's UIDVALIDITY, from `doveadm mailbox status`. */
   uidValidity(user: string, folder?: string): string;
+  /** Every mail of a folder with its flags and source, read with `doveadm fetch` (JSON). */
+  folderMails(user: string, folder: string): Array<{ uid: number; flags: string[]; text: string }>;
   /** Dovecot's own log. */
   log(): string;
   /** Every login Dovecot logged, in order, joined with its logout line (see `parseSessions`). */
@@ -89,7 +91,13 @@ export const incomingFrom = (dovecot: Pick<Dovecot, 'ports'>, mailbox: string, p
   incomingPassword: MAILBOX_PASSWORD,
 });
 
-export const startDovecot = async (options: { addresses?: string[] } = {}): Promise<Dovecot> => {
+export interface DovecotFolder {
+  name: string;
+  /** e.g. '\\Sent': the folder's SPECIAL-USE flag (RFC 6154). */
+  specialUse?: string;
+}
+
+export const startDovecot = async (options: { addresses?: string[]; folders?: DovecotFolder[] } = {}): Promise<Dovecot> => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dovecot-'));
   fs.chmodSync(dir, 0o755);
   const cert = selfSignedCert();
@@ -162,7 +170,20 @@ service anvil {
     mode = 0
   }
 }
+${
+  // Made in every mailbox on first use (auto = create), as a provider's Sent folder is there.
+  options.folders?.length
+    ? `namespace inbox {
+  inbox = yes
+${options.folders
+  .map((f) => `  mailbox "${f.name}" {
+    auto = create
+${f.specialUse ? `    special_use = ${f.specialUse}\n` : ''}  }`)
+  .join('\n')}
+}
 `
+    : ''
+}`
   );
   // dovecot daemonizes: its stdio must not be a pipe we wait on.
   const errFile = path.join(dir, 'start.err');
@@ -210,6 +231,17 @@ service anvil {
       return execFileSync('doveadm', ['-c', conf, '-f', 'flow', 'mailbox', 'status', '-u', user, 'uidvalidity', folder], { encoding: 'utf8' })
         .replace(/^.*uidvalidity=/s, '')
         .trim();
+    },
+    folderMails(user, folder) {
+      const out = execFileSync('doveadm', ['-c', conf, '-f', 'json', 'fetch', '-u', user, 'uid flags text', 'mailbox', folder, 'all'], {
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+      });
+      return (JSON.parse(out || '[]') as Array<{ uid: string; flags: string; text: string }>).map((m) => ({
+        uid: Number(m.uid),
+        flags: m.flags.split(' ').filter(Boolean),
+        text: m.text,
+      }));
     },
     log: readLog,
     sessions(user) {

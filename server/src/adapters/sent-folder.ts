@@ -20,8 +20,9 @@ export const appendToSent = async (config: IncomingConfig, raw: Buffer, date: Da
     await client.connect();
     if (folder === null) {
       const folders = await client.list();
-      const special = folders.find((f) => f.specialUse === '\\Sent');
-      const named = folders.find((f) => f.path.toLowerCase() === 'sent');
+      // The server's own flag first: imapflow also guesses \Sent from localized folder names.
+      const special = folders.find((f) => f.specialUse === '\\Sent' && (f as { specialUseSource?: string }).specialUseSource === 'extension');
+      const named = folders.find((f) => f.path.toLowerCase() === 'sent') ?? folders.find((f) => f.specialUse === '\\Sent');
       target = special?.path ?? named?.path ?? 'Sent';
       if (!special && !named) return { folder: target, error: 'the mailbox has no Sent folder (none is marked \\Sent or named "Sent").' };
     }
