@@ -84,6 +84,8 @@ export interface ConversationDetail extends Conversation {
   replyRecipients: MailAddress[];
   /** The reply-all's Cc: the last inbound mail's other To and Cc, minus our servers' addresses. */
   replyCc: MailAddress[];
+  /** Config `inbox.maxAttachmentBytes`: the reply box checks the files' total before sending. */
+  maxAttachmentBytes: number;
 }
 
 /**

@@ -51,6 +51,15 @@ export const addressList = (max = 50) =>
     .max(max, `Must be at most ${max} addresses.`)
     .of(yup.mixed<string>().test('address', 'Must be email addresses such as dan@example.com, separated by commas.', (v) => typeof v === 'string' && isValidAddress(v)));
 
+const MB = 1024 * 1024;
+/** 20971520 → "20 MB", as the limit is shown to agents. */
+export const formatBytes = (bytes: number) =>
+  bytes >= MB ? `${+(bytes / MB).toFixed(1)} MB` : bytes >= 1024 ? `${+(bytes / 1024).toFixed(1)} KB` : `${bytes} bytes`;
+
+/** What the reply box and the server (413) say when a reply's files pass `inbox.maxAttachmentBytes`. */
+export const attachmentsTooLargeMessage = (limit: number) =>
+  `The attachments are larger than ${formatBytes(limit)} in total (the limit is config inbox.maxAttachmentBytes): attach fewer or smaller files.`;
+
 const replyBody = () => yup.string().typeError('Must be text.').trim().max(100_000, 'Must be at most 100000 characters.');
 
 /** An agent's reply. Line breaks are fine in a body; the size keeps a paste from going wild. */

@@ -59,7 +59,7 @@ const fetchNow = async () => {
 };
 
 it('shows a delivered mail, sends a threaded reply, and files the answer in the same conversation', async () => {
-  const first = mail({ subject: 'Where is my parcel?', from: 'Carol <carol@customer.example>', body: 'Ordered last week.' });
+  const first = mail({ subject: 'Where is my parcel?', from: 'Carol <carol@customer.example>', to: 'help@example.com', body: 'Ordered last week.' });
   dovecot.deliver(first, box);
 
   await page.goto(`${strapi.url}/admin`);

@@ -1,7 +1,7 @@
 import { useFetchClient } from '@strapi/strapi/admin';
 import { useMutation, useQuery, useQueryClient } from 'react-query';
 import type { MailAddress, Paged } from '../../../shared/contracts/common';
-import type { Conversation, ConversationDetail, ConversationStatus, InboxServer, Message } from '../../../shared/contracts/inbox';
+import type { Conversation, ConversationDetail, ConversationStatus, ForwardInput, InboxServer, Message, ReplyInput } from '../../../shared/contracts/inbox';
 import { PLUGIN_ID } from '../pluginId';
 import { toQueryString } from '../utils/query';
 
@@ -65,8 +65,21 @@ export const useInboxActions = (documentId?: string) => {
       },
       { onSuccess: refresh }
     ),
+    /** JSON, or multipart/form-data when there are files (the server streams them to disk). */
     reply: useMutation(
-      async (body: { text: string }) => (await post(`/${PLUGIN_ID}/conversations/${documentId}/reply`, body)).data,
+      async ({ body, files = [] }: { body: ReplyInput; files?: File[] }) => {
+        const url = `/${PLUGIN_ID}/conversations/${documentId}/reply`;
+        if (!files.length) return (await post(url, body)).data;
+        const form = new FormData();
+        form.append('text', body.text);
+        for (const key of ['to', 'cc', 'bcc'] as const) form.append(key, (body[key] ?? []).join(', '));
+        files.forEach((file) => form.append('files', file, file.name));
+        return (await post(url, form)).data;
+      },
+      { onSuccess: refresh }
+    ),
+    forward: useMutation(
+      async (body: ForwardInput) => (await post(`/${PLUGIN_ID}/conversations/${documentId}/forward`, body)).data,
       { onSuccess: refresh }
     ),
     setStatus: useMutation(

@@ -5,6 +5,7 @@ import busboy from 'busboy';
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from './context';
 import { pluginConfig } from './index';
+import { attachmentsTooLargeMessage } from '../../../shared/validation/inbox';
 
 /** Where the fields and files of a multipart body are kept for the route's controller. */
 export const MULTIPART = 'emailServerMultipart';
@@ -27,13 +28,6 @@ export interface MultipartBody {
 const ROUTES = [/^\/email-server\/conversations\/[^/]+\/reply\/?$/i];
 /** Room for the text fields and part headers beside the files in a Content-Length. */
 const FIELDS_ALLOWANCE = 2 * 1024 * 1024;
-
-const MB = 1024 * 1024;
-export const formatBytes = (bytes: number) =>
-  bytes >= MB ? `${+(bytes / MB).toFixed(1)} MB` : bytes >= 1024 ? `${+(bytes / 1024).toFixed(1)} KB` : `${bytes} bytes`;
-
-export const tooLargeMessage = (limit: number) =>
-  `The attachments are larger than ${formatBytes(limit)} in total (the limit is config inbox.maxAttachmentBytes): attach fewer or smaller files.`;
 
 /**
  * Hides multipart bodies of the routes above from Strapi's body parser, which runs before
@@ -147,13 +141,13 @@ export const readMultipart = async (ctx: Context, next: Next) => {
   if (!pending) return next();
   const { contentType, limit } = pending;
   const length = Number(ctx.get('Content-Length') || 0);
-  if (length > limit + FIELDS_ALLOWANCE) return refuse(ctx, 413, 'PayloadTooLargeError', tooLargeMessage(limit));
+  if (length > limit + FIELDS_ALLOWANCE) return refuse(ctx, 413, 'PayloadTooLargeError', attachmentsTooLargeMessage(limit));
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), UPLOAD_PREFIX));
   try {
     try {
       ctx.state[MULTIPART] = await parse(ctx, contentType, dir, limit);
     } catch (error) {
-      if (error instanceof TooLarge) return refuse(ctx, 413, 'PayloadTooLargeError', tooLargeMessage(limit));
+      if (error instanceof TooLarge) return refuse(ctx, 413, 'PayloadTooLargeError', attachmentsTooLargeMessage(limit));
       return refuse(ctx, 400, 'BadRequestError', 'The form data could not be read.');
     }
     return await next();

@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { BackButton, Layouts, Page, useRBAC } from '@strapi/strapi/admin';
-import { Badge, Box, Button, Field, Flex, Textarea, Typography } from '@strapi/design-system';
+import { Badge, Box, Button, Flex, Typography } from '@strapi/design-system';
 import { Paperclip } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { useParams } from 'react-router-dom';
@@ -9,6 +9,9 @@ import { useConversation, useInboxActions, type MailAddress } from '../../hooks/
 import { useNotify } from '../../hooks/useNotify';
 import { useT } from '../../hooks/useT';
 import { INBOX_PERMISSIONS } from '../../permissions';
+import { ForwardDialog } from './ForwardDialog';
+import { ReplyBox } from './ReplyBox';
+import type { ReplyInput } from '../../../../shared/contracts/inbox';
 
 const who = (a: MailAddress | null) => (a ? (a.name ? `${a.name} <${a.address}>` : a.address) : '');
 
@@ -20,7 +23,6 @@ export const ConversationPage = () => {
   const conversation = useConversation(documentId, remote);
   const actions = useInboxActions(documentId);
   const { allowedActions } = useRBAC({ reply: INBOX_PERMISSIONS.reply });
-  const [draft, setDraft] = React.useState('');
   const t = useT();
 
   if (conversation.isLoading) return <Page.Loading />;
@@ -28,15 +30,27 @@ export const ConversationPage = () => {
   const data = conversation.data;
   const hasRemote = data.messages.some((m) => m.html?.includes('data-remote-src'));
 
-  const send = async () => {
-    if (!draft.trim()) return;
+  // The last received mail is what a forward sends.
+  const lastInbound = [...data.messages].reverse().find((m) => m.direction === 'inbound');
+
+  const send = async (body: ReplyInput, files: File[]) => {
     try {
-      await actions.reply.mutateAsync({ text: draft });
-      setDraft('');
+      await actions.reply.mutateAsync({ body, files });
       toggleNotification({ type: 'success', message: t('conversation.sent', 'Reply sent') });
     } catch (error) {
-      // The draft stays in the box, so nothing typed is lost.
+      // The draft stays in the box, so nothing typed is lost; the box shows field errors too.
       failed(error);
+      throw error;
+    }
+  };
+
+  const forward = async (body: { to: string[]; text?: string }) => {
+    try {
+      await actions.forward.mutateAsync(body);
+      toggleNotification({ type: 'success', message: t('conversation.forwarded', 'Forwarded') });
+    } catch (error) {
+      failed(error);
+      throw error;
     }
   };
 
@@ -90,13 +104,26 @@ export const ConversationPage = () => {
                     <Badge>{m.direction === 'outbound' ? t('conversation.outbound', 'Reply') : t('conversation.inbound', 'Received')}</Badge>
                     <Typography fontWeight="bold">{who(m.from)}</Typography>
                   </Flex>
-                  <Typography variant="pi" textColor="neutral600">
-                    {formatDate(m.date, { dateStyle: 'medium', timeStyle: 'short' })}
-                  </Typography>
+                  <Flex gap={2}>
+                    {allowedActions.canReply && m === lastInbound ? <ForwardDialog onForward={forward} sending={actions.forward.isLoading} /> : null}
+                    <Typography variant="pi" textColor="neutral600">
+                      {formatDate(m.date, { dateStyle: 'medium', timeStyle: 'short' })}
+                    </Typography>
+                  </Flex>
                 </Flex>
                 <Typography variant="pi" textColor="neutral600">
                   {t('conversation.to', 'To')}: {m.to.map(who).join(', ')}
                 </Typography>
+                {m.cc?.length ? (
+                  <Typography variant="pi" textColor="neutral600" data-testid="message-cc">
+                    {t('reply.cc', 'Cc')}: {m.cc.map(who).join(', ')}
+                  </Typography>
+                ) : null}
+                {m.bcc?.length ? (
+                  <Typography variant="pi" textColor="neutral600" data-testid="message-bcc">
+                    {t('reply.bcc', 'Bcc')}: {m.bcc.map(who).join(', ')}
+                  </Typography>
+                ) : null}
                 {m.problem ? <Typography textColor="warning600">{m.problem}</Typography> : null}
                 <MailBody html={m.html} text={m.text} remote={remote} />
                 {m.attachments.length ? (
@@ -118,22 +145,14 @@ export const ConversationPage = () => {
             </Box>
           ))}
           {allowedActions.canReply ? (
-            <Box background="neutral0" hasRadius shadow="filterShadow" padding={4}>
-              <Flex direction="column" alignItems="stretch" gap={3}>
-                <Field.Root name="reply" id="reply">
-                  <Field.Label>{t('conversation.reply', 'Reply')}</Field.Label>
-                  <Textarea value={draft} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setDraft(e.target.value)} />
-                </Field.Root>
-                <Typography variant="pi" textColor="neutral600" data-testid="reply-recipients">
-                  {t('conversation.replyTo', 'To: {recipients}', { recipients: (data.replyRecipients ?? []).map(who).join(', ') })}
-                </Typography>
-                <Flex justifyContent="flex-end">
-                  <Button onClick={send} loading={actions.reply.isLoading} disabled={!draft.trim()}>
-                    {t('conversation.send', 'Send reply')}
-                  </Button>
-                </Flex>
-              </Flex>
-            </Box>
+            <ReplyBox
+              key={data.documentId}
+              replyRecipients={data.replyRecipients ?? []}
+              replyCc={data.replyCc ?? []}
+              maxAttachmentBytes={data.maxAttachmentBytes}
+              onSend={send}
+              sending={actions.reply.isLoading}
+            />
           ) : null}
         </Flex>
       </Layouts.Content>

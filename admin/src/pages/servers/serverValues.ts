@@ -47,12 +47,18 @@ export const emptyValues = Object.fromEntries(
 
 const SECRETS: readonly string[] = SECRET_FIELDS;
 
+/**
+ * The form's `sentFolder` when saving to the Sent folder is off (stored ''): the form keeps ''
+ * for "find it" (stored null). A line break, so no folder name can be it.
+ */
+export const SENT_FOLDER_OFF = '\n';
+
 /** A stored server in the form: what it has, else the default; secrets are never sent, so ''. */
 export const valuesFromServer = (server: PublicServer): FormValues =>
   Object.fromEntries(
     INPUT_FIELDS.map((key) => [
       key,
-      SECRETS.includes(key) ? '' : (server[key as keyof PublicServer] ?? emptyValues[key]),
+      SECRETS.includes(key) ? '' : key === 'sentFolder' && server.sentFolder === '' ? SENT_FOLDER_OFF : (server[key as keyof PublicServer] ?? emptyValues[key]),
     ])
   ) as FormValues;
 
@@ -99,6 +105,8 @@ export const toPayload = (values: FormValues): Partial<EmailServerInput> => {
         incomingUsername: values.incomingUsername,
         incomingPassword: orUndefined(values.incomingPassword),
         incomingFolder: values.incomingProtocol === 'imap' ? orNull(values.incomingFolder) : null,
+        sentFolder:
+          values.incomingProtocol !== 'imap' ? null : values.sentFolder === SENT_FOLDER_OFF ? '' : orNull(values.sentFolder),
         pollIntervalSeconds: values.pollIntervalSeconds ?? null,
         afterFetch: values.afterFetch || 'keep',
       });

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { UIDS, getService } from '../../utils';
+import { UIDS, getService, pluginConfig } from '../../utils';
 import { sanitizeMailHtml, withRemoteImages } from '../../utils/mail-html';
 import type { Conversation, ConversationQuery, ConversationStatus, ForwardInput, InboxServer, Message, MessageDirection, ReplyInput } from '../../../../shared/contracts/inbox';
 import type { UploadedFile } from '../../utils/multipart';
@@ -143,7 +143,7 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       const names = await serverNames([row.server]);
       const { to, cc } = await getService(strapi, 'reply').recipients(documentId);
       // Shown in the reply box, so the agent sees where a reply goes before sending it.
-      return { ...toConversation({ ...row, unread: false }, names), replyRecipients: to, replyCc: cc, messages };
+      return { ...toConversation({ ...row, unread: false }, names), replyRecipients: to, replyCc: cc, maxAttachmentBytes: pluginConfig(strapi).inbox.maxAttachmentBytes, messages };
     },
 
     async setStatus(documentId: string, status: ConversationStatus) {

@@ -2,6 +2,7 @@ import { NumberField, SecretField, SelectField, TextField } from '../../../compo
 import { Cell, Section } from '../../../components/Layout';
 import { useT } from '../../../hooks/useT';
 import type { ServerFormState } from '../useServerForm';
+import { SENT_FOLDER_OFF } from '../serverValues';
 import { useSharedLabels } from './labels';
 
 export const IncomingSection = ({ form }: { form: ServerFormState }) => {
@@ -71,6 +72,7 @@ export const IncomingSection = ({ form }: { form: ServerFormState }) => {
               />
             </Cell>
           ) : null}
+          {imap ? <SentFolder form={form} /> : null}
           <Cell>
             <SelectField
               {...field('afterFetch')}
@@ -91,5 +93,35 @@ export const IncomingSection = ({ form }: { form: ServerFormState }) => {
         </>
       ) : null}
     </Section>
+  );
+};
+
+/** Where replies are saved: found (the \\Sent folder, else "Sent"), a named folder, or nowhere. */
+const SentFolder = ({ form }: { form: ServerFormState }) => {
+  const t = useT();
+  const { name, value, onChange, error } = form.field('sentFolder');
+  const mode = value === SENT_FOLDER_OFF ? 'off' : value === '' ? 'auto' : 'named';
+  return (
+    <>
+      <Cell>
+        <SelectField
+          name="sentFolderMode"
+          label={t('field.sentFolderMode', 'Save replies to the Sent folder')}
+          value={mode}
+          onChange={(next) => onChange(next === 'off' ? SENT_FOLDER_OFF : next === 'auto' ? '' : 'Sent')}
+          options={[
+            { value: 'auto', label: t('sentFolder.auto', 'Yes, the Sent folder of the mailbox') },
+            { value: 'named', label: t('sentFolder.named', 'Yes, this folder…') },
+            { value: 'off', label: t('sentFolder.off', 'No') },
+          ]}
+          hint={t('sentFolder.hint', 'So the mailbox shows the answers in other mail clients too.')}
+        />
+      </Cell>
+      {mode === 'named' ? (
+        <Cell>
+          <TextField name={name} value={value} onChange={onChange} error={error} label={t('field.sentFolder', 'Sent folder')} />
+        </Cell>
+      ) : null}
+    </>
   );
 };
