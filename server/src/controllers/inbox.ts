@@ -3,8 +3,12 @@ import { NeedsAttentionError } from '../services/inbox/poller';
 import { getService } from '../utils';
 import type { Context } from '../utils/context';
 import { validate } from '../utils/validate';
-import type { ConversationStatus } from '../../../shared/contracts/inbox';
-import { conversationQuerySchema, conversationUpdateSchema, replySchema } from '../../../shared/validation/inbox';
+import type { ConversationUpdate } from '../../../shared/contracts/inbox';
+import { ACTIONS } from '../../../shared/permissions';
+import { changesQuerySchema, conversationQuerySchema, conversationUpdateSchema, noteSchema, replySchema } from '../../../shared/validation/inbox';
+
+/** The admin user asking: unread, "mine" and authorship are theirs. */
+const viewer = (ctx: Context) => ctx.state?.user?.id as number | undefined;
 
 const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
   async fetch(ctx: Context) {
@@ -27,17 +31,35 @@ const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async find(ctx: Context) {
     const query = await validate<any>(conversationQuerySchema, { ...ctx.query });
-    ctx.body = await getService(strapi, 'inbox').list(query);
+    ctx.body = await getService(strapi, 'inbox').list(query, viewer(ctx));
   },
 
   async findOne(ctx: Context) {
     const remote = ctx.query?.remote === 'true' || ctx.query?.remote === '1';
-    ctx.body = { data: await getService(strapi, 'inbox').get(ctx.params.documentId, { remote }) };
+    ctx.body = { data: await getService(strapi, 'inbox').get(ctx.params.documentId, { remote, viewer: viewer(ctx) }) };
   },
 
   async update(ctx: Context) {
-    const { status } = await validate<{ status: ConversationStatus }>(conversationUpdateSchema, ctx.request.body);
-    ctx.body = { data: await getService(strapi, 'inbox').setStatus(ctx.params.documentId, status) };
+    const input = await validate<ConversationUpdate>(conversationUpdateSchema, ctx.request.body);
+    const caller = { id: viewer(ctx)!, canAssign: Boolean(ctx.state?.userAbility?.can(ACTIONS.inboxAssign)) };
+    ctx.body = { data: await getService(strapi, 'ownership').update(ctx.params.documentId, input, caller) };
+  },
+
+  async addNote(ctx: Context) {
+    const { text } = await validate<{ text: string }>(noteSchema, ctx.request.body);
+    ctx.status = 201;
+    ctx.body = { data: await getService(strapi, 'notes').add(ctx.params.documentId, text, ctx.state.user) };
+  },
+
+  /** The active admin users, for the assign picker. */
+  async agents(ctx: Context) {
+    ctx.body = { data: await getService(strapi, 'agents').active() };
+  },
+
+  /** What the admin pages poll (README "Inbox" → "Live updates"). */
+  async changes(ctx: Context) {
+    const { since } = await validate<{ since?: string }>(changesQuerySchema, { ...ctx.query });
+    ctx.body = { data: await getService(strapi, 'changes').since(since, viewer(ctx)) };
   },
 
   async reply(ctx: Context) {
