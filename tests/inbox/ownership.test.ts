@@ -128,3 +128,23 @@ it('read state is per agent: one reads, the others still see it unread; automati
   await helpdesk.fetchExpecting(1);
   expect((await bySubject(ben, 'Broken lid')).unread).toBe(true);
 });
+
+it('conversations from before per-agent read state keep their unread state, for every agent', async () => {
+  const conversations = helpdesk.app.strapi.db.query('plugin::email-server.conversation');
+  const old = { server: helpdesk.server.documentId, status: 'open', participants: [], lastMessageAt: new Date('2025-01-02T03:04:05Z'), automatic: false };
+  // As rows stored by the previous version: one global flag, no person-mail time.
+  await conversations.createMany({
+    data: [
+      { documentId: 'legacyunread000000000001', subject: 'Legacy unread', unread: true, ...old },
+      { documentId: 'legacyread00000000000001', subject: 'Legacy read', unread: false, ...old },
+    ],
+  });
+  await helpdesk.app.strapi.plugin('email-server').service('read-state').backfill();
+  for (const agent of [ada, ben, cleo]) {
+    expect((await bySubject(agent, 'Legacy unread')).unread).toBe(true);
+    expect((await bySubject(agent, 'Legacy read')).unread).toBe(false);
+  }
+  expect((await ben.http.get('/email-server/conversations/legacyunread000000000001')).status).toBe(200);
+  expect((await bySubject(ben, 'Legacy unread')).unread).toBe(false);
+  expect((await bySubject(cleo, 'Legacy unread')).unread).toBe(true);
+});
