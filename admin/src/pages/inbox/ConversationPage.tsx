@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { BackButton, Layouts, Page, useRBAC } from '@strapi/strapi/admin';
+import { BackButton, Layouts, Page, useAuth, useRBAC } from '@strapi/strapi/admin';
 import { Badge, Box, Button, Field, Flex, Textarea, Typography } from '@strapi/design-system';
 import { Paperclip } from '@strapi/icons';
 import { useIntl } from 'react-intl';
@@ -9,6 +9,13 @@ import { useConversation, useInboxActions, type MailAddress } from '../../hooks/
 import { useNotify } from '../../hooks/useNotify';
 import { useT } from '../../hooks/useT';
 import { INBOX_PERMISSIONS } from '../../permissions';
+import { useRefreshOnChange } from '../../hooks/useAgents';
+import { NoteBox } from './NoteBox';
+import { OwnerPicker } from './OwnerPicker';
+import { SavedReplyPicker } from './SavedReplyPicker';
+
+/** Notes are for agents only: another colour, so nobody takes one for a mail. */
+const BACKGROUND = { inbound: 'neutral0', outbound: 'primary100', note: 'warning100' } as const;
 
 const who = (a: MailAddress | null) => (a ? (a.name ? `${a.name} <${a.address}>` : a.address) : '');
 
@@ -21,6 +28,8 @@ export const ConversationPage = () => {
   const actions = useInboxActions(documentId);
   const { allowedActions } = useRBAC({ reply: INBOX_PERMISSIONS.reply });
   const [draft, setDraft] = React.useState('');
+  const me = useAuth('ConversationPage', (auth) => auth.user?.id) as number | string | undefined;
+  useRefreshOnChange(documentId);
   const t = useT();
 
   if (conversation.isLoading) return <Page.Loading />;
@@ -65,6 +74,7 @@ export const ConversationPage = () => {
       />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={4}>
+          <OwnerPicker documentId={data.documentId} assignee={data.assignee} me={me === undefined ? undefined : Number(me)} />
           {hasRemote && !remote ? (
             <Flex gap={2}>
               <Typography variant="pi" textColor="neutral600">
@@ -78,7 +88,7 @@ export const ConversationPage = () => {
           {data.messages.map((m) => (
             <Box
               key={m.documentId}
-              background={m.direction === 'outbound' ? 'primary100' : 'neutral0'}
+              background={BACKGROUND[m.direction] ?? 'neutral0'}
               hasRadius
               shadow="filterShadow"
               padding={4}
@@ -87,16 +97,29 @@ export const ConversationPage = () => {
               <Flex direction="column" alignItems="stretch" gap={2}>
                 <Flex justifyContent="space-between">
                   <Flex gap={2}>
-                    <Badge>{m.direction === 'outbound' ? t('conversation.outbound', 'Reply') : t('conversation.inbound', 'Received')}</Badge>
-                    <Typography fontWeight="bold">{who(m.from)}</Typography>
+                    <Badge>
+                      {m.direction === 'note'
+                        ? t('conversation.noteBadge', 'Note')
+                        : m.direction === 'outbound'
+                          ? t('conversation.outbound', 'Reply')
+                          : t('conversation.inbound', 'Received')}
+                    </Badge>
+                    <Typography fontWeight="bold">{m.direction === 'note' ? m.author?.name ?? '' : who(m.from)}</Typography>
+                    {m.direction === 'outbound' && m.author ? (
+                      <Typography variant="pi" textColor="neutral600">
+                        {t('conversation.sentBy', 'sent by {name}', { name: m.author.name })}
+                      </Typography>
+                    ) : null}
                   </Flex>
                   <Typography variant="pi" textColor="neutral600">
                     {formatDate(m.date, { dateStyle: 'medium', timeStyle: 'short' })}
                   </Typography>
                 </Flex>
-                <Typography variant="pi" textColor="neutral600">
-                  {t('conversation.to', 'To')}: {m.to.map(who).join(', ')}
-                </Typography>
+                {m.direction === 'note' ? null : (
+                  <Typography variant="pi" textColor="neutral600">
+                    {t('conversation.to', 'To')}: {m.to.map(who).join(', ')}
+                  </Typography>
+                )}
                 {m.problem ? <Typography textColor="warning600">{m.problem}</Typography> : null}
                 <MailBody html={m.html} text={m.text} remote={remote} />
                 {m.attachments.length ? (
@@ -127,7 +150,10 @@ export const ConversationPage = () => {
                 <Typography variant="pi" textColor="neutral600" data-testid="reply-recipients">
                   {t('conversation.replyTo', 'To: {recipients}', { recipients: (data.replyRecipients ?? []).map(who).join(', ') })}
                 </Typography>
-                <Flex justifyContent="flex-end">
+                <Flex justifyContent="space-between" gap={2}>
+                  <Box>
+                    <SavedReplyPicker conversation={data.documentId} onInsert={(text) => setDraft((d) => (d.trim() ? `${d}\n${text}` : text))} />
+                  </Box>
                   <Button onClick={send} loading={actions.reply.isLoading} disabled={!draft.trim()}>
                     {t('conversation.send', 'Send reply')}
                   </Button>
@@ -135,6 +161,7 @@ export const ConversationPage = () => {
               </Flex>
             </Box>
           ) : null}
+          {allowedActions.canReply ? <NoteBox documentId={data.documentId} /> : null}
         </Flex>
       </Layouts.Content>
     </Page.Main>
