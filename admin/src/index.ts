@@ -1,5 +1,6 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
-import { Mail, PaperPlane } from '@strapi/icons';
+import { PaperPlane } from '@strapi/icons';
+import { InboxMenuIcon } from './pages/inbox/InboxMenuIcon';
 import { CAMPAIGN_PERMISSIONS, INBOX_PERMISSIONS, PERMISSIONS } from './permissions';
 import { PLUGIN_ID } from './pluginId';
 import { getTranslation } from './utils/getTranslation';
@@ -15,7 +16,8 @@ const plugin: StrapiApp['appPlugins'][string] = {
     });
     app.addMenuLink({
       to: `plugins/${PLUGIN_ID}`,
-      icon: Mail,
+      // Shows my unread count (the menu has no live badge of its own).
+      icon: InboxMenuIcon,
       intlLabel: { id: getTranslation('inbox.title'), defaultMessage: 'Inbox' },
       Component: () => import('./pages/inbox/InboxRoutes'),
       permissions: INBOX_PERMISSIONS.read,

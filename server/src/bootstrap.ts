@@ -10,6 +10,8 @@ const actionDefinitions = Object.entries(ACTION_GROUPS).flatMap(([subCategory, a
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(actionDefinitions);
   getService(strapi, 'email-provider').install();
+  getService(strapi, 'changes').watch();
+  await getService(strapi, 'read-state').backfill();
   getService(strapi, 'poller').start();
   getService(strapi, 'campaign-queue').start();
 };

@@ -91,6 +91,11 @@ export const savedReplySchema = yup
   })
   .test('known-fields', '', onlyKnownKeys(['name', 'text'], 'a saved reply'));
 
+/** POST /saved-replies/:documentId/render: the conversation whose customer fills the fields. */
+export const savedReplyRenderSchema = yup
+  .object({ conversation: line(100).required(REQUIRED) })
+  .test('known-fields', '', onlyKnownKeys(['conversation'], 'a saved reply to fill in'));
+
 export const changesQuerySchema = yup
   .object({ since: text(100) })
   .test('known-fields', '', onlyKnownKeys(['since'], 'the changes query'));

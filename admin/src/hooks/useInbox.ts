@@ -12,6 +12,8 @@ export interface InboxFilters {
   status?: string;
   /** true: only automatic mail; false: only mail from people; absent: both. */
   automatic?: boolean;
+  /** 'me', 'none' or an admin user id; absent: anyone's. */
+  assignee?: string;
   q?: string;
   page: number;
   pageSize: number;
@@ -29,10 +31,10 @@ export const useInboxServers = () => {
 export const useConversations = (filters: InboxFilters) => {
   const { get } = useFetchClient();
   return useQuery([...KEY, 'list', filters], async () => {
-    const { server, status, q, page, pageSize } = filters;
+    const { server, status, assignee, q, page, pageSize } = filters;
     const automatic = filters.automatic === undefined ? undefined : String(filters.automatic);
     const res = await get<Paged<Conversation>>(`/${PLUGIN_ID}/conversations`, {
-      params: toQueryString({ server, status, automatic, q, page, pageSize }),
+      params: toQueryString({ server, status, automatic, assignee, q, page, pageSize }),
     });
     return res.data;
   }, { keepPreviousData: true });
@@ -47,8 +49,14 @@ export const useConversation = (documentId: string | undefined, remote: boolean)
       (await get<{ data: ConversationDetail }>(`/${PLUGIN_ID}/conversations/${documentId}`, {
         params: remote ? { remote: '1' } : {},
       })).data.data,
-    // Opening a conversation marks it read: the list should show that.
-    { enabled: Boolean(documentId), onSuccess: () => client.invalidateQueries([...KEY, 'list']) }
+    // Opening a conversation marks it read: the list and the unread count should show that.
+    {
+      enabled: Boolean(documentId),
+      onSuccess: () => {
+        void client.invalidateQueries([...KEY, 'list']);
+        void client.invalidateQueries([...KEY, 'changes']);
+      },
+    }
   );
 };
 

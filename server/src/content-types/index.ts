@@ -1,11 +1,14 @@
 import campaign from './campaign';
 import campaignRecipient from './campaign-recipient';
 import conversation from './conversation';
+import conversationRead from './conversation-read';
 import emailServer from './email-server';
 import inboundMessage from './inbound-message';
 import mailboxState from './mailbox-state';
 import messageAttachment from './message-attachment';
+import note from './note';
 import outboundMessage from './outbound-message';
+import savedReply from './saved-reply';
 import sendThrottle from './send-throttle';
 import suppression from './suppression';
 import webhookEvent from './webhook-event';
@@ -22,4 +25,7 @@ export default {
   suppression,
   'webhook-event': webhookEvent,
   'send-throttle': sendThrottle,
+  'conversation-read': conversationRead,
+  note,
+  'saved-reply': savedReply,
 };

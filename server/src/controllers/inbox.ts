@@ -4,8 +4,9 @@ import { getService } from '../utils';
 import type { Context } from '../utils/context';
 import { validate } from '../utils/validate';
 import { MULTIPART, type MultipartBody } from '../utils/multipart';
-import type { ConversationStatus, ForwardInput, ReplyInput } from '../../../shared/contracts/inbox';
-import { conversationQuerySchema, conversationUpdateSchema, forwardSchema, replySchema } from '../../../shared/validation/inbox';
+import type { ConversationUpdate, ForwardInput, ReplyInput } from '../../../shared/contracts/inbox';
+import { ACTIONS } from '../../../shared/permissions';
+import { changesQuerySchema, conversationQuerySchema, conversationUpdateSchema, forwardSchema, noteSchema, replySchema } from '../../../shared/validation/inbox';
 
 /** `to[2]` → `to`: the form shows an address list's error under the list's field. */
 const onListFields = async <T>(run: () => Promise<T>): Promise<T> => {
@@ -19,7 +20,10 @@ const onListFields = async <T>(run: () => Promise<T>): Promise<T> => {
   }
 };
 
-const agentOf = (ctx: Context) => ({ id: ctx.state?.user?.id as number | undefined, email: ctx.state?.user?.email as string | undefined });
+/** The admin user asking: unread, "mine" and authorship are theirs. */
+const viewer = (ctx: Context) => ctx.state?.user?.id as number | undefined;
+
+const agentOf = (ctx: Context) => ({ id: viewer(ctx), email: ctx.state?.user?.email as string | undefined });
 
 const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
   async fetch(ctx: Context) {
@@ -42,17 +46,35 @@ const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async find(ctx: Context) {
     const query = await validate<any>(conversationQuerySchema, { ...ctx.query });
-    ctx.body = await getService(strapi, 'inbox').list(query);
+    ctx.body = await getService(strapi, 'inbox').list(query, viewer(ctx));
   },
 
   async findOne(ctx: Context) {
     const remote = ctx.query?.remote === 'true' || ctx.query?.remote === '1';
-    ctx.body = { data: await getService(strapi, 'inbox').get(ctx.params.documentId, { remote }) };
+    ctx.body = { data: await getService(strapi, 'inbox').get(ctx.params.documentId, { remote, viewer: viewer(ctx) }) };
   },
 
   async update(ctx: Context) {
-    const { status } = await validate<{ status: ConversationStatus }>(conversationUpdateSchema, ctx.request.body);
-    ctx.body = { data: await getService(strapi, 'inbox').setStatus(ctx.params.documentId, status) };
+    const input = await validate<ConversationUpdate>(conversationUpdateSchema, ctx.request.body);
+    const caller = { id: viewer(ctx)!, canAssign: Boolean(ctx.state?.userAbility?.can(ACTIONS.inboxAssign)) };
+    ctx.body = { data: await getService(strapi, 'ownership').update(ctx.params.documentId, input, caller) };
+  },
+
+  async addNote(ctx: Context) {
+    const { text } = await validate<{ text: string }>(noteSchema, ctx.request.body);
+    ctx.status = 201;
+    ctx.body = { data: await getService(strapi, 'notes').add(ctx.params.documentId, text, ctx.state.user) };
+  },
+
+  /** The active admin users, for the assign picker. */
+  async agents(ctx: Context) {
+    ctx.body = { data: await getService(strapi, 'agents').active() };
+  },
+
+  /** What the admin pages poll (README "Inbox" → "Live updates"). */
+  async changes(ctx: Context) {
+    const { since } = await validate<{ since?: string }>(changesQuerySchema, { ...ctx.query });
+    ctx.body = { data: await getService(strapi, 'changes').since(since, viewer(ctx)) };
   },
 
   /** JSON, or multipart/form-data with files under `files` (read by the route's `readMultipart`). */

@@ -1,6 +1,7 @@
 import campaigns from './campaigns';
 import inbox from './inbox';
 import publicRoutes from './public';
+import savedReplies from './saved-replies';
 import servers from './servers';
 import suppressions from './suppressions';
 
@@ -8,6 +9,7 @@ export default {
   campaigns,
   inbox,
   public: publicRoutes,
+  'saved-replies': savedReplies,
   servers,
   suppressions,
 };

@@ -17,6 +17,9 @@ export const UIDS = {
   suppression: 'plugin::email-server.suppression',
   webhookEvent: 'plugin::email-server.webhook-event',
   throttle: 'plugin::email-server.send-throttle',
+  conversationRead: 'plugin::email-server.conversation-read',
+  note: 'plugin::email-server.note',
+  savedReply: 'plugin::email-server.saved-reply',
 } as const;
 
 /** The plugin's config, typed. */

@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { BackButton, Layouts, Page, useRBAC } from '@strapi/strapi/admin';
+import { BackButton, Layouts, Page, useAuth, useRBAC } from '@strapi/strapi/admin';
 import { Badge, Box, Button, Flex, Typography } from '@strapi/design-system';
 import { Paperclip } from '@strapi/icons';
 import { useIntl } from 'react-intl';
@@ -12,6 +12,13 @@ import { INBOX_PERMISSIONS } from '../../permissions';
 import { ForwardDialog } from './ForwardDialog';
 import { ReplyBox } from './ReplyBox';
 import type { ReplyInput } from '../../../../shared/contracts/inbox';
+import { useRefreshOnChange } from '../../hooks/useAgents';
+import { NoteBox } from './NoteBox';
+import { OwnerPicker } from './OwnerPicker';
+import { SavedReplyPicker } from './SavedReplyPicker';
+
+/** Notes are for agents only: another colour, so nobody takes one for a mail. */
+const BACKGROUND = { inbound: 'neutral0', outbound: 'primary100', note: 'warning100' } as const;
 
 const who = (a: MailAddress | null) => (a ? (a.name ? `${a.name} <${a.address}>` : a.address) : '');
 
@@ -23,6 +30,9 @@ export const ConversationPage = () => {
   const conversation = useConversation(documentId, remote);
   const actions = useInboxActions(documentId);
   const { allowedActions } = useRBAC({ reply: INBOX_PERMISSIONS.reply });
+  const insertIntoReply = React.useRef<((text: string) => void) | null>(null);
+  const me = useAuth('ConversationPage', (auth) => auth.user?.id) as number | string | undefined;
+  useRefreshOnChange(documentId);
   const t = useT();
 
   if (conversation.isLoading) return <Page.Loading />;
@@ -79,6 +89,7 @@ export const ConversationPage = () => {
       />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={4}>
+          <OwnerPicker documentId={data.documentId} assignee={data.assignee} me={me === undefined ? undefined : Number(me)} />
           {hasRemote && !remote ? (
             <Flex gap={2}>
               <Typography variant="pi" textColor="neutral600">
@@ -92,7 +103,7 @@ export const ConversationPage = () => {
           {data.messages.map((m) => (
             <Box
               key={m.documentId}
-              background={m.direction === 'outbound' ? 'primary100' : 'neutral0'}
+              background={BACKGROUND[m.direction] ?? 'neutral0'}
               hasRadius
               shadow="filterShadow"
               padding={4}
@@ -101,8 +112,19 @@ export const ConversationPage = () => {
               <Flex direction="column" alignItems="stretch" gap={2}>
                 <Flex justifyContent="space-between">
                   <Flex gap={2}>
-                    <Badge>{m.direction === 'outbound' ? t('conversation.outbound', 'Reply') : t('conversation.inbound', 'Received')}</Badge>
-                    <Typography fontWeight="bold">{who(m.from)}</Typography>
+                    <Badge>
+                      {m.direction === 'note'
+                        ? t('conversation.noteBadge', 'Note')
+                        : m.direction === 'outbound'
+                          ? t('conversation.outbound', 'Reply')
+                          : t('conversation.inbound', 'Received')}
+                    </Badge>
+                    <Typography fontWeight="bold">{m.direction === 'note' ? m.author?.name ?? '' : who(m.from)}</Typography>
+                    {m.direction === 'outbound' && m.author ? (
+                      <Typography variant="pi" textColor="neutral600">
+                        {t('conversation.sentBy', 'sent by {name}', { name: m.author.name })}
+                      </Typography>
+                    ) : null}
                   </Flex>
                   <Flex gap={2}>
                     {allowedActions.canReply && m === lastInbound ? <ForwardDialog onForward={forward} sending={actions.forward.isLoading} /> : null}
@@ -111,9 +133,11 @@ export const ConversationPage = () => {
                     </Typography>
                   </Flex>
                 </Flex>
-                <Typography variant="pi" textColor="neutral600">
-                  {t('conversation.to', 'To')}: {m.to.map(who).join(', ')}
-                </Typography>
+                {m.direction === 'note' ? null : (
+                  <Typography variant="pi" textColor="neutral600">
+                    {t('conversation.to', 'To')}: {m.to.map(who).join(', ')}
+                  </Typography>
+                )}
                 {m.cc?.length ? (
                   <Typography variant="pi" textColor="neutral600" data-testid="message-cc">
                     {t('reply.cc', 'Cc')}: {m.cc.map(who).join(', ')}
@@ -152,8 +176,11 @@ export const ConversationPage = () => {
               maxAttachmentBytes={data.maxAttachmentBytes}
               onSend={send}
               sending={actions.reply.isLoading}
+              draftRef={insertIntoReply}
+              extraActions={<SavedReplyPicker conversation={data.documentId} onInsert={(text) => insertIntoReply.current?.(text)} />}
             />
           ) : null}
+          {allowedActions.canReply ? <NoteBox documentId={data.documentId} /> : null}
         </Flex>
       </Layouts.Content>
     </Page.Main>

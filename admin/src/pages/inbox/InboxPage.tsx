@@ -1,4 +1,4 @@
-import { Layouts, Page, SearchInput } from '@strapi/strapi/admin';
+import { Layouts, Page, SearchInput, useRBAC } from '@strapi/strapi/admin';
 import {
   Badge,
   Box,
@@ -13,19 +13,23 @@ import {
   Tr,
   Typography,
 } from '@strapi/design-system';
-import { ArrowClockwise } from '@strapi/icons';
+import { ArrowClockwise, Message } from '@strapi/icons';
 import { useIntl } from 'react-intl';
-import { useNavigate } from 'react-router-dom';
+import { Link as RouterLink, useNavigate } from 'react-router-dom';
 import { CONVERSATION_STATUSES } from '../../../../shared/contracts/inbox';
 import { ListPager, useListQuery, useStayOnAPage } from '../../components/ListControls';
 import { TableHeader } from '../../components/TableHeader';
 import { useConversations, useInboxActions, useInboxServers } from '../../hooks/useInbox';
 import { useNotify } from '../../hooks/useNotify';
+import { useRefreshOnChange } from '../../hooks/useAgents';
+import { INBOX_PERMISSIONS } from '../../permissions';
 import { useT } from '../../hooks/useT';
 
 const STATUS_FILTERS = [...CONVERSATION_STATUSES, 'all'] as const;
 /** Who wrote the mail: `automatic` is auto-replies, bounces and bulk mail. */
 const SENDER_FILTERS = ['all', 'people', 'automatic'] as const;
+/** Whose conversations: mine, nobody's, or anyone's. */
+const OWNER_FILTERS = ['all', 'me', 'none'] as const;
 
 export const InboxPage = () => {
   const { formatDate } = useIntl();
@@ -35,13 +39,17 @@ export const InboxPage = () => {
   const filters = { server: list.read('server'), status: list.readOneOf('status', STATUS_FILTERS, 'open'), q: list.q, page: list.page, pageSize: list.pageSize };
   const servers = useInboxServers();
   const sender = list.readOneOf('mail', SENDER_FILTERS, 'all');
+  const owner = list.readOneOf('owner', OWNER_FILTERS, 'all');
   const conversations = useConversations({
     ...filters,
+    assignee: owner === 'all' ? undefined : owner,
     status: filters.status === 'all' ? '' : filters.status,
     automatic: sender === 'all' ? undefined : sender === 'automatic',
   });
   const { fetchNow } = useInboxActions();
   useStayOnAPage(conversations.data?.meta.pagination);
+  useRefreshOnChange();
+  const { allowedActions } = useRBAC({ manage: INBOX_PERMISSIONS.manage });
   const t = useT();
 
   const runFetch = async () => {
@@ -63,6 +71,13 @@ export const InboxPage = () => {
       <Layouts.Header
         title={title}
         subtitle={t('inbox.subtitle', 'Customer mail fetched from your email servers')}
+        secondaryAction={
+          allowedActions.canManage ? (
+            <Button variant="tertiary" startIcon={<Message />} tag={RouterLink} to="saved-replies">
+              {t('savedReplies.title', 'Saved replies')}
+            </Button>
+          ) : undefined
+        }
         primaryAction={
           <Button startIcon={<ArrowClockwise />} loading={fetchNow.isLoading} onClick={runFetch} disabled={!servers.data?.length}>
             {t('inbox.fetch', 'Fetch now')}
@@ -115,6 +130,17 @@ export const InboxPage = () => {
                 <SingleSelectOption value="automatic">{t('inbox.mail.automatic', 'Automatic mail')}</SingleSelectOption>
               </SingleSelect>
             </Box>
+            <Box style={{ minWidth: 170 }}>
+              <SingleSelect
+                aria-label={t('inbox.filter.owner', 'Owner')}
+                value={owner}
+                onChange={(v: string | number) => list.setFilter('owner', v === 'all' ? '' : String(v))}
+              >
+                <SingleSelectOption value="all">{t('inbox.owner.all', 'Everyone’s')}</SingleSelectOption>
+                <SingleSelectOption value="me">{t('inbox.owner.me', 'Mine')}</SingleSelectOption>
+                <SingleSelectOption value="none">{t('inbox.owner.none', 'Unassigned')}</SingleSelectOption>
+              </SingleSelect>
+            </Box>
             <SearchInput
               label={t('inbox.search', 'Search sender or subject')}
               placeholder={t('inbox.search', 'Search sender or subject')}
@@ -129,12 +155,13 @@ export const InboxPage = () => {
             <EmptyStateLayout content={t('inbox.empty', 'No conversation here')} />
           ) : (
             <>
-              <Table colCount={4} rowCount={conversations.data.data.length + 1}>
+              <Table colCount={5} rowCount={conversations.data.data.length + 1}>
                 <TableHeader
                   columns={[
                     t('inbox.col.subject', 'Subject'),
                     t('inbox.col.from', 'From'),
                     t('inbox.col.server', 'Server'),
+                    t('inbox.col.owner', 'Owner'),
                     t('inbox.col.last', 'Last activity'),
                   ]}
                 />
@@ -152,6 +179,7 @@ export const InboxPage = () => {
                         <Typography>{c.participants.map((p) => p.name || p.address).join(', ')}</Typography>
                       </Td>
                       <Td><Typography>{c.server.name}</Typography></Td>
+                      <Td><Typography textColor={c.assignee ? 'neutral800' : 'neutral500'}>{c.assignee?.name ?? '—'}</Typography></Td>
                       <Td>
                         <Typography>{formatDate(c.lastMessageAt, { dateStyle: 'medium', timeStyle: 'short' })}</Typography>
                       </Td>

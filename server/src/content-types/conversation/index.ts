@@ -13,6 +13,11 @@ export default {
       displayName: 'Conversation',
     },
     options: { draftAndPublish: false },
+    // The live poll asks "what changed since"; the list filters by owner.
+    indexes: [
+      { name: 'email_conversations_changed_at_idx', columns: ['changed_at'] },
+      { name: 'email_conversations_assignee_idx', columns: ['assignee'] },
+    ],
     pluginOptions: hidden,
     attributes: {
       server: { type: 'string', required: true },
@@ -25,6 +30,16 @@ export default {
       unread: { type: 'boolean', default: true },
       /** Every mail in it is automatic (auto-replies, bounces): agents can filter it out. */
       automatic: { type: 'boolean', default: false },
+      /** The admin user who owns it; null: nobody. */
+      assignee: { type: 'integer' },
+      /**
+       * When a person's mail (not an automatic one) last arrived, by the storing instance's clock
+       * and never moving back: an agent has read the conversation when their read mark holds this
+       * value or a later one. `unread` above is the state from before marks were per agent.
+       */
+      lastPersonMailAt: { type: 'datetime' },
+      /** Set on every write to the row (services/inbox/changes.ts): what the live poll reads. */
+      changedAt: { type: 'datetime' },
     },
   } satisfies Partial<Struct.CollectionTypeSchema>,
 };

@@ -2,10 +2,11 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { UIDS, getService, pluginConfig } from '../../utils';
 import { sanitizeMailHtml, withRemoteImages } from '../../utils/mail-html';
-import type { Conversation, ConversationQuery, ConversationStatus, ForwardInput, InboxServer, Message, MessageDirection, ReplyInput } from '../../../../shared/contracts/inbox';
+import type { Agent, Conversation, ConversationQuery, ForwardInput, InboxServer, Message, MessageDirection, ReplyInput } from '../../../../shared/contracts/inbox';
 import type { UploadedFile } from '../../utils/multipart';
 import type { SendingAgent } from './reply';
 import { unreadableSecretMessage } from '../servers/server-config';
+import { noteToMessage } from './notes';
 
 /** Inbound HTML was sanitised when stored; older rows and agents' replies are sanitised here. */
 const safeHtml = (row: any, remote: boolean) => {
@@ -69,7 +70,10 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
     return new Map(rows.map((r: any) => [r.documentId, r.name as string]));
   };
 
-  const toConversation = (row: any, names: Map<string, string>): Conversation => ({
+  /** Owners of a page of conversations, in one query. */
+  const owners = (rows: any[]) => getService(strapi, 'agents').resolve(rows.map((r) => r.assignee));
+
+  const toConversation = (row: any, names: Map<string, string>, owner: Agent | null = null): Conversation => ({
     documentId: row.documentId,
     subject: row.subject,
     status: row.status,
@@ -78,7 +82,7 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
     lastMessageAt: row.lastMessageAt,
     unread: Boolean(row.unread),
     automatic: Boolean(row.automatic),
-    assignee: null,
+    assignee: owner,
   });
 
   const getRow = async (documentId: string) => {
@@ -102,13 +106,17 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
         }));
     },
 
-    async list(query: ConversationQuery) {
+    /** `viewer`: the admin user asking; `unread` and `assignee=me` are theirs. */
+    async list(query: ConversationQuery, viewer?: number) {
       const where: Record<string, unknown> = {};
       if (query.server) where.server = query.server;
       if (query.status) where.status = query.status;
       // Rows stored before the flag existed are null: a person's mail as far as anyone knows.
       if (query.automatic === true) where.automatic = true;
       if (query.automatic === false) where.$or = [{ automatic: false }, { automatic: { $null: true } }];
+      if (query.assignee === 'me') where.assignee = viewer ?? -1;
+      else if (query.assignee === 'none') where.assignee = { $null: true };
+      else if (typeof query.assignee === 'number') where.assignee = query.assignee;
       if (query.q) where.searchText = { $contains: query.q.toLowerCase() };
       const [rows, total] = await Promise.all([
         q(UIDS.conversation).findMany({
@@ -119,9 +127,13 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
         }),
         q(UIDS.conversation).count({ where }),
       ]);
-      const names = await serverNames([...new Set(rows.map((r: any) => r.server as string))]);
+      const [names, agents, unread] = await Promise.all([
+        serverNames([...new Set(rows.map((r: any) => r.server as string))]),
+        owners(rows),
+        getService(strapi, 'read-state').unreadOf(rows, viewer),
+      ]);
       return {
-        data: rows.map((r: any) => toConversation(r, names)),
+        data: rows.map((r: any) => toConversation({ ...r, unread: unread.has(r.documentId) }, names, agents.byId(r.assignee))),
         meta: {
           pagination: { page: query.page, pageSize: query.pageSize, total, pageCount: Math.ceil(total / query.pageSize) },
         },
@@ -129,28 +141,42 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** The conversation with its messages in order; opening it marks it read. */
-    async get(documentId: string, { remote = false } = {}) {
+    async get(documentId: string, { remote = false, viewer }: { remote?: boolean; viewer?: number } = {}) {
       const row = await getRow(documentId);
-      const [inbound, outbound] = await Promise.all([
+      const [inbound, outbound, notes] = await Promise.all([
         q(UIDS.inbound).findMany({ where: { conversation: documentId }, orderBy: [{ date: 'asc' }, { id: 'asc' }] }),
         q(UIDS.outbound).findMany({ where: { conversation: documentId }, orderBy: [{ date: 'asc' }, { id: 'asc' }] }),
+        getService(strapi, 'notes').rows(documentId),
       ]);
-      if (row.unread) await q(UIDS.conversation).update({ where: { id: row.id }, data: { unread: false } });
+      // Read for the viewer only, up to the mail loaded above.
+      await getService(strapi, 'read-state').markRead(row, viewer);
+      const agents = await getService(strapi, 'agents').resolve(
+        [row.assignee, ...outbound.map((m: any) => m.sentById), ...notes.map((n: any) => n.author)],
+        [...outbound.map((m: any) => m.sentBy), ...notes.map((n: any) => n.authorEmail)]
+      );
+      const author = (id: number | null, email: string | null) => agents.byId(id) ?? agents.byEmail(email);
       const messages = inThreadOrder([
         ...inbound.map((m: any) => toMessage(m, 'inbound', remote)),
-        ...outbound.map((m: any) => toMessage(m, 'outbound', remote)),
+        ...outbound.map((m: any) => ({ ...toMessage(m, 'outbound', remote), author: author(m.sentById, m.sentBy) })),
+        ...notes.map((n: any) => noteToMessage(n, author(n.author, n.authorEmail))),
       ]);
       const names = await serverNames([row.server]);
       const { to, cc } = await getService(strapi, 'reply').recipients(documentId);
       // Shown in the reply box, so the agent sees where a reply goes before sending it.
-      return { ...toConversation({ ...row, unread: false }, names), replyRecipients: to, replyCc: cc, maxAttachmentBytes: pluginConfig(strapi).inbox.maxAttachmentBytes, messages };
+      return {
+        ...toConversation({ ...row, unread: false }, names, agents.byId(row.assignee)),
+        replyRecipients: to,
+        replyCc: cc,
+        maxAttachmentBytes: pluginConfig(strapi).inbox.maxAttachmentBytes,
+        messages,
+      };
     },
 
-    async setStatus(documentId: string, status: ConversationStatus) {
+    /** One conversation as the list shows it to `viewer`. */
+    async conversation(documentId: string, viewer?: number): Promise<Conversation> {
       const row = await getRow(documentId);
-      await q(UIDS.conversation).update({ where: { id: row.id }, data: { status } });
-      const names = await serverNames([row.server]);
-      return toConversation({ ...row, status }, names);
+      const [names, agents, unread] = await Promise.all([serverNames([row.server]), owners([row]), getService(strapi, 'read-state').unreadOf([row], viewer)]);
+      return toConversation({ ...row, unread: unread.has(row.documentId) }, names, agents.byId(row.assignee));
     },
 
     /** The agent's reply (services/inbox/reply.ts), as the thread shows it. */

@@ -7,6 +7,15 @@ import type { StoredServer } from '../servers/servers';
 import { errorCode, parseRaw, stubOf, type ParsedRow } from './parse';
 import { addPeople, conversationSubject, parentIds, searchText, threadInBatch } from './threading';
 
+/**
+ * Read marks copy this value, so it never moves back, even when the instance storing it has a
+ * clock behind the one that stored the previous mail.
+ */
+const laterThan = (previous: unknown, now: Date) => {
+  const before = previous == null ? NaN : new Date(previous as any).getTime();
+  return Number.isNaN(before) || before < now.getTime() ? now : new Date(before + 1);
+};
+
 /** Stores fetched mails once each, threads them into conversations, and moves the cursor. */
 const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
   const q = (uid: string) => strapi.db.query(uid as any);
@@ -55,6 +64,8 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     const messages: Array<Record<string, unknown>> = [];
     const attachments: Array<Record<string, unknown>> = [];
     const inBatch = new Map<string, string>();
+    // When we stored it, not its Date header: a mail that comes late is still news to agents.
+    const storedAt = new Date();
     for (const { mail, key, row } of parsed) {
       // The mailbox position first, the Message-ID second (an IMAP re-sync renumbers UIDs).
       if (known.has(key) || (row.messageId && knownIds.has(row.messageId))) {
@@ -71,7 +82,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
         addPeople(c.participants, people);
         c.searchText = searchText(c.subject, c.participants);
         if (at > c.lastMessageAt) c.lastMessageAt = at;
-        if (!row.automatic) Object.assign(c, { unread: true, automatic: false });
+        if (!row.automatic) Object.assign(c, { unread: true, automatic: false, lastPersonMailAt: storedAt });
       } else if (conversation) {
         const t = touched.get(conversation) ?? { people: [], at, byPerson: false };
         addPeople(t.people, people);
@@ -91,6 +102,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
           lastMessageAt: at,
           unread: !row.automatic,
           automatic: row.automatic,
+          lastPersonMailAt: row.automatic ? null : storedAt,
         });
       }
       if (row.messageId) inBatch.set(row.messageId, conversation);
@@ -146,7 +158,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
           searchText: searchText(existing.subject ?? '', participants),
           lastMessageAt: at > new Date(existing.lastMessageAt ?? 0) ? at : existing.lastMessageAt,
           // Only a person's mail reopens a conversation: an auto-reply to a closed one stays closed.
-          ...(byPerson ? { unread: true, status: 'open', automatic: false } : {}),
+          ...(byPerson ? { unread: true, status: 'open', automatic: false, lastPersonMailAt: laterThan(existing.lastPersonMailAt, storedAt) } : {}),
         },
       });
     }

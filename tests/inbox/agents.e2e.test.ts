@@ -1,0 +1,111 @@
+/**
+ * The agents' Inbox in real headless Chromium, with polling on: a note is written and shown
+ * apart from replies (and nothing is sent); with the list open, a mail delivered to Dovecot
+ * changes the menu's unread count and appears without a reload; a customer's answer appears in
+ * the conversation being read, again without a reload.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { openAdmin, screenshot } from '../helpers/browser';
+import { api, firstAdminWithToken, startStrapiProcess, type RunningStrapi } from '../helpers/server-process';
+import { startSmtpServer, type ScriptedSmtp } from '../helpers/smtp-server';
+import { incomingFrom, startDovecot, type Dovecot } from '../helpers/dovecot';
+import { mail, messageIdOf } from '../helpers/mails';
+import { waitUntil } from '../helpers/net';
+
+jest.setTimeout(180_000);
+
+// The server polls its mailbox every 10 s (the least allowed) and the page asks every 5 s.
+const LIVE = 40_000;
+
+let strapi: RunningStrapi;
+let browser: Browser;
+let page: Page;
+let relay: ScriptedSmtp;
+let dovecot: Dovecot;
+let box: string;
+let call: ReturnType<typeof api>;
+
+beforeAll(async () => {
+  [relay, dovecot] = await Promise.all([startSmtpServer(), startDovecot()]);
+  box = dovecot.newMailbox();
+  strapi = await startStrapiProcess({ EMAIL_SERVER_POLL_TICK_MS: '250' });
+  const admin = await firstAdminWithToken(strapi.url);
+  call = api(strapi.url, admin.token);
+  const created = await call('POST', '/email-server/servers', {
+    name: 'Helpdesk',
+    type: 'smtp',
+    senderEmail: 'help@example.com',
+    smtpHost: '127.0.0.1',
+    smtpPort: relay.port,
+    smtpSecurity: 'none',
+    ...incomingFrom(dovecot, box),
+    incomingSecurity: 'starttls',
+    tlsRejectUnauthorized: false,
+    pollIntervalSeconds: 10,
+  });
+  expect(created.status).toBe(201);
+  ({ browser, page } = await openAdmin(strapi.url, admin.email, admin.password));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await strapi?.stop();
+  await relay?.stop();
+  await dovecot?.stop();
+});
+
+const badge = () => page.getByTestId('inbox-unread-count');
+const conversations = async () => ((await call('GET', '/email-server/conversations?status=')).body?.data ?? []) as any[];
+
+let first: string;
+
+it('a note is written in the conversation and shown apart from replies, and nothing is sent', async () => {
+  first = mail({ subject: 'Scratched lens', from: 'Nina <nina@customer.example>', body: 'The lens arrived scratched.' });
+  dovecot.deliver(first, box);
+  await waitUntil(async () => (await conversations()).some((c) => c.subject === 'Scratched lens'), LIVE, 'the poller to store the mail');
+
+  await page.goto(`${strapi.url}/admin`);
+  await badge().filter({ hasText: /^1$/ }).waitFor({ timeout: LIVE });
+  await page.getByRole('link', { name: /Inbox/ }).click();
+  await page.getByRole('row', { name: /Scratched lens/ }).click();
+  await page.getByText('The lens arrived scratched.').waitFor();
+
+  await page.getByLabel('Internal note').fill('Ask the courier for photos.');
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await page.getByText('Note added').waitFor();
+  const note = page.getByTestId('message-note');
+  await note.getByText('Ask the courier for photos.').waitFor();
+  expect(await note.innerText()).toContain('Ada Admin');
+  expect(await page.getByTestId('message-outbound').count()).toBe(0);
+  expect(await page.getByTestId('message-inbound').count()).toBe(1);
+  // Different colours: a note never looks like a received mail.
+  const colour = (testId: string) => page.getByTestId(testId).evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(await colour('message-note')).not.toBe(await colour('message-inbound'));
+  expect(relay.received).toHaveLength(0);
+  // Opening it read it: the badge goes.
+  await badge().waitFor({ state: 'detached', timeout: LIVE });
+  await screenshot(page, 'inbox-note');
+});
+
+it('with the list open, a delivered mail raises the unread count and appears without a reload', async () => {
+  await page.getByRole('link', { name: /Inbox/ }).click();
+  await page.getByRole('row', { name: /Scratched lens/ }).waitFor();
+  const loads: string[] = [];
+  page.on('load', () => loads.push(page.url()));
+
+  dovecot.deliver(mail({ subject: 'Cracked case', from: 'Otto <otto@customer.example>', body: 'The case is cracked.' }), box);
+  await page.getByRole('row', { name: /Cracked case/ }).waitFor({ timeout: LIVE });
+  await badge().filter({ hasText: /^1$/ }).waitFor({ timeout: LIVE });
+  expect(loads).toEqual([]);
+});
+
+it('an answer in the conversation being read appears without a reload', async () => {
+  await page.getByRole('row', { name: /Scratched lens/ }).click();
+  await page.getByText('The lens arrived scratched.').waitFor();
+  const loads: string[] = [];
+  page.on('load', () => loads.push(page.url()));
+  dovecot.deliver(mail({ subject: 'Re: Scratched lens', from: 'Nina <nina@customer.example>', inReplyTo: messageIdOf(first)!, body: 'Photos attached soon.' }), box);
+  await page.getByText('Photos attached soon.').waitFor({ timeout: LIVE });
+  expect(await page.getByTestId('message-inbound').count()).toBe(2);
+  expect(loads).toEqual([]);
+});
