@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { ACTION_GROUPS } from '../../shared/permissions';
-import { getService } from './utils';
+import { UIDS, getService } from './utils';
 
 /** Settings → Roles lists the actions under "Plugins", one sub-category per group. */
 const actionDefinitions = Object.entries(ACTION_GROUPS).flatMap(([subCategory, actions]) =>
@@ -10,7 +10,17 @@ const actionDefinitions = Object.entries(ACTION_GROUPS).flatMap(([subCategory, a
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(actionDefinitions);
   getService(strapi, 'email-provider').install();
+  // Before the poller stores anything: the index and the backfill's range are set up first.
+  await getService(strapi, 'inbox-search').prepare();
+  getService(strapi, 'inbox-customer').prepare();
   getService(strapi, 'poller').start();
+  getService(strapi, 'inbox-search').start();
+  getService(strapi, 'inbox-customer').start();
+  // Agents' replies (and notes) are indexed as they are stored, wherever that happens.
+  strapi.db.lifecycles.subscribe({
+    models: [UIDS.outbound],
+    afterCreate: (event: any) => getService(strapi, 'inbox-search').index([event.result]),
+  });
   getService(strapi, 'campaign-queue').start();
 };
 

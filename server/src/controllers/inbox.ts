@@ -27,7 +27,7 @@ const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async find(ctx: Context) {
     const query = await validate<any>(conversationQuerySchema, { ...ctx.query });
-    ctx.body = await getService(strapi, 'inbox').list(query);
+    ctx.body = await getService(strapi, 'inbox').list(query, { ability: ctx.state?.userAbility });
   },
 
   async findOne(ctx: Context) {

@@ -1,4 +1,5 @@
 import campaigns from './campaigns';
+import customer from './customer';
 import inbox from './inbox';
 import publicRoutes from './public';
 import servers from './servers';
@@ -6,6 +7,7 @@ import suppressions from './suppressions';
 
 export default {
   campaigns,
+  customer,
   inbox,
   public: publicRoutes,
   servers,

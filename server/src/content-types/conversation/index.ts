@@ -25,6 +25,8 @@ export default {
       unread: { type: 'boolean', default: true },
       /** Every mail in it is automatic (auto-replies, bounces): agents can filter it out. */
       automatic: { type: 'boolean', default: false },
+      /** The first person's address, lower-cased: the "known customer" filter compares it. */
+      customerEmail: { type: 'string', private: true },
     },
   } satisfies Partial<Struct.CollectionTypeSchema>,
 };

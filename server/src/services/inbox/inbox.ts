@@ -114,14 +114,17 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
         }));
     },
 
-    async list(query: ConversationQuery) {
+    async list(query: ConversationQuery, { ability }: { ability?: unknown } = {}) {
       const where: Record<string, unknown> = {};
       if (query.server) where.server = query.server;
       if (query.status) where.status = query.status;
       // Rows stored before the flag existed are null: a person's mail as far as anyone knows.
       if (query.automatic === true) where.automatic = true;
       if (query.automatic === false) where.$or = [{ automatic: false }, { automatic: { $null: true } }];
-      if (query.q) where.searchText = { $contains: query.q.toLowerCase() };
+      const and: Array<Record<string, unknown>> = [];
+      if (query.q) and.push(getService(strapi, 'inbox-search').where(query.q));
+      if (query.known !== undefined) and.push(getService(strapi, 'inbox-customer').knownWhere(query.known, ability));
+      if (and.length) where.$and = and;
       const [rows, total] = await Promise.all([
         q(UIDS.conversation).findMany({
           where,
