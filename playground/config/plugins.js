@@ -18,6 +18,8 @@ module.exports = ({ env }) => ({
         leaseMs: env.int('EMAIL_SERVER_LEASE_MS', 5 * 60 * 1000),
         initialSyncMax: env.int('EMAIL_SERVER_INITIAL_SYNC_MAX', 1000),
       },
+      // JSON, for the tests of inbox.contactSources; absent: the default (users-permissions' user).
+      ...(env('EMAIL_SERVER_CONTACT_SOURCES') ? { inbox: { contactSources: JSON.parse(env('EMAIL_SERVER_CONTACT_SOURCES')) } } : {}),
       campaigns: {
         sending: env.bool('EMAIL_SERVER_CAMPAIGNS', true),
         tickMs: env.int('EMAIL_SERVER_CAMPAIGN_TICK_MS', 1000),
