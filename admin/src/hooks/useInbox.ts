@@ -1,7 +1,7 @@
 import { useFetchClient } from '@strapi/strapi/admin';
 import { useMutation, useQuery, useQueryClient } from 'react-query';
 import type { MailAddress, Paged } from '../../../shared/contracts/common';
-import type { Conversation, ConversationDetail, ConversationStatus, InboxServer, Message } from '../../../shared/contracts/inbox';
+import type { Conversation, ConversationDetail, ConversationStatus, CustomerRecord, InboxServer, Message } from '../../../shared/contracts/inbox';
 import { PLUGIN_ID } from '../pluginId';
 import { toQueryString } from '../utils/query';
 
@@ -12,6 +12,8 @@ export interface InboxFilters {
   status?: string;
   /** true: only automatic mail; false: only mail from people; absent: both. */
   automatic?: boolean;
+  /** true: the sender is a known customer (an entry of a contact source); false: not. */
+  known?: boolean;
   q?: string;
   page: number;
   pageSize: number;
@@ -31,8 +33,9 @@ export const useConversations = (filters: InboxFilters) => {
   return useQuery([...KEY, 'list', filters], async () => {
     const { server, status, q, page, pageSize } = filters;
     const automatic = filters.automatic === undefined ? undefined : String(filters.automatic);
+    const known = filters.known === undefined ? undefined : String(filters.known);
     const res = await get<Paged<Conversation>>(`/${PLUGIN_ID}/conversations`, {
-      params: toQueryString({ server, status, automatic, q, page, pageSize }),
+      params: toQueryString({ server, status, automatic, known, q, page, pageSize }),
     });
     return res.data;
   }, { keepPreviousData: true });
@@ -49,6 +52,16 @@ export const useConversation = (documentId: string | undefined, remote: boolean)
       })).data.data,
     // Opening a conversation marks it read: the list should show that.
     { enabled: Boolean(documentId), onSuccess: () => client.invalidateQueries([...KEY, 'list']) }
+  );
+};
+
+/** The customer's entries in this Strapi app, for the panel beside the thread. */
+export const useCustomerRecords = (documentId: string | undefined) => {
+  const { get } = useFetchClient();
+  return useQuery(
+    [...KEY, 'customer', documentId],
+    async () => (await get<{ data: CustomerRecord[] }>(`/${PLUGIN_ID}/conversations/${documentId}/customer`)).data.data,
+    { enabled: Boolean(documentId) }
   );
 };
 

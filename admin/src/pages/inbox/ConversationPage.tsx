@@ -5,6 +5,7 @@ import { Paperclip } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { useParams } from 'react-router-dom';
 import { MailBody } from '../../components/MailBody';
+import { WithCustomerPanel } from './CustomerPanel';
 import { useConversation, useInboxActions, type MailAddress } from '../../hooks/useInbox';
 import { useNotify } from '../../hooks/useNotify';
 import { useT } from '../../hooks/useT';
@@ -64,6 +65,7 @@ export const ConversationPage = () => {
         }
       />
       <Layouts.Content>
+        <WithCustomerPanel documentId={data.documentId} address={data.participants[0]?.address ?? ''}>
         <Flex direction="column" alignItems="stretch" gap={4}>
           {hasRemote && !remote ? (
             <Flex gap={2}>
@@ -136,6 +138,7 @@ export const ConversationPage = () => {
             </Box>
           ) : null}
         </Flex>
+        </WithCustomerPanel>
       </Layouts.Content>
     </Page.Main>
   );

@@ -26,6 +26,8 @@ import { useT } from '../../hooks/useT';
 const STATUS_FILTERS = [...CONVERSATION_STATUSES, 'all'] as const;
 /** Who wrote the mail: `automatic` is auto-replies, bounces and bulk mail. */
 const SENDER_FILTERS = ['all', 'people', 'automatic'] as const;
+/** Whether the sender is an entry of this app's contact sources (README "The customer's records"). */
+const CUSTOMER_FILTERS = ['all', 'known', 'unknown'] as const;
 
 export const InboxPage = () => {
   const { formatDate } = useIntl();
@@ -35,10 +37,12 @@ export const InboxPage = () => {
   const filters = { server: list.read('server'), status: list.readOneOf('status', STATUS_FILTERS, 'open'), q: list.q, page: list.page, pageSize: list.pageSize };
   const servers = useInboxServers();
   const sender = list.readOneOf('mail', SENDER_FILTERS, 'all');
+  const customer = list.readOneOf('customer', CUSTOMER_FILTERS, 'all');
   const conversations = useConversations({
     ...filters,
     status: filters.status === 'all' ? '' : filters.status,
     automatic: sender === 'all' ? undefined : sender === 'automatic',
+    known: customer === 'all' ? undefined : customer === 'known',
   });
   const { fetchNow } = useInboxActions();
   useStayOnAPage(conversations.data?.meta.pagination);
@@ -115,9 +119,20 @@ export const InboxPage = () => {
                 <SingleSelectOption value="automatic">{t('inbox.mail.automatic', 'Automatic mail')}</SingleSelectOption>
               </SingleSelect>
             </Box>
+            <Box style={{ minWidth: 180 }}>
+              <SingleSelect
+                aria-label={t('inbox.filter.customer', 'Customer')}
+                value={customer}
+                onChange={(v: string | number) => list.setFilter('customer', v === 'all' ? '' : String(v))}
+              >
+                <SingleSelectOption value="all">{t('inbox.customer.all', 'All customers')}</SingleSelectOption>
+                <SingleSelectOption value="known">{t('inbox.customer.known', 'Known customers')}</SingleSelectOption>
+                <SingleSelectOption value="unknown">{t('inbox.customer.unknown', 'Unknown senders')}</SingleSelectOption>
+              </SingleSelect>
+            </Box>
             <SearchInput
-              label={t('inbox.search', 'Search sender or subject')}
-              placeholder={t('inbox.search', 'Search sender or subject')}
+              label={t('inbox.search', 'Search subject, sender or text')}
+              placeholder={t('inbox.search', 'Search subject, sender or text')}
             />
           </Flex>
 
