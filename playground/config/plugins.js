@@ -20,6 +20,8 @@ module.exports = ({ env }) => ({
       },
       inbox: {
         maxAttachmentBytes: env.int('EMAIL_SERVER_MAX_ATTACHMENT_BYTES', 20 * 1024 * 1024),
+        // JSON, for the tests of inbox.contactSources; absent: the default (users-permissions' user).
+        ...(env('EMAIL_SERVER_CONTACT_SOURCES') ? { contactSources: JSON.parse(env('EMAIL_SERVER_CONTACT_SOURCES')) } : {}),
       },
       campaigns: {
         sending: env.bool('EMAIL_SERVER_CAMPAIGNS', true),

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { ACTION_GROUPS } from '../../shared/permissions';
-import { getService } from './utils';
+import { UIDS, getService } from './utils';
 
 /** Settings → Roles lists the actions under "Plugins", one sub-category per group. */
 const actionDefinitions = Object.entries(ACTION_GROUPS).flatMap(([subCategory, actions]) =>
@@ -12,7 +12,17 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'email-provider').install();
   getService(strapi, 'changes').watch();
   await getService(strapi, 'read-state').backfill();
+  // Before the poller stores anything: the index and the backfill's range are set up first.
+  await getService(strapi, 'inbox-search').prepare();
+  getService(strapi, 'inbox-customer').prepare();
   getService(strapi, 'poller').start();
+  getService(strapi, 'inbox-search').start();
+  getService(strapi, 'inbox-customer').start();
+  // Agents' replies (and notes) are indexed as they are stored, wherever that happens.
+  strapi.db.lifecycles.subscribe({
+    models: [UIDS.outbound],
+    afterCreate: (event: any) => getService(strapi, 'inbox-search').index([event.result]),
+  });
   getService(strapi, 'campaign-queue').start();
 };
 

@@ -14,7 +14,14 @@ export const conversationQuerySchema = yup
       .transform((value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value === '' ? undefined : value))
       .test('assignee', 'Must be me, none or an admin user id.', (v) => v === undefined || v === 'me' || v === 'none' || (Number.isInteger(v) && (v as number) > 0)),
     known: yup.boolean().typeError('Must be true or false.'),
-    q: text(200),
+    // Whatever is pasted into the search box: line breaks are spaces and NUL is left to the
+    // search (which drops it), not an error.
+    q: yup
+      .string()
+      .typeError('Must be text.')
+      .nullable()
+      .transform((v) => (typeof v === 'string' ? v.replace(/[\r\n]+/g, ' ').trim() || undefined : v))
+      .max(200, 'Must be at most 200 characters.'),
     page: page().default(1),
     pageSize: page().max(100, 'Must be at most 100.').default(25),
   })

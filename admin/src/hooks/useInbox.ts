@@ -1,7 +1,7 @@
 import { useFetchClient } from '@strapi/strapi/admin';
 import { useMutation, useQuery, useQueryClient } from 'react-query';
 import type { MailAddress, Paged } from '../../../shared/contracts/common';
-import type { Conversation, ConversationDetail, ConversationStatus, ForwardInput, InboxServer, Message, ReplyInput } from '../../../shared/contracts/inbox';
+import type { Conversation, ConversationDetail, ConversationStatus, CustomerRecord, ForwardInput, InboxServer, Message, ReplyInput } from '../../../shared/contracts/inbox';
 import { PLUGIN_ID } from '../pluginId';
 import { toQueryString } from '../utils/query';
 
@@ -14,6 +14,8 @@ export interface InboxFilters {
   automatic?: boolean;
   /** 'me', 'none' or an admin user id; absent: anyone's. */
   assignee?: string;
+  /** true: the sender is a known customer (an entry of a contact source); false: not. */
+  known?: boolean;
   q?: string;
   page: number;
   pageSize: number;
@@ -33,8 +35,9 @@ export const useConversations = (filters: InboxFilters) => {
   return useQuery([...KEY, 'list', filters], async () => {
     const { server, status, assignee, q, page, pageSize } = filters;
     const automatic = filters.automatic === undefined ? undefined : String(filters.automatic);
+    const known = filters.known === undefined ? undefined : String(filters.known);
     const res = await get<Paged<Conversation>>(`/${PLUGIN_ID}/conversations`, {
-      params: toQueryString({ server, status, automatic, assignee, q, page, pageSize }),
+      params: toQueryString({ server, status, automatic, assignee, known, q, page, pageSize }),
     });
     return res.data;
   }, { keepPreviousData: true });
@@ -57,6 +60,16 @@ export const useConversation = (documentId: string | undefined, remote: boolean)
         void client.invalidateQueries([...KEY, 'changes']);
       },
     }
+  );
+};
+
+/** The customer's entries in this Strapi app, for the panel beside the thread. */
+export const useCustomerRecords = (documentId: string | undefined) => {
+  const { get } = useFetchClient();
+  return useQuery(
+    [...KEY, 'customer', documentId],
+    async () => (await get<{ data: CustomerRecord[] }>(`/${PLUGIN_ID}/conversations/${documentId}/customer`)).data.data,
+    { enabled: Boolean(documentId) }
   );
 };
 

@@ -46,7 +46,7 @@ const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async find(ctx: Context) {
     const query = await validate<any>(conversationQuerySchema, { ...ctx.query });
-    ctx.body = await getService(strapi, 'inbox').list(query, viewer(ctx));
+    ctx.body = await getService(strapi, 'inbox').list(query, viewer(ctx), ctx.state?.userAbility);
   },
 
   async findOne(ctx: Context) {

@@ -1,4 +1,5 @@
 import campaigns from './campaigns';
+import customer from './customer';
 import inbox from './inbox';
 import publicRoutes from './public';
 import savedReplies from './saved-replies';
@@ -7,6 +8,7 @@ import suppressions from './suppressions';
 
 export default {
   campaigns,
+  customer,
   inbox,
   public: publicRoutes,
   'saved-replies': savedReplies,

@@ -5,6 +5,7 @@ import { Paperclip } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { useParams } from 'react-router-dom';
 import { MailBody } from '../../components/MailBody';
+import { WithCustomerPanel } from './CustomerPanel';
 import { useConversation, useInboxActions, type MailAddress } from '../../hooks/useInbox';
 import { useNotify } from '../../hooks/useNotify';
 import { useT } from '../../hooks/useT';
@@ -88,6 +89,7 @@ export const ConversationPage = () => {
         }
       />
       <Layouts.Content>
+        <WithCustomerPanel documentId={data.documentId} address={data.participants[0]?.address ?? ''}>
         <Flex direction="column" alignItems="stretch" gap={4}>
           <OwnerPicker documentId={data.documentId} assignee={data.assignee} me={me === undefined ? undefined : Number(me)} />
           {hasRemote && !remote ? (
@@ -182,6 +184,7 @@ export const ConversationPage = () => {
           ) : null}
           {allowedActions.canReply ? <NoteBox documentId={data.documentId} /> : null}
         </Flex>
+        </WithCustomerPanel>
       </Layouts.Content>
     </Page.Main>
   );

@@ -30,6 +30,8 @@ const STATUS_FILTERS = [...CONVERSATION_STATUSES, 'all'] as const;
 const SENDER_FILTERS = ['all', 'people', 'automatic'] as const;
 /** Whose conversations: mine, nobody's, or anyone's. */
 const OWNER_FILTERS = ['all', 'me', 'none'] as const;
+/** Whether the sender is an entry of this app's contact sources (README "The customer's records"). */
+const CUSTOMER_FILTERS = ['all', 'known', 'unknown'] as const;
 
 export const InboxPage = () => {
   const { formatDate } = useIntl();
@@ -40,11 +42,13 @@ export const InboxPage = () => {
   const servers = useInboxServers();
   const sender = list.readOneOf('mail', SENDER_FILTERS, 'all');
   const owner = list.readOneOf('owner', OWNER_FILTERS, 'all');
+  const customer = list.readOneOf('customer', CUSTOMER_FILTERS, 'all');
   const conversations = useConversations({
     ...filters,
     assignee: owner === 'all' ? undefined : owner,
     status: filters.status === 'all' ? '' : filters.status,
     automatic: sender === 'all' ? undefined : sender === 'automatic',
+    known: customer === 'all' ? undefined : customer === 'known',
   });
   const { fetchNow } = useInboxActions();
   useStayOnAPage(conversations.data?.meta.pagination);
@@ -141,9 +145,20 @@ export const InboxPage = () => {
                 <SingleSelectOption value="none">{t('inbox.owner.none', 'Unassigned')}</SingleSelectOption>
               </SingleSelect>
             </Box>
+            <Box style={{ minWidth: 180 }}>
+              <SingleSelect
+                aria-label={t('inbox.filter.customer', 'Customer')}
+                value={customer}
+                onChange={(v: string | number) => list.setFilter('customer', v === 'all' ? '' : String(v))}
+              >
+                <SingleSelectOption value="all">{t('inbox.customer.all', 'All customers')}</SingleSelectOption>
+                <SingleSelectOption value="known">{t('inbox.customer.known', 'Known customers')}</SingleSelectOption>
+                <SingleSelectOption value="unknown">{t('inbox.customer.unknown', 'Unknown senders')}</SingleSelectOption>
+              </SingleSelect>
+            </Box>
             <SearchInput
-              label={t('inbox.search', 'Search sender or subject')}
-              placeholder={t('inbox.search', 'Search sender or subject')}
+              label={t('inbox.search', 'Search subject, sender or text')}
+              placeholder={t('inbox.search', 'Search subject, sender or text')}
             />
           </Flex>
 

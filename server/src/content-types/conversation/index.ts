@@ -40,6 +40,8 @@ export default {
       lastPersonMailAt: { type: 'datetime' },
       /** Set on every write to the row (services/inbox/changes.ts): what the live poll reads. */
       changedAt: { type: 'datetime' },
+      /** The first person's address, lower-cased: the "known customer" filter compares it. */
+      customerEmail: { type: 'string', private: true },
     },
   } satisfies Partial<Struct.CollectionTypeSchema>,
 };

@@ -20,6 +20,7 @@ export default () => ({
     { method: 'GET', path: '/inbox/servers', handler: 'inbox.servers', config: guard(ACTIONS.inboxRead) },
     { method: 'GET', path: '/conversations', handler: 'inbox.find', config: guard(ACTIONS.inboxRead) },
     { method: 'GET', path: '/conversations/:documentId', handler: 'inbox.findOne', config: guard(ACTIONS.inboxRead) },
+    { method: 'GET', path: '/conversations/:documentId/customer', handler: 'customer.find', config: guard(ACTIONS.inboxRead) },
     { method: 'PUT', path: '/conversations/:documentId', handler: 'inbox.update', config: guard(ACTIONS.inboxReply) },
     {
       method: 'POST',

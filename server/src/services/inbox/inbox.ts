@@ -106,8 +106,8 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
         }));
     },
 
-    /** `viewer`: the admin user asking; `unread` and `assignee=me` are theirs. */
-    async list(query: ConversationQuery, viewer?: number) {
+    /** `viewer`: the admin user asking; `unread` and `assignee=me` are theirs; `ability` says which contact sources they may read. */
+    async list(query: ConversationQuery, viewer?: number, ability?: unknown) {
       const where: Record<string, unknown> = {};
       if (query.server) where.server = query.server;
       if (query.status) where.status = query.status;
@@ -117,7 +117,10 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (query.assignee === 'me') where.assignee = viewer ?? -1;
       else if (query.assignee === 'none') where.assignee = { $null: true };
       else if (typeof query.assignee === 'number') where.assignee = query.assignee;
-      if (query.q) where.searchText = { $contains: query.q.toLowerCase() };
+      const and: Array<Record<string, unknown>> = [];
+      if (query.q) and.push(getService(strapi, 'inbox-search').where(query.q));
+      if (query.known !== undefined) and.push(getService(strapi, 'inbox-customer').knownWhere(query.known, ability));
+      if (and.length) where.$and = and;
       const [rows, total] = await Promise.all([
         q(UIDS.conversation).findMany({
           where,

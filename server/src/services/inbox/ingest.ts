@@ -2,7 +2,8 @@ import type { Core } from '@strapi/strapi';
 import type { MailAddress } from '../../../../shared/contracts/common';
 import type { ImapCursor, RawMail } from '../../adapters/fetch-mailbox';
 import { newDocumentId } from '../../utils/ids';
-import { UIDS, pluginConfig } from '../../utils';
+import { UIDS, getService, pluginConfig } from '../../utils';
+import { customerAddress } from './customer-address';
 import type { StoredServer } from '../servers/servers';
 import { errorCode, parseRaw, stubOf, type ParsedRow } from './parse';
 import { addPeople, conversationSubject, parentIds, searchText, threadInBatch } from './threading';
@@ -60,7 +61,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     // Rows are collected and written with one multi-row insert per table: one INSERT per
     // mail and table made ingest three times slower than fetching and parsing.
     const newConversations = new Map<string, Record<string, any>>();
-    const touched = new Map<string, { people: MailAddress[]; at: Date; byPerson: boolean }>();
+    const touched = new Map<string, { people: MailAddress[]; at: Date; byPerson: boolean; customer?: string | null }>();
     const messages: Array<Record<string, unknown>> = [];
     const attachments: Array<Record<string, unknown>> = [];
     const inBatch = new Map<string, string>();
@@ -82,12 +83,13 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
         addPeople(c.participants, people);
         c.searchText = searchText(c.subject, c.participants);
         if (at > c.lastMessageAt) c.lastMessageAt = at;
-        if (!row.automatic) Object.assign(c, { unread: true, automatic: false, lastPersonMailAt: storedAt });
+        if (!row.automatic) Object.assign(c, { unread: true, automatic: false, lastPersonMailAt: storedAt, customerEmail: c.customerEmail ?? customerAddress(row.from, [server]) });
       } else if (conversation) {
         const t = touched.get(conversation) ?? { people: [], at, byPerson: false };
         addPeople(t.people, people);
         if (at > t.at) t.at = at;
         t.byPerson ||= !row.automatic;
+        if (!row.automatic) t.customer ??= customerAddress(row.from, [server]);
         touched.set(conversation, t);
       } else {
         conversation = newDocumentId();
@@ -103,6 +105,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
           unread: !row.automatic,
           automatic: row.automatic,
           lastPersonMailAt: row.automatic ? null : storedAt,
+          customerEmail: row.automatic ? null : customerAddress(row.from, [server]),
         });
       }
       if (row.messageId) inBatch.set(row.messageId, conversation);
@@ -147,7 +150,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       );
     }
     if (newConversations.size) await q(UIDS.conversation).createMany({ data: [...newConversations.values()] });
-    for (const [documentId, { people, at, byPerson }] of touched) {
+    for (const [documentId, { people, at, byPerson, customer }] of touched) {
       const existing = await q(UIDS.conversation).findOne({ where: { documentId } });
       if (!existing) continue;
       const participants = addPeople(existing.participants ?? [], people);
@@ -158,11 +161,12 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
           searchText: searchText(existing.subject ?? '', participants),
           lastMessageAt: at > new Date(existing.lastMessageAt ?? 0) ? at : existing.lastMessageAt,
           // Only a person's mail reopens a conversation: an auto-reply to a closed one stays closed.
-          ...(byPerson ? { unread: true, status: 'open', automatic: false, lastPersonMailAt: laterThan(existing.lastPersonMailAt, storedAt) } : {}),
+          ...(byPerson ? { unread: true, status: 'open', automatic: false, lastPersonMailAt: laterThan(existing.lastPersonMailAt, storedAt), customerEmail: existing.customerEmail ?? customer ?? null } : {}),
         },
       });
     }
     if (messages.length) await q(UIDS.inbound).createMany({ data: messages });
+    await getService(strapi, 'inbox-search').index(messages as any);
     // Attachments can be large: a few per statement.
     for (let i = 0; i < attachments.length; i += 5) {
       await q(UIDS.attachment).createMany({ data: attachments.slice(i, i + 5) });

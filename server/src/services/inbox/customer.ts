@@ -1,0 +1,174 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { CustomerRecord } from '../../../../shared/contracts/inbox';
+import { UIDS, pluginConfig } from '../../utils';
+import { ensureStateTable, runJob, startJob } from './backfill';
+import { customerAddress, customerAddresses } from './customer-address';
+
+/**
+ * The customer's entries in this Strapi app (README "The customer's records"): the content types
+ * of `inbox.contactSources` whose email attribute matches a conversation's addresses, as far as
+ * the agent may read them in the Content Manager.
+ */
+type Source = { uid: string; emailField: string; tableName: string; column: string; displayName: string };
+
+/** Entries shown per source: a customer with more is someone to look up in the Content Manager. */
+const PER_SOURCE = 5;
+const READ = 'plugin::content-manager.explorer.read';
+
+const customerService = ({ strapi }: { strapi: Core.Strapi }) => {
+  let resolved: Source[] | null = null;
+  let stopping = false;
+  let running: Promise<unknown> | null = null;
+
+  /** The configured sources that exist; the others are logged once and left out. */
+  const sources = (): Source[] => {
+    if (resolved) return resolved;
+    const configured =
+      pluginConfig(strapi).inbox?.contactSources ??
+      (strapi.plugin('users-permissions') ? [{ uid: 'plugin::users-permissions.user', emailField: 'email' }] : []);
+    resolved = [];
+    for (const { uid, emailField } of configured) {
+      const contentType = (strapi.contentTypes as Record<string, any>)[uid];
+      if (!contentType || contentType.kind !== 'collectionType') {
+        strapi.log.warn(`[email-server] inbox.contactSources: "${uid}" is not a collection type of this app; it is ignored.`);
+        continue;
+      }
+      const attributes = contentType.attributes as Record<string, { type: string }>;
+      const field =
+        emailField ?? Object.keys(attributes).find((name) => name === 'email') ?? Object.keys(attributes).find((name) => attributes[name].type === 'email');
+      const attribute = field ? (strapi.db.metadata.get(uid as any).attributes[field] as { columnName?: string; type?: string } | undefined) : undefined;
+      if (!field || !attribute || !['string', 'email', 'text'].includes(String(attribute.type))) {
+        strapi.log.warn(`[email-server] inbox.contactSources: "${uid}" has no email attribute${emailField ? ` "${emailField}"` : ''}; it is ignored.`);
+        continue;
+      }
+      resolved.push({
+        uid,
+        emailField: field,
+        tableName: strapi.db.metadata.get(uid as any).tableName,
+        column: attribute.columnName ?? field,
+        displayName: contentType.info?.displayName ?? uid,
+      });
+    }
+    return resolved;
+  };
+
+  /** The sources whose entries and email field this agent may read in the Content Manager. */
+  const readable = (ability: any): Source[] => {
+    if (!ability) return [];
+    const checkers = strapi.plugin('content-manager')?.service('permission-checker') as any;
+    return sources().filter((s) => {
+      if (checkers) {
+        const checker = checkers.create({ userAbility: ability, model: s.uid });
+        return checker.can.read(null, s.emailField);
+      }
+      return ability.can(READ, s.uid, s.emailField);
+    });
+  };
+
+  const mainFieldOf = async (uid: string): Promise<string | null> => {
+    try {
+      const config = await strapi.plugin('content-manager').service('content-types').findConfiguration({ uid });
+      return config?.settings?.mainField ?? null;
+    } catch {
+      return null;
+    }
+  };
+
+  const ownServers = () => strapi.db.query(UIDS.server as any).findMany({ select: ['senderEmail', 'replyTo'] });
+
+  return {
+    /** Resolves the sources now, so a misconfigured one is logged at boot. */
+    prepare() {
+      sources();
+    },
+
+    /** GET /conversations/:documentId/customer */
+    async records(documentId: string, ability: any): Promise<CustomerRecord[]> {
+      const conversation = await strapi.db.query(UIDS.conversation as any).findOne({ select: ['participants'], where: { documentId } });
+      if (!conversation) throw new errors.NotFoundError('Conversation not found.');
+      const addresses = customerAddresses(conversation.participants, await ownServers()).slice(0, 20);
+      if (!addresses.length) return [];
+      const records: CustomerRecord[] = [];
+      for (const source of readable(ability)) {
+        const mainField = await mainFieldOf(source.uid);
+        const checker = (strapi.plugin('content-manager')?.service('permission-checker') as any)?.create({ userAbility: ability, model: source.uid });
+        const title = mainField && mainField !== 'id' && (!checker || checker.can.read(null, mainField)) ? mainField : null;
+        const entries = await strapi.db.query(source.uid as any).findMany({
+          select: ['documentId', source.emailField, ...(title && title !== source.emailField ? [title] : [])],
+          where: { $or: addresses.map((a) => ({ [source.emailField]: { $eqi: a } })) },
+          orderBy: { id: 'asc' },
+          limit: PER_SOURCE * 2,
+        });
+        // Draft and published rows of one entry share a documentId.
+        const seen = new Set<string>();
+        for (const entry of entries) {
+          if (seen.has(entry.documentId) || seen.size >= PER_SOURCE) continue;
+          seen.add(entry.documentId);
+          const email = String(entry[source.emailField] ?? '');
+          const value = title ? entry[title] : null;
+          records.push({
+            contentType: source.uid,
+            contentTypeName: source.displayName,
+            documentId: entry.documentId,
+            title: typeof value === 'string' || typeof value === 'number' ? String(value) || email : email,
+            email,
+            path: `/content-manager/collection-types/${source.uid}/${entry.documentId}`,
+          });
+        }
+      }
+      return records;
+    },
+
+    /**
+     * The conversation filter for `known`: the customer's address is (not) the email of an entry
+     * of a source the agent may read. One subquery per source, values bound by knex.
+     */
+    knownWhere(known: boolean, ability: any): Record<string, unknown> {
+      const knex = strapi.db.connection;
+      const emails = readable(ability).map((s) =>
+        knex(s.tableName).select(knex.raw('lower(??)', [s.column])).whereNotNull(s.column)
+      );
+      if (known) return emails.length ? { $or: emails.map((sub) => ({ customerEmail: { $in: sub } })) } : { id: { $in: [] } };
+      if (!emails.length) return {};
+      return { $or: [{ customerEmail: { $null: true } }, { $and: emails.map((sub) => ({ customerEmail: { $notIn: sub } })) }] };
+    },
+
+    /** Fills `customerEmail` on conversations stored before it existed. */
+    async backfill() {
+      await ensureStateTable(strapi);
+      await startJob(strapi, 'customer-email', strapi.db.metadata.get(UIDS.conversation as any).tableName);
+      const servers = await ownServers();
+      const meta = strapi.db.metadata.get(UIDS.conversation as any);
+      const conversations = { table: meta.tableName, column: (meta.attributes.customerEmail as { columnName?: string }).columnName ?? 'customerEmail' };
+      return runJob(
+        strapi,
+        'customer-email',
+        UIDS.conversation,
+        ['participants', 'customerEmail', 'automatic'],
+        async (rows) => {
+          for (const row of rows) {
+            if (row.customerEmail || row.automatic) continue;
+            const address = customerAddress((row.participants ?? [])[0], servers);
+            // Below the query layer: filling in a column is not an edit of the conversation.
+            if (address)
+              await strapi.db.transaction(({ trx }) => trx(conversations.table).where({ id: row.id }).update({ [conversations.column]: address }));
+          }
+        },
+        { stopped: () => stopping }
+      );
+    },
+
+    start() {
+      running = this.backfill().catch((error) => strapi.log.warn(`[email-server] Filling in conversations' customers stopped: ${error?.message ?? error}`));
+    },
+
+    async stop() {
+      stopping = true;
+      await running;
+    },
+  };
+};
+
+export type CustomerService = ReturnType<typeof customerService>;
+export default customerService;

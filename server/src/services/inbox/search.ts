@@ -1,0 +1,138 @@
+import type { Core } from '@strapi/strapi';
+import { UIDS } from '../../utils';
+import { ensureStateTable, runJob, startJob } from './backfill';
+import { ftsMatch, indexWords, queryTerms, substringQuery, tsQuery } from './search-terms';
+
+/**
+ * Search over the text of the mails (README "Search"): one row per message in a table of our own,
+ * an FTS5 table on SQLite, a tsvector with a GIN index on PostgreSQL. Strapi's schema sync leaves
+ * tables alone that no content type declares and that it never created (@strapi/database
+ * schema/diff: only tables of its previous schema are dropped), so the table is created here
+ * with knex and filled in the transaction that stores the message. Other databases keep the
+ * substring search over subjects and addresses.
+ */
+export const SEARCH_TABLE = 'email_server_search';
+
+type Indexable = { documentId: string; conversation: string | null; subject?: string | null; from?: { address?: string; name?: string } | null; text?: string | null };
+
+const JOBS = [
+  { job: 'search:inbound', uid: UIDS.inbound },
+  { job: 'search:outbound', uid: UIDS.outbound },
+] as const;
+
+const searchService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const client = () => strapi.db.dialect.client as string;
+  const supported = () => client() === 'sqlite' || client() === 'postgres';
+  let ready = false;
+  let stopping = false;
+  let running: Promise<unknown> | null = null;
+
+  const createTable = async () => {
+    const knex = strapi.db.connection;
+    if (await knex.schema.hasTable(SEARCH_TABLE)) return;
+    try {
+      if (client() === 'sqlite') {
+        // Words are ours (search-terms.ts): the tokenizer only splits them at spaces.
+        await knex.raw(
+          `CREATE VIRTUAL TABLE ${SEARCH_TABLE} USING fts5(message UNINDEXED, conversation UNINDEXED, words, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')`
+        );
+      } else {
+        await knex.schema.createTable(SEARCH_TABLE, (t) => {
+          t.string('message', 255).primary();
+          t.string('conversation', 255).notNullable();
+          t.specificType('words', 'tsvector').notNullable();
+        });
+        await knex.raw(`CREATE INDEX ${SEARCH_TABLE}_words ON ${SEARCH_TABLE} USING GIN (words)`);
+      }
+    } catch (error) {
+      if (!(await knex.schema.hasTable(SEARCH_TABLE))) throw error;
+    }
+  };
+
+  /** Inserts in the caller's transaction, if any: a message and its index row commit together. */
+  const insert = (rows: Indexable[]) =>
+    strapi.db.transaction(async ({ trx }) => {
+      const values = rows
+        .filter((r) => r.conversation)
+        .map((r) => ({
+          message: r.documentId,
+          conversation: r.conversation!,
+          words: indexWords([r.subject, r.from?.name, r.from?.address, r.text]),
+        }));
+      for (let i = 0; i < values.length; i += 50) {
+        const chunk = values.slice(i, i + 50);
+        if (client() === 'sqlite') await trx(SEARCH_TABLE).insert(chunk);
+        else
+          await trx(SEARCH_TABLE)
+            .insert(chunk.map((v) => ({ ...v, words: trx.raw(`strip(to_tsvector('simple', ?))`, [v.words]) })))
+            .onConflict('message')
+            .ignore();
+      }
+    });
+
+  return {
+    supported,
+
+    /** Creates the tables and records what the backfill has to do; before anything is stored. */
+    async prepare() {
+      if (!supported()) {
+        strapi.log.info(`[email-server] Inbox search on ${client()} looks at subjects and addresses only (body text needs SQLite or PostgreSQL).`);
+        return;
+      }
+      await ensureStateTable(strapi);
+      await createTable();
+      for (const { job, uid } of JOBS) await startJob(strapi, job, strapi.db.metadata.get(uid as any).tableName);
+      ready = true;
+    },
+
+    /** Indexes stored messages (ingest calls it with the rows it writes, in its transaction). */
+    async index(rows: Indexable[]) {
+      if (ready && rows.length) await insert(rows);
+    },
+
+    /** Indexes the messages stored before the index existed; safe to call again or on two instances. */
+    async backfill() {
+      if (!ready) return 0;
+      let total = 0;
+      for (const { job, uid } of JOBS) {
+        total += await runJob(strapi, job, uid, ['documentId', 'conversation', 'subject', 'from', 'text'], async (rows) => {
+          await insert(rows);
+        }, {
+          stopped: () => stopping,
+        });
+      }
+      return total;
+    },
+
+    /** Starts the backfill in the background; a failure is logged and retried at the next boot. */
+    start() {
+      running = this.backfill().catch((error) => strapi.log.warn(`[email-server] Indexing older mails for search stopped: ${error?.message ?? error}`));
+    },
+
+    async stop() {
+      stopping = true;
+      await running;
+    },
+
+    /**
+     * The conversation filter for `q`: the substring search over subject and addresses as
+     * before, or a message of the conversation whose words start with every term.
+     */
+    where(q: string): Record<string, unknown> {
+      const text = substringQuery(q);
+      // A query of NUL bytes only would otherwise be "contains nothing", which is everything.
+      const substring = text ? { searchText: { $contains: text } } : { id: { $in: [] } };
+      const terms = queryTerms(q);
+      if (!ready || terms.length === 0) return substring;
+      const knex = strapi.db.connection;
+      const matching =
+        client() === 'sqlite'
+          ? knex(SEARCH_TABLE).select('conversation').whereRaw(`${SEARCH_TABLE} MATCH ?`, [ftsMatch(terms)])
+          : knex(SEARCH_TABLE).select('conversation').whereRaw(`words @@ to_tsquery('simple', ?)`, [tsQuery(terms)]);
+      return { $or: [substring, { documentId: { $in: matching } }] };
+    },
+  };
+};
+
+export type SearchService = ReturnType<typeof searchService>;
+export default searchService;
