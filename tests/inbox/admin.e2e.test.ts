@@ -5,7 +5,7 @@
  * mail runs nothing in the admin.
  */
 import type { Browser, Page } from 'playwright-core';
-import { openAdmin, screenshot } from '../helpers/browser';
+import { openAdmin } from '../helpers/browser';
 import { api, firstAdminWithToken, startStrapiProcess, type RunningStrapi } from '../helpers/server-process';
 import { startSmtpServer, type ScriptedSmtp } from '../helpers/smtp-server';
 import { incomingFrom, startDovecot, type Dovecot } from '../helpers/dovecot';
@@ -101,7 +101,6 @@ it('shows a delivered mail, sends a threaded reply, and files the answer in the 
   await page.getByTestId('message-inbound').nth(1).waitFor();
   expect(await page.getByTestId('message-inbound').count()).toBe(2);
   expect(await page.getByTestId('message-outbound').count()).toBe(1);
-  await screenshot(page, 'conversation');
 });
 
 it('finds a conversation by a sender address with a plus in it', async () => {
