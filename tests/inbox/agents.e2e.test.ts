@@ -109,3 +109,30 @@ it('an answer in the conversation being read appears without a reload', async ()
   expect(await page.getByTestId('message-inbound').count()).toBe(2);
   expect(loads).toEqual([]);
 });
+
+it('a saved reply is written on its page (a Liquid error shown on the field) and inserted filled in; the agent takes the conversation', async () => {
+  await page.getByRole('link', { name: /Inbox/ }).click();
+  await page.getByRole('link', { name: 'Saved replies' }).click();
+  await page.getByRole('heading', { name: 'Saved replies' }).waitFor();
+  await page.getByRole('button', { name: 'New saved reply' }).click();
+  await page.getByLabel('Name').fill('Greeting');
+  await page.getByLabel('Text').fill('Hello {{ customer.name }},\n{% if x %}unclosed');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByText(/^Line 2: /).waitFor();
+  await page.getByLabel('Text').fill('Hello {{ customer.name }}, about {{ conversation.subject }}.');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByText('Saved reply saved').waitFor();
+  await page.getByRole('row', { name: /Greeting/ }).waitFor();
+
+  await page.getByRole('link', { name: /Inbox/ }).click();
+  await page.getByRole('row', { name: /Scratched lens/ }).click();
+  await page.getByRole('combobox', { name: 'Insert a saved reply' }).click();
+  await page.getByRole('option', { name: 'Greeting', exact: true }).click();
+  await waitUntil(async () => (await page.getByLabel('Reply', { exact: true }).inputValue()) === 'Hello Nina, about Scratched lens.', 10_000, 'the filled-in text in the reply box');
+
+  await page.getByRole('button', { name: 'Take it' }).click();
+  await page.getByTestId('owner').filter({ hasText: 'Owner: Ada Admin' }).waitFor();
+  const listed = (await conversations()).find((c) => c.subject === 'Scratched lens');
+  expect(listed.assignee).toMatchObject({ name: 'Ada Admin', email: 'admin@example.com' });
+  expect(relay.received).toHaveLength(0);
+});

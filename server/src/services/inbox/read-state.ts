@@ -2,9 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { UIDS } from '../../utils';
 import { newDocumentId } from '../../utils/ids';
 import { rawTable } from '../../utils/raw-table';
-
-const isUniqueViolation = (error: unknown) =>
-  /unique|duplicate/i.test(String((error as any)?.code ?? '') + String((error as any)?.message ?? ''));
+import { isUniqueViolation } from '../../utils/db-errors';
 
 const time = (v: unknown) => (v == null ? null : new Date(v as any).getTime());
 

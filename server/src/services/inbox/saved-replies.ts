@@ -4,6 +4,7 @@ import { Liquid, Tag } from 'liquidjs';
 import type { SavedReply, SavedReplyInput } from '../../../../shared/contracts/inbox';
 import { UIDS } from '../../utils';
 import { newDocumentId } from '../../utils/ids';
+import { isUniqueViolation } from '../../utils/db-errors';
 import { fieldError } from '../../utils/validate';
 import { toAgent } from './agents';
 
@@ -51,9 +52,6 @@ const describeTemplateError = (error: any) => {
   const line = error?.token?.getPosition?.()[0] ?? (position ? Number(position[1]) : null);
   return line ? `Line ${line}: ${message}` : message;
 };
-
-const isUniqueViolation = (error: unknown) =>
-  /unique|duplicate/i.test(String((error as any)?.code ?? '') + String((error as any)?.message ?? ''));
 
 const toPublic = (row: any): SavedReply => ({ documentId: row.documentId, name: row.name, text: row.text ?? '', updatedAt: row.updatedAt });
 
