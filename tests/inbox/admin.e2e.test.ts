@@ -72,7 +72,7 @@ it('shows a delivered mail, sends a threaded reply, and files the answer in the 
 
   // Before sending, the reply box says where the reply goes.
   expect(await page.getByTestId('reply-recipients').innerText()).toMatch(/^To: .*carol@customer\.example/);
-  await page.getByLabel('Reply').fill('It ships today.');
+  await page.getByLabel('Reply', { exact: true }).fill('It ships today.');
   await page.getByRole('button', { name: 'Send reply' }).click();
   await page.getByText('Reply sent').waitFor();
   const sent = relay.received.at(-1)!;
