@@ -73,7 +73,8 @@ export const createSmtpTransport = (config: SmtpConfig, pool: PoolOptions): Smtp
       if (message.composeTo) {
         const envelope = await composeMime(message, message.composeTo);
         // Streamed from the file: a large attachment is never held whole in memory.
-        await transporter.sendMail({ envelope, raw: { path: message.composeTo }, disableFileAccess: false, disableUrlAccess: true });
+        // A stream, not `{ path }`: nodemailer reads a path into one buffer before sending it.
+        await transporter.sendMail({ envelope, raw: fs.createReadStream(message.composeTo) });
         return { messageId: message.messageId ?? '' };
       }
       const info = await transporter.sendMail({

@@ -16,6 +16,8 @@ export default {
     attributes: {
       message: { type: 'string', required: true }, // the inbound or outbound message's documentId
       index: { type: 'integer' },
+      /** Files agents send are stored in parts of 1 MB, so none is held whole in memory; null: one row. */
+      part: { type: 'integer' },
       // As the sender named them: longer than a `string` column at times.
       filename: { type: 'text' },
       contentType: { type: 'text' },

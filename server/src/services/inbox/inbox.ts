@@ -193,12 +193,13 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async attachment(messageDocumentId: string, index: number) {
-      const row = await q(UIDS.attachment).findOne({ where: { message: messageDocumentId, index } });
-      if (!row) throw new errors.NotFoundError('Attachment not found.');
+      // A sent file is stored in parts (services/inbox/reply.ts); a received one in one row.
+      const rows = await q(UIDS.attachment).findMany({ where: { message: messageDocumentId, index }, orderBy: [{ part: 'asc' }, { id: 'asc' }] });
+      if (!rows.length) throw new errors.NotFoundError('Attachment not found.');
       return {
-        filename: row.filename as string,
-        contentType: row.contentType as string,
-        content: Buffer.from(row.content ?? '', 'base64'),
+        filename: rows[0].filename as string,
+        contentType: rows[0].contentType as string,
+        content: Buffer.concat(rows.map((row: any) => Buffer.from(row.content ?? '', 'base64'))),
       };
     },
   };

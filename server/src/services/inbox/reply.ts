@@ -36,6 +36,22 @@ const fresh = (list: MailAddress[], seen: Set<string>) =>
     return true;
   });
 
+const PART_BYTES = 1024 * 1024;
+
+/** A file in parts of PART_BYTES: an uploaded one read from disk a part at a time. */
+async function* partsOf(file: OutgoingFile): AsyncGenerator<Buffer> {
+  if ('content' in file) {
+    for (let at = 0; at < file.content.length || at === 0; at += PART_BYTES) yield file.content.subarray(at, at + PART_BYTES);
+    return;
+  }
+  let empty = true;
+  for await (const chunk of fs.createReadStream(file.path, { highWaterMark: PART_BYTES })) {
+    empty = false;
+    yield chunk as Buffer;
+  }
+  if (empty) yield Buffer.alloc(0);
+}
+
 const listLine = (list: MailAddress[] | null | undefined) =>
   (list ?? []).map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ');
 
@@ -179,12 +195,10 @@ const replyService = ({ strapi }: { strapi: Core.Strapi }) => {
           sentById: agent.id ?? null,
         },
       });
-      // One at a time: a file's base64 is the only copy in memory.
       for (const [index, f] of mail.files.entries()) {
-        const content = 'path' in f ? await fs.promises.readFile(f.path) : f.content;
-        await q(UIDS.attachment).create({
-          data: { message: documentId, index, filename: fit(f.filename, 1000), contentType: fit(f.contentType, 255), size: f.size, content: content.toString('base64') },
-        });
+        const row = { message: documentId, index, filename: fit(f.filename, 1000), contentType: fit(f.contentType, 255), size: f.size };
+        let part = 0;
+        for await (const chunk of partsOf(f)) await q(UIDS.attachment).create({ data: { ...row, part: part++, content: chunk.toString('base64') } });
       }
       await q(UIDS.conversation).update({ where: { id: conversation.id }, data: { lastMessageAt: date } });
       return stored;
@@ -249,10 +263,12 @@ const replyService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!last) throw new errors.ApplicationError('This conversation has no message to forward.');
       const server = await serverOf(conversation);
       const to = named(input.to, last);
-      const stored = await q(UIDS.attachment).findMany({ where: { message: last.documentId }, orderBy: [{ index: 'asc' }] });
-      const files: OutgoingFile[] = stored.map((row: any) => {
-        const content = Buffer.from(row.content ?? '', 'base64');
-        return { filename: row.filename ?? 'attachment', contentType: row.contentType ?? 'application/octet-stream', size: content.length, content };
+      const stored = await q(UIDS.attachment).findMany({ where: { message: last.documentId }, orderBy: [{ index: 'asc' }, { part: 'asc' }, { id: 'asc' }] });
+      const byIndex = new Map<number, any[]>();
+      for (const row of stored) byIndex.set(row.index, [...(byIndex.get(row.index) ?? []), row]);
+      const files: OutgoingFile[] = [...byIndex.values()].map((rows) => {
+        const content = Buffer.concat(rows.map((row) => Buffer.from(row.content ?? '', 'base64')));
+        return { filename: rows[0].filename ?? 'attachment', contentType: rows[0].contentType ?? 'application/octet-stream', size: content.length, content };
       });
       const quoted = [
         '---------- Forwarded message ---------',
