@@ -18,10 +18,17 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'poller').start();
   getService(strapi, 'inbox-search').start();
   getService(strapi, 'inbox-customer').start();
-  // Agents' replies (and notes) are indexed as they are stored, wherever that happens.
+  // Agents' replies are indexed as they are stored, wherever that happens. A failure must not
+  // fail the reply: the mail is already sent; the backfill indexes it later.
   strapi.db.lifecycles.subscribe({
     models: [UIDS.outbound],
-    afterCreate: (event: any) => getService(strapi, 'inbox-search').index([event.result]),
+    afterCreate: async (event: any) => {
+      try {
+        await getService(strapi, 'inbox-search').index([event.result]);
+      } catch (error: any) {
+        strapi.log.warn(`[email-server] A reply could not be added to the search index: ${error?.code ?? error?.message ?? error}`);
+      }
+    },
   });
   getService(strapi, 'campaign-queue').start();
 };

@@ -67,13 +67,15 @@ export const formatBytes = (bytes: number) =>
 export const attachmentsTooLargeMessage = (limit: number) =>
   `The attachments are larger than ${formatBytes(limit)} in total (the limit is config inbox.maxAttachmentBytes): attach fewer or smaller files.`;
 
-const replyBody = () => yup.string().typeError('Must be text.').trim().max(100_000, 'Must be at most 100000 characters.');
+// PostgreSQL refuses NUL in text: a reply with one would be sent and then fail to be stored.
+const NO_NUL = ['no-nul', 'Must not contain NUL characters.', (v: string | null | undefined) => !v || !v.includes('\0')] as const;
+const replyBody = () => yup.string().typeError('Must be text.').trim().max(100_000, 'Must be at most 100000 characters.').test(...NO_NUL);
 
 /** An agent's reply. Line breaks are fine in a body; the size keeps a paste from going wild. */
 export const replySchema = yup
   .object({
     text: replyBody().required(REQUIRED),
-    html: yup.string().typeError('Must be text.').nullable().max(500_000, 'Must be at most 500000 characters.'),
+    html: yup.string().typeError('Must be text.').nullable().max(500_000, 'Must be at most 500000 characters.').test(...NO_NUL),
     to: addressList(),
     cc: addressList(),
     bcc: addressList(),

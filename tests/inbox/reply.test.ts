@@ -286,6 +286,48 @@ it('a bad address is a 400 on its field, as JSON and as a form; no recipient is 
   expect(await storedOutbound()).toBe(storedBefore);
 });
 
+it('refuses what it could send but not store: NUL in the text, too many files, a reply-all to a crowd; a NUL in a filename is dropped', async () => {
+  const subject = 'Hostile input';
+  const crowd = Array.from({ length: 60 }, (_, i) => `person${i}@crowd.example`).join(', ');
+  const convo = await conversationOf(mail({ subject, from: 'carol@customer.example', to: 'help@example.com', extraHeaders: `Cc: ${crowd}` }), subject);
+  const [sentBefore, storedBefore] = [smtp.received.length, await storedOutbound()];
+  const errorsOf = (res: any) => res.body.error.details?.errors?.map((e: any) => [e.path[0], e.message]);
+
+  const nul = await app.as().post(`/email-server/conversations/${convo}/reply`).send({ text: 'a\u0000b', to: ['carol@customer.example'] });
+  expect(nul.status).toBe(400);
+  expect(errorsOf(nul)).toEqual([['text', 'Must not contain NUL characters.']]);
+
+  const everyone = await app.as().post(`/email-server/conversations/${convo}/reply`).send({ text: 'Hello all' });
+  expect(everyone.status).toBe(400);
+  expect(errorsOf(everyone)).toEqual([['cc', expect.stringMatching(/^Answering everyone would write to 61 addresses; a reply takes at most 50/)]]);
+
+  let many = app.as().post(`/email-server/conversations/${convo}/reply`).field('text', 'Files').field('to', 'carol@customer.example');
+  for (let i = 0; i < 51; i++) many = many.attach('files', Buffer.from(`file ${i}`), { filename: `f${i}.txt`, contentType: 'text/plain' });
+  const tooMany = await many;
+  expect(tooMany.status).toBe(400);
+  expect(tooMany.body.error.message).toMatch(/at most 50 files/);
+  expect(smtp.received.length).toBe(sentBefore);
+  expect(await storedOutbound()).toBe(storedBefore);
+
+  // PostgreSQL refuses NUL in JSON and text: the name is cleaned, the reply sent and stored.
+  // By hand: form-data libraries do not write an RFC 5987 filename*, which carries the NUL as %00.
+  const part = (headers: string, body: string) => `--B0und4ry\r\n${headers}\r\n\r\n${body}\r\n`;
+  const body =
+    part('Content-Disposition: form-data; name="text"', 'The form') +
+    part('Content-Disposition: form-data; name="to"', 'carol@customer.example') +
+    part(`Content-Disposition: form-data; name="files"; filename*=UTF-8''form%00.pdf\r\nContent-Type: application/pdf`, 'form') +
+    '--B0und4ry--\r\n';
+  const named = await app
+    .as()
+    .post(`/email-server/conversations/${convo}/reply`)
+    .set('Content-Type', 'multipart/form-data; boundary=B0und4ry')
+    .send(body);
+  expect(named.status).toBe(200);
+  expect(named.body.data.attachments.map((a: any) => a.filename)).toEqual(['form.pdf']);
+  await waitUntil(() => smtp.received.length > sentBefore, 10_000, 'the reply at the SMTP server');
+  expect(smtp.received.at(-1)!.mail.attachments.map((a) => a.filename)).toEqual(['form.pdf']);
+});
+
 it('without inbox.reply, reply and forward are 403 and nothing is sent or stored', async () => {
   const subject = 'Reader only';
   const convo = await conversationOf(mail({ subject, from: 'carol@customer.example' }), subject);

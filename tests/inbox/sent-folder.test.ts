@@ -16,19 +16,22 @@ let app: TestApp;
 let special: Dovecot;
 /** Has only a plain "Sent". */
 let plain: Dovecot;
+/** Has no folder but INBOX. */
+let bare: Dovecot;
 let smtp: ScriptedSmtp;
 
 beforeAll(async () => {
-  [special, plain, smtp] = await Promise.all([
+  [special, plain, bare, smtp] = await Promise.all([
     startDovecot({ folders: [{ name: 'Sent Items', specialUse: '\\Sent' }, { name: 'Sent' }, { name: 'Archive' }] }),
     startDovecot({ folders: [{ name: 'Sent' }] }),
+    startDovecot(),
     startSmtpServer(),
   ]);
   app = await bootStrapi({ EMAIL_SERVER_POLLING: 'false' });
 }, 120_000);
 afterAll(async () => {
   await app?.close();
-  await Promise.all([special?.stop(), plain?.stop(), smtp?.stop()]);
+  await Promise.all([special?.stop(), plain?.stop(), bare?.stop(), smtp?.stop()]);
 });
 
 let count = 0;
@@ -121,4 +124,23 @@ it('a failed append leaves the reply sent and stored, with a note on it', async 
   expect(shown).toMatchObject({ messageId: message.messageId, problem: message.problem });
   expect(special.folderMails(box, 'Sent Items')).toHaveLength(0);
   expect(server.sentFolder).toBe('Does Not Exist');
+});
+
+it('a mailbox with no Sent folder gets one named Sent, as mail clients make it', async () => {
+  const { box, conversation } = await helpdesk(bare);
+  const message = await reply(conversation);
+  expect(message.problem).toBeNull();
+  expect((await simpleParser(bare.folderMails(box, 'Sent')[0].text)).messageId).toBe(message.messageId);
+});
+
+it('while polling is paused after failed logins, a reply does not log in to save its copy', async () => {
+  const { box, server, conversation } = await helpdesk(bare);
+  await bare.setPassword(box, 'Changed-by-the-provider-1');
+  for (let i = 0; i < 3; i++) await fetchNow(app, server.documentId);
+  const paused = await app.as().get(`/email-server/servers/${server.documentId}`);
+  expect(paused.body.data.incomingAttention).toEqual(expect.any(String));
+  const attempts = bare.loginAttempts(box);
+  const message = await reply(conversation);
+  expect(message.problem).toMatch(/^Sent, but not saved to the Sent folder "Sent": the incoming server needs attention/);
+  expect(bare.loginAttempts(box)).toBe(attempts);
 });

@@ -10,7 +10,7 @@ export interface AppendResult {
 
 /**
  * Appends a sent message, marked \Seen, to the mailbox's Sent folder: `folder` when given, else
- * the one with the \Sent special-use flag, else one named "Sent". Never throws: a failure is
+ * the one with the \Sent special-use flag, else one named "Sent" (created when missing). Never throws: a failure is
  * answered as a sentence (without secrets) for the caller to note.
  */
 export const appendToSent = async (config: IncomingConfig, raw: Buffer, date: Date, folder: string | null, timeoutMs: number): Promise<AppendResult> => {
@@ -24,7 +24,8 @@ export const appendToSent = async (config: IncomingConfig, raw: Buffer, date: Da
       const special = folders.find((f) => f.specialUse === '\\Sent' && (f as { specialUseSource?: string }).specialUseSource === 'extension');
       const named = folders.find((f) => f.path.toLowerCase() === 'sent') ?? folders.find((f) => f.specialUse === '\\Sent');
       target = special?.path ?? named?.path ?? 'Sent';
-      if (!special && !named) return { folder: target, error: 'the mailbox has no Sent folder (none is marked \\Sent or named "Sent").' };
+      // As Thunderbird and Outlook do on a mailbox without one.
+      if (!special && !named) await client.mailboxCreate(target);
     }
     const appended = await client.append(target, raw, ['\\Seen'], date);
     if (!appended) return { folder: target, error: 'the IMAP server refused the message.' };

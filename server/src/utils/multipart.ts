@@ -43,6 +43,13 @@ export const multipartMiddleware = (strapi: Core.Strapi) => async (ctx: Context,
 };
 
 class TooLarge extends Error {}
+/** A part over busboy's counts: refused rather than silently dropped (a reply must not go out short). */
+class TooMany extends Error {}
+const MAX_FILES = 50;
+/** The longest field is a reply's HTML (500,000 characters of up to 3 bytes each in UTF-8 … rounded). */
+const MAX_FIELD_BYTES = 1536 * 1024;
+/** Names as the sender's system wrote them, without control characters (PostgreSQL refuses NUL). */
+const cleanName = (name: string | undefined) => (name ?? '').replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255);
 
 const refuse = (ctx: Context, status: number, name: string, message: string) => {
   // No "Connection: close": closing with the client still sending resets the connection, and
@@ -74,7 +81,8 @@ const parse = (ctx: Context, contentType: string, dir: string, limit: number) =>
     try {
       parser = busboy({
         headers: { ...ctx.req.headers, 'content-type': contentType },
-        limits: { fieldSize: FIELDS_ALLOWANCE, fields: 20, files: 50, parts: 80 },
+        // At most 8 fields (text, html, to, cc, bcc and a few repeats) held in memory.
+        limits: { fieldSize: MAX_FIELD_BYTES, fields: 8, files: MAX_FILES, parts: MAX_FILES + 8 },
       });
     } catch (error) {
       reject(error);
@@ -84,13 +92,22 @@ const parse = (ctx: Context, contentType: string, dir: string, limit: number) =>
       const prev = body.fields[name];
       body.fields[name] = prev === undefined ? value : [...(Array.isArray(prev) ? prev : [prev]), value];
     });
+    for (const event of ['filesLimit', 'fieldsLimit', 'partsLimit'] as const) parser.on(event, () => fail(new TooMany()));
+    parser.on('field', (_name, _value, info) => {
+      if (info.valueTruncated) fail(new TooMany());
+    });
     parser.on('file', (name, stream, info) => {
       if (failed || name !== 'files') {
+        // Counted all the same: an unnamed part must not stream without end.
+        stream.on('data', (chunk: Buffer) => {
+          total += chunk.length;
+          if (total > limit) fail(new TooLarge());
+        });
         stream.resume();
         return;
       }
       const file: UploadedFile = {
-        filename: (info.filename || 'attachment').slice(0, 255),
+        filename: cleanName(info.filename) || 'attachment',
         contentType: info.mimeType || 'application/octet-stream',
         size: 0,
         path: path.join(dir, String(body.files.length)),
@@ -115,7 +132,7 @@ const parse = (ctx: Context, contentType: string, dir: string, limit: number) =>
       });
       stream.pipe(out);
       // A browser sends an empty part for a file input nobody used.
-      if (info.filename) body.files.push(file);
+      if (cleanName(info.filename)) body.files.push(file);
       else body.files.push({ ...file, filename: '' });
     });
     parser.on('error', (error: Error) => fail(error));
@@ -148,6 +165,9 @@ export const readMultipart = async (ctx: Context, next: Next) => {
       ctx.state[MULTIPART] = await parse(ctx, contentType, dir, limit);
     } catch (error) {
       if (error instanceof TooLarge) return refuse(ctx, 413, 'PayloadTooLargeError', attachmentsTooLargeMessage(limit));
+      if (error instanceof TooMany) {
+        return refuse(ctx, 400, 'ValidationError', `A reply takes at most ${MAX_FILES} files and its text fields at most ${MAX_FIELD_BYTES / 1024} KB each.`);
+      }
       return refuse(ctx, 400, 'BadRequestError', 'The form data could not be read.');
     }
     return await next();

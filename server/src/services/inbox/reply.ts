@@ -26,6 +26,9 @@ export interface SendingAgent {
 /** A file to send: uploaded (a temp file) or the bytes of a stored attachment (a forward). */
 type OutgoingFile = { filename: string; contentType: string; size: number } & ({ path: string } | { content: Buffer });
 
+/** As many as the reply box may give in To or Cc (shared/validation/inbox.ts `addressList`). */
+const MAX_RECIPIENTS = 50;
+
 const key = (a: MailAddress) => a.address.trim().toLowerCase();
 
 /** Addresses not yet in `seen`, case-insensitively, each once; `seen` grows. */
@@ -111,6 +114,8 @@ const replyService = ({ strapi }: { strapi: Core.Strapi }) => {
     const wanted = server.sentFolder ?? null;
     const note = (folder: string, reason: string) => `Sent, but not saved to the Sent folder "${folder}": ${reason}`;
     let secrets: string[] = [];
+    // Polling paused after failed logins: one more login per reply could lock the account.
+    if (server.incomingAttention) return note(wanted ?? 'Sent', `the incoming server needs attention (${server.incomingAttention})`);
     try {
       const problem = await getService(strapi, 'servers').connectionProblem(server, 'incoming');
       if (problem) return note(wanted ?? 'Sent', problem);
@@ -169,9 +174,6 @@ const replyService = ({ strapi }: { strapi: Core.Strapi }) => {
         allowFileAccess: true,
         composeTo: rawFile,
       });
-      const problem = await saveToSent(server, rawFile, date);
-      if (problem) strapi.log.warn(`[email-server] "${server.name}": ${problem}`);
-
       const documentId = newDocumentId();
       const stored = await q(UIDS.outbound).create({
         data: {
@@ -189,7 +191,7 @@ const replyService = ({ strapi }: { strapi: Core.Strapi }) => {
           text: mail.text,
           html: mail.html ?? null,
           attachments: mail.files.map((f, index) => ({ filename: f.filename, contentType: f.contentType, size: f.size, index })),
-          problem,
+          problem: null,
           conversation: conversation.documentId,
           sentBy: agent.email ?? null,
           sentById: agent.id ?? null,
@@ -201,7 +203,11 @@ const replyService = ({ strapi }: { strapi: Core.Strapi }) => {
         for await (const chunk of partsOf(f)) await q(UIDS.attachment).create({ data: { ...row, part: part++, content: chunk.toString('base64') } });
       }
       await q(UIDS.conversation).update({ where: { id: conversation.id }, data: { lastMessageAt: date } });
-      return stored;
+      // Stored first: a failed or slow append (or a restart meanwhile) must not lose the record of a sent mail.
+      const problem = await saveToSent(server, rawFile, date);
+      if (!problem) return stored;
+      strapi.log.warn(`[email-server] "${server.name}": ${problem}`);
+      return q(UIDS.outbound).update({ where: { id: stored.id }, data: { problem } });
     } finally {
       await fs.promises.rm(dir, { recursive: true, force: true });
     }
@@ -240,6 +246,9 @@ const replyService = ({ strapi }: { strapi: Core.Strapi }) => {
       fresh(to, seen);
       const ccOnly = fresh(cc, seen);
       const bcc = fresh(named(input.bcc ?? [], last), seen);
+      if (all && to.length + ccOnly.length > MAX_RECIPIENTS) {
+        throw fieldError('cc', `Answering everyone would write to ${to.length + ccOnly.length} addresses; a reply takes at most ${MAX_RECIPIENTS}: choose who to answer.`);
+      }
       if (to.length + ccOnly.length + bcc.length === 0) {
         throw fieldError('to', all ? 'The last message has no sender address to reply to: give an address.' : 'Give at least one recipient.');
       }
