@@ -4,54 +4,33 @@
  * finds an address with a plus, an auto-reply is marked and can be left out, and a hostile HTML
  * mail runs nothing in the admin.
  */
-import type { Browser, Page } from 'playwright-core';
-import { openAdmin } from '../helpers/browser';
-import { api, firstAdminWithToken, startStrapiProcess, type RunningStrapi } from '../helpers/server-process';
-import { startSmtpServer, type ScriptedSmtp } from '../helpers/smtp-server';
-import { incomingFrom, startDovecot, type Dovecot } from '../helpers/dovecot';
+import type { Page } from 'playwright-core';
+import { helpdeskInChromium, type BrowserHelpdesk } from '../helpers/inbox-browser';
 import { mail, messageIdOf } from '../helpers/mails';
 
 jest.setTimeout(180_000);
 
-let strapi: RunningStrapi;
-let browser: Browser;
+let helpdesk: BrowserHelpdesk;
+let strapi: BrowserHelpdesk['strapi'];
 let page: Page;
-let relay: ScriptedSmtp;
-let dovecot: Dovecot;
+let relay: BrowserHelpdesk['relay'];
+let dovecot: BrowserHelpdesk['dovecot'];
 let box: string;
 const dialogs: string[] = [];
 
 beforeAll(async () => {
-  [relay, dovecot] = await Promise.all([startSmtpServer(), startDovecot()]);
-  box = dovecot.newMailbox();
-  strapi = await startStrapiProcess({ EMAIL_SERVER_POLLING: 'false' });
-  const admin = await firstAdminWithToken(strapi.url);
-  const created = await api(strapi.url, admin.token)('POST', '/email-server/servers', {
-    name: 'Helpdesk',
-    type: 'smtp',
-    senderEmail: 'help@example.com',
-    smtpHost: '127.0.0.1',
-    smtpPort: relay.port,
-    smtpSecurity: 'none',
-    ...incomingFrom(dovecot, box),
-    incomingSecurity: 'starttls',
-    tlsRejectUnauthorized: false,
+  helpdesk = await helpdeskInChromium({
+    server: { incomingSecurity: 'starttls', tlsRejectUnauthorized: false },
+    beforeLogIn: (p) =>
+      p.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      }),
   });
-  expect(created.status).toBe(201);
-  ({ browser, page } = await openAdmin(strapi.url, admin.email, admin.password, (p) =>
-    p.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    })
-  ));
+  ({ strapi, page, relay, dovecot, box } = helpdesk);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await strapi?.stop();
-  await relay?.stop();
-  await dovecot?.stop();
-});
+afterAll(() => helpdesk?.stop());
 
 const fetchNow = async () => {
   await page.getByRole('button', { name: 'Fetch now' }).click();

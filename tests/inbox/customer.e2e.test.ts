@@ -4,37 +4,23 @@
  * that nothing is known, the Customer filter keeps to known senders, and a word of a mail's body
  * finds its conversation from the list's search.
  */
-import type { Browser, Page } from 'playwright-core';
-import { openAdmin, screenshot } from '../helpers/browser';
-import { api, firstAdminWithToken, startStrapiProcess, type RunningStrapi } from '../helpers/server-process';
-import { incomingFrom, startDovecot, type Dovecot } from '../helpers/dovecot';
+import type { Page } from 'playwright-core';
+import { screenshot } from '../helpers/browser';
+import { helpdeskInChromium, type BrowserHelpdesk } from '../helpers/inbox-browser';
 import { mail } from '../helpers/mails';
 
 jest.setTimeout(180_000);
 
 const USER = 'plugin::users-permissions.user';
-let strapi: RunningStrapi;
-let browser: Browser;
+let helpdesk: BrowserHelpdesk;
+let strapi: BrowserHelpdesk['strapi'];
 let page: Page;
-let dovecot: Dovecot;
 let user: { documentId: string };
 
 beforeAll(async () => {
-  dovecot = await startDovecot();
-  const box = dovecot.newMailbox();
-  strapi = await startStrapiProcess({ EMAIL_SERVER_POLLING: 'false' });
-  const admin = await firstAdminWithToken(strapi.url);
-  const call = api(strapi.url, admin.token);
-  const created = await call('POST', '/email-server/servers', {
-    name: 'Helpdesk',
-    type: 'smtp',
-    senderEmail: 'help@example.com',
-    smtpHost: '127.0.0.1',
-    smtpPort: 25,
-    smtpSecurity: 'none',
-    ...incomingFrom(dovecot, box),
-  });
-  expect(created.status).toBe(201);
+  helpdesk = await helpdeskInChromium();
+  ({ strapi, page } = helpdesk);
+  const { call, dovecot, box } = helpdesk;
   // Through the Content Manager, as an admin adds a user.
   const roles = await call('GET', '/users-permissions/roles');
   const authenticated = roles.body.roles.find((r: any) => r.type === 'authenticated');
@@ -50,14 +36,9 @@ beforeAll(async () => {
   expect(user.documentId).toEqual(expect.any(String));
   dovecot.deliver(mail({ subject: 'Broken blender', from: 'Frida <Frida@customer.example>', body: 'The frobnicator stopped turning after a week.' }), box);
   dovecot.deliver(mail({ subject: 'Question about sizes', from: 'Sam <sam@elsewhere.example>', body: 'Do you have it in blue?' }), box);
-  ({ browser, page } = await openAdmin(strapi.url, admin.email, admin.password));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await strapi?.stop();
-  await dovecot?.stop();
-});
+afterAll(() => helpdesk?.stop());
 
 const openInbox = async () => {
   await page.goto(`${strapi.url}/admin`);

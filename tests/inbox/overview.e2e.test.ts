@@ -4,20 +4,13 @@
  * an internal note, and beside the thread the customer's user in this Strapi app.
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
-import type { Browser, Page } from 'playwright-core';
-import { openAdmin, screenshot } from '../helpers/browser';
-import { api, firstAdminWithToken, startStrapiProcess, type RunningStrapi } from '../helpers/server-process';
-import { startSmtpServer, type ScriptedSmtp } from '../helpers/smtp-server';
-import { incomingFrom, startDovecot, type Dovecot } from '../helpers/dovecot';
+import { screenshot } from '../helpers/browser';
+import { helpdeskInChromium, type BrowserHelpdesk } from '../helpers/inbox-browser';
 import { waitUntil } from '../helpers/net';
 
 jest.setTimeout(180_000);
 
-let strapi: RunningStrapi;
-let browser: Browser;
-let page: Page;
-let relay: ScriptedSmtp;
-let dovecot: Dovecot;
+let helpdesk: BrowserHelpdesk;
 let conversation: string;
 
 const customerMail = () =>
@@ -33,23 +26,8 @@ const customerMail = () =>
     .build();
 
 beforeAll(async () => {
-  [relay, dovecot] = await Promise.all([startSmtpServer(), startDovecot()]);
-  const box = dovecot.newMailbox();
-  strapi = await startStrapiProcess({ EMAIL_SERVER_POLLING: 'false' });
-  const admin = await firstAdminWithToken(strapi.url);
-  const call = api(strapi.url, admin.token);
-  const server = await call('POST', '/email-server/servers', {
-    name: 'Helpdesk',
-    type: 'smtp',
-    senderEmail: 'help@example.com',
-    senderName: 'Helpdesk',
-    smtpHost: '127.0.0.1',
-    smtpPort: relay.port,
-    smtpSecurity: 'none',
-    ...incomingFrom(dovecot, box),
-    sentFolder: '',
-  });
-  expect(server.status).toBe(201);
+  helpdesk = await helpdeskInChromium({ server: { senderName: 'Helpdesk', sentFolder: '' } });
+  const { call, dovecot, box, relay, server } = helpdesk;
   const roles = await call('GET', '/users-permissions/roles');
   const authenticated = roles.body.roles.find((r: any) => r.type === 'authenticated');
   const user = await call('POST', '/content-manager/collection-types/plugin::users-permissions.user', {
@@ -62,7 +40,7 @@ beforeAll(async () => {
   expect(user.status).toBe(201);
 
   dovecot.deliver(await customerMail(), box);
-  const fetched = await call('POST', `/email-server/servers/${server.body.data.documentId}/fetch`, {});
+  const fetched = await call('POST', `/email-server/servers/${server.documentId}/fetch`, {});
   expect(fetched.body.data).toEqual({ fetched: 1, stored: 1 });
   const list = await call('GET', '/email-server/conversations');
   conversation = list.body.data[0].documentId;
@@ -76,17 +54,12 @@ beforeAll(async () => {
     text: 'Courier booked for Friday (ticket C-5521). Refund the shipping if the new lamp is late.',
   });
   expect(note.status).toBe(201);
-  ({ browser, page } = await openAdmin(strapi.url, admin.email, admin.password));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await strapi?.stop();
-  await relay?.stop();
-  await dovecot?.stop();
-});
+afterAll(() => helpdesk?.stop());
 
 it('shows the Cc, the attachment, the note and the customer beside the thread', async () => {
+  const { page, strapi } = helpdesk;
   await page.goto(`${strapi.url}/admin/plugins/email-server/${conversation}`);
   await page.getByRole('heading', { name: 'Order 1042 arrived damaged' }).waitFor();
 

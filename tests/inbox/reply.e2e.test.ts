@@ -3,47 +3,27 @@
  * attached through the browser's file chooser, and the SMTP server receives the reply with the
  * Cc and the file, which the thread then shows.
  */
-import type { Browser, Page } from 'playwright-core';
-import { openAdmin, screenshot } from '../helpers/browser';
-import { api, firstAdminWithToken, startStrapiProcess, type RunningStrapi } from '../helpers/server-process';
-import { startSmtpServer, type ScriptedSmtp } from '../helpers/smtp-server';
-import { incomingFrom, startDovecot, type Dovecot } from '../helpers/dovecot';
+import type { Page } from 'playwright-core';
+import { screenshot } from '../helpers/browser';
+import { helpdeskInChromium, type BrowserHelpdesk } from '../helpers/inbox-browser';
 import { mail } from '../helpers/mails';
 import { waitUntil } from '../helpers/net';
 
 jest.setTimeout(180_000);
 
-let strapi: RunningStrapi;
-let browser: Browser;
+let helpdesk: BrowserHelpdesk;
+let strapi: BrowserHelpdesk['strapi'];
 let page: Page;
-let relay: ScriptedSmtp;
-let dovecot: Dovecot;
+let relay: BrowserHelpdesk['relay'];
+let dovecot: BrowserHelpdesk['dovecot'];
 let box: string;
 
 beforeAll(async () => {
-  [relay, dovecot] = await Promise.all([startSmtpServer(), startDovecot()]);
-  box = dovecot.newMailbox();
-  strapi = await startStrapiProcess({ EMAIL_SERVER_POLLING: 'false' });
-  const admin = await firstAdminWithToken(strapi.url);
-  const created = await api(strapi.url, admin.token)('POST', '/email-server/servers', {
-    name: 'Helpdesk',
-    type: 'smtp',
-    senderEmail: 'help@example.com',
-    smtpHost: '127.0.0.1',
-    smtpPort: relay.port,
-    smtpSecurity: 'none',
-    ...incomingFrom(dovecot, box),
-  });
-  expect(created.status).toBe(201);
-  ({ browser, page } = await openAdmin(strapi.url, admin.email, admin.password));
+  helpdesk = await helpdeskInChromium();
+  ({ strapi, page, relay, dovecot, box } = helpdesk);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await strapi?.stop();
-  await relay?.stop();
-  await dovecot?.stop();
-});
+afterAll(() => helpdesk?.stop());
 
 it('prefills the Cc, attaches a file from the file chooser and sends both', async () => {
   dovecot.deliver(
