@@ -14,7 +14,12 @@ export default {
     options: { draftAndPublish: false },
     pluginOptions: hidden,
     // The mailbox position of a mail is stored once, whatever races or restarts happen.
-    indexes: [{ name: 'email_inbound_dedupe_uq', columns: ['dedupe_key'], type: 'unique' }],
+    // Opening and answering a conversation look its mails up by `conversation`. (Message-IDs are
+    // text of any length from outside: a btree index on them would refuse a long one.)
+    indexes: [
+      { name: 'email_inbound_dedupe_uq', columns: ['dedupe_key'], type: 'unique' },
+      { name: 'email_inbound_conversation_idx', columns: ['conversation'] },
+    ],
     attributes: {
       server: { type: 'string', required: true }, // the email server's documentId
       folder: { type: 'string' },

@@ -13,6 +13,8 @@ export default {
     },
     options: { draftAndPublish: false },
     pluginOptions: hidden,
+    // Every thread and download looks rows up by this.
+    indexes: [{ name: 'email_attachment_message_idx', columns: ['message'] }],
     attributes: {
       message: { type: 'string', required: true }, // the inbound or outbound message's documentId
       index: { type: 'integer' },

@@ -13,6 +13,11 @@ export default {
     },
     options: { draftAndPublish: false },
     pluginOptions: hidden,
+    // Opening a conversation, and threading a customer's answer to our reply, look rows up by these.
+    indexes: [
+      { name: 'email_outbound_conversation_idx', columns: ['conversation'] },
+      { name: 'email_outbound_message_id_idx', columns: ['server', 'message_id'] },
+    ],
     attributes: {
       server: { type: 'string', required: true },
       messageId: { type: 'string' },
