@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { NeedsAttentionError } from '../services/inbox/poller';
+import { OwnerChangedError } from '../services/inbox/ownership';
 import { getService } from '../utils';
 import type { Context } from '../utils/context';
 import { validate } from '../utils/validate';
@@ -10,6 +11,12 @@ import { changesQuerySchema, conversationQuerySchema, conversationUpdateSchema, 
 /** The admin user asking: unread, "mine" and authorship are theirs. */
 const viewer = (ctx: Context) => ctx.state?.user?.id as number | undefined;
 
+/** Strapi's error shape by hand: Strapi has no 409 error class, and ctx.throw would log a stack. */
+const conflict = (ctx: Context, message: string) => {
+  ctx.status = 409;
+  ctx.body = { data: null, error: { status: 409, name: 'ConflictError', message, details: {} } };
+};
+
 const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
   async fetch(ctx: Context) {
     const server = await getService(strapi, 'servers').getOrThrow(ctx.params.documentId);
@@ -17,10 +24,8 @@ const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
       ctx.body = { data: await getService(strapi, 'poller').fetchNow(server) };
     } catch (error) {
       if (!(error instanceof NeedsAttentionError)) throw error;
-      // 409: the server is in a state that forbids fetching until a person fixes it. Answered
-      // here in Strapi's error shape; Strapi has no 409 error class, and ctx.throw would log a stack.
-      ctx.status = 409;
-      ctx.body = { data: null, error: { status: 409, name: 'ConflictError', message: error.message, details: {} } };
+      // 409: the server is in a state that forbids fetching until a person fixes it.
+      conflict(ctx, error.message);
     }
   },
 
@@ -42,7 +47,12 @@ const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
   async update(ctx: Context) {
     const input = await validate<ConversationUpdate>(conversationUpdateSchema, ctx.request.body);
     const caller = { id: viewer(ctx)!, canAssign: Boolean(ctx.state?.userAbility?.can(ACTIONS.inboxAssign)) };
-    ctx.body = { data: await getService(strapi, 'ownership').update(ctx.params.documentId, input, caller) };
+    try {
+      ctx.body = { data: await getService(strapi, 'ownership').update(ctx.params.documentId, input, caller) };
+    } catch (error) {
+      if (!(error instanceof OwnerChangedError)) throw error;
+      conflict(ctx, error.message);
+    }
   },
 
   async addNote(ctx: Context) {
