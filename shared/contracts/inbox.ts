@@ -12,7 +12,8 @@ export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
 export interface Agent {
   id: number;
   name: string;
-  email: string;
+  /** Absent in GET /inbox/agents for callers without inbox.assign. */
+  email?: string;
 }
 
 export interface ConversationQuery {

@@ -86,9 +86,13 @@ it('the assignee must be an existing, active admin user', async () => {
   const inactive = await put(cleo, order.documentId, { assignee: readerOnly.id });
   expect(inactive.status).toBe(400);
   expect((await row(order.documentId)).assignee).toBe(cleo.id);
-  const agents = (await ben.http.get('/email-server/inbox/agents')).body.data as any[];
+  const agents = (await cleo.http.get('/email-server/inbox/agents')).body.data as any[];
   expect(agents.map((a) => a.id).sort()).toEqual([ada.id, ben.id, cleo.id].sort());
   expect(agents.find((a) => a.id === ada.id)).toEqual({ id: ada.id, name: 'Ada Admin', email: 'admin@example.com' });
+  // Without inbox.assign: names and ids, no emails.
+  const named = (await ben.http.get('/email-server/inbox/agents')).body.data as any[];
+  expect(named.find((a) => a.id === ada.id)).toEqual({ id: ada.id, name: 'Ada Admin' });
+  expect(named.filter((a) => 'email' in a)).toEqual([]);
 });
 
 it('the list filters by owner: mine, nobody, an id', async () => {

@@ -61,9 +61,15 @@ const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = { data: await getService(strapi, 'notes').add(ctx.params.documentId, text, ctx.state.user) };
   },
 
-  /** The active admin users, for the assign picker. */
+  /**
+   * The active admin users, for the assign picker. Their emails only for those who may assign:
+   * Strapi itself shows admins' emails only with admin::users.read, and a name and id are all the
+   * picker and the owner column need.
+   */
   async agents(ctx: Context) {
-    ctx.body = { data: await getService(strapi, 'agents').active() };
+    const agents = await getService(strapi, 'agents').active();
+    const canAssign = Boolean(ctx.state?.userAbility?.can(ACTIONS.inboxAssign));
+    ctx.body = { data: canAssign ? agents : agents.map(({ email: _email, ...agent }) => agent) };
   },
 
   /** What the admin pages poll (README "Inbox" → "Live updates"). */
