@@ -137,7 +137,7 @@ export interface SavedReplyInput {
  */
 export interface InboxChanges {
   cursor: string;
-  /** Conversations unread by the agent asking (open or closed, automatic mail excepted). */
+  /** Open conversations unread by the agent asking (automatic mail excepted). */
   unread: number;
   changed: string[];
 }
