@@ -12,7 +12,8 @@ export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
 export interface Agent {
   id: number;
   name: string;
-  email: string;
+  /** Absent in GET /inbox/agents for callers without inbox.assign. */
+  email?: string;
 }
 
 export interface ConversationQuery {
@@ -138,7 +139,7 @@ export interface SavedReplyInput {
  */
 export interface InboxChanges {
   cursor: string;
-  /** Conversations unread by the agent asking (open or closed, automatic mail excepted). */
+  /** Open conversations unread by the agent asking (automatic mail excepted). */
   unread: number;
   changed: string[];
 }

@@ -66,3 +66,20 @@ it('a note and a new owner are changes; reading is not', async () => {
   expect((await changes(ada, cursor)).changed.sort()).toEqual([invoiceId, parcelId].sort());
   expect((await ada.http.get('/email-server/inbox/changes?since=x&other=1')).status).toBe(400);
 });
+
+it('the unread count is of open conversations only, on an index; the list still shows a closed one unread', async () => {
+  const rows = await helpdesk.app.strapi.db.query('plugin::email-server.conversation').findMany({});
+  const invoiceId = rows.find((r: any) => r.subject === 'Invoice copy').documentId;
+  expect((await changes(ben)).unread).toBe(1);
+  expect((await ada.http.put(`/email-server/conversations/${invoiceId}`).send({ status: 'closed' })).status).toBe(200);
+  expect((await changes(ben)).unread).toBe(0);
+  const listed = (await ben.http.get('/email-server/conversations?status=closed')).body.data as any[];
+  expect(listed.find((c) => c.documentId === invoiceId)).toMatchObject({ status: 'closed', unread: true });
+
+  const knex = helpdesk.app.strapi.db.connection;
+  const indexed =
+    knex.client.config.client === 'sqlite' || String(knex.client.config.client).includes('sqlite')
+      ? (await knex.raw("select sql from sqlite_master where type = 'index' and tbl_name = 'email_conversations'")).map((r: any) => r.sql)
+      : (await knex.raw("select indexdef as sql from pg_indexes where tablename = 'email_conversations'")).rows.map((r: any) => r.sql);
+  expect(indexed).toContainEqual(expect.stringMatching(/\(\s*[`"]?status[`"]?\s*,\s*[`"]?last_person_mail_at[`"]?\s*\)/));
+});

@@ -86,9 +86,13 @@ it('the assignee must be an existing, active admin user', async () => {
   const inactive = await put(cleo, order.documentId, { assignee: readerOnly.id });
   expect(inactive.status).toBe(400);
   expect((await row(order.documentId)).assignee).toBe(cleo.id);
-  const agents = (await ben.http.get('/email-server/inbox/agents')).body.data as any[];
+  const agents = (await cleo.http.get('/email-server/inbox/agents')).body.data as any[];
   expect(agents.map((a) => a.id).sort()).toEqual([ada.id, ben.id, cleo.id].sort());
   expect(agents.find((a) => a.id === ada.id)).toEqual({ id: ada.id, name: 'Ada Admin', email: 'admin@example.com' });
+  // Without inbox.assign: names and ids, no emails.
+  const named = (await ben.http.get('/email-server/inbox/agents')).body.data as any[];
+  expect(named.find((a) => a.id === ada.id)).toEqual({ id: ada.id, name: 'Ada Admin' });
+  expect(named.filter((a) => 'email' in a)).toEqual([]);
 });
 
 it('the list filters by owner: mine, nobody, an id', async () => {
@@ -147,4 +151,33 @@ it('conversations from before per-agent read state keep their unread state, for 
   expect((await ben.http.get('/email-server/conversations/legacyunread000000000001')).status).toBe(200);
   expect((await bySubject(ben, 'Legacy unread')).unread).toBe(false);
   expect((await bySubject(cleo, 'Legacy unread')).unread).toBe(true);
+});
+
+it('two agents taking one unowned conversation: the second is told it was taken (409), the first keeps it', async () => {
+  helpdesk.dovecot.deliver(mail({ subject: 'Race', from: 'Rae <rae@customer.example>' }), helpdesk.box);
+  await helpdesk.fetchExpecting(1);
+  const race = await bySubject(ada, 'Race');
+  // Cleo takes it after Ben's request has read "nobody owns it" and before it writes: her write
+  // goes straight to the table from the first write hook of Ben's request.
+  const table = helpdesk.app.strapi.db.metadata.get('plugin::email-server.conversation').tableName;
+  let interleaved = false;
+  const cleoTakesIt = async () => {
+    if (interleaved) return;
+    interleaved = true;
+    await helpdesk.app.strapi.db.connection(table).where({ document_id: race.documentId }).update({ assignee: cleo.id });
+  };
+  const unsubscribe = helpdesk.app.strapi.db.lifecycles.subscribe({
+    models: ['plugin::email-server.conversation'],
+    beforeUpdate: cleoTakesIt,
+    beforeUpdateMany: cleoTakesIt,
+  } as any);
+  try {
+    const res = await put(ben, race.documentId, { assignee: ben.id });
+    expect(interleaved).toBe(true);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ status: 409, name: 'ConflictError', message: 'Someone else took this conversation first.' });
+  } finally {
+    (unsubscribe as () => void)();
+  }
+  expect((await row(race.documentId)).assignee).toBe(cleo.id);
 });

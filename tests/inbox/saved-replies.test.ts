@@ -99,6 +99,23 @@ it('renders for a conversation: the last inbound sender, the agent and the subje
   expect(fieldErrors(missing)[0][0]).toBe('conversation');
 });
 
+it('a saved reply that loops past the limits saves, but filling it in is a 400 on text, and the server goes on answering', async () => {
+  const convo = (await agent.http.get('/email-server/conversations')).body.data[0];
+  // Saving is allowed: the text parses, and what a loop costs depends on the conversation.
+  const runaway = [
+    '{% for i in (1..99999999) %}x{% endfor %}',
+    '{% for i in (1..900) %}{% for j in (1..900) %}{% for k in (1..900) %}x{% endfor %}{% endfor %}{% endfor %}',
+  ];
+  for (const [n, text] of runaway.entries()) {
+    const saved = await manager.http.post('/email-server/saved-replies').send({ name: `Runaway ${n}`, text });
+    expect(saved.status).toBe(201);
+    const rendered = await agent.http.post(`/email-server/saved-replies/${saved.body.data.documentId}/render`).send({ conversation: convo.documentId });
+    expect(rendered.status).toBe(400);
+    expect(fieldErrors(rendered)).toEqual([['text', expect.stringMatching(new RegExp(`^The saved reply "Runaway ${n}" could not be filled in: .*limit exceeded`))]]);
+    expect((await agent.http.get('/email-server/conversations')).status).toBe(200);
+  }
+});
+
 it('each action needs its permission: 403 and nothing changed', async () => {
   const before = await stored();
   const id = thanks.documentId;

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { NeedsAttentionError } from '../services/inbox/poller';
+import { OwnerChangedError } from '../services/inbox/ownership';
 import { getService } from '../utils';
 import type { Context } from '../utils/context';
 import { validate } from '../utils/validate';
@@ -25,6 +26,12 @@ const viewer = (ctx: Context) => ctx.state?.user?.id as number | undefined;
 
 const agentOf = (ctx: Context) => ({ id: viewer(ctx), email: ctx.state?.user?.email as string | undefined });
 
+/** Strapi's error shape by hand: Strapi has no 409 error class, and ctx.throw would log a stack. */
+const conflict = (ctx: Context, message: string) => {
+  ctx.status = 409;
+  ctx.body = { data: null, error: { status: 409, name: 'ConflictError', message, details: {} } };
+};
+
 const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
   async fetch(ctx: Context) {
     const server = await getService(strapi, 'servers').getOrThrow(ctx.params.documentId);
@@ -32,10 +39,8 @@ const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
       ctx.body = { data: await getService(strapi, 'poller').fetchNow(server) };
     } catch (error) {
       if (!(error instanceof NeedsAttentionError)) throw error;
-      // 409: the server is in a state that forbids fetching until a person fixes it. Answered
-      // here in Strapi's error shape; Strapi has no 409 error class, and ctx.throw would log a stack.
-      ctx.status = 409;
-      ctx.body = { data: null, error: { status: 409, name: 'ConflictError', message: error.message, details: {} } };
+      // 409: the server is in a state that forbids fetching until a person fixes it.
+      conflict(ctx, error.message);
     }
   },
 
@@ -57,7 +62,12 @@ const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
   async update(ctx: Context) {
     const input = await validate<ConversationUpdate>(conversationUpdateSchema, ctx.request.body);
     const caller = { id: viewer(ctx)!, canAssign: Boolean(ctx.state?.userAbility?.can(ACTIONS.inboxAssign)) };
-    ctx.body = { data: await getService(strapi, 'ownership').update(ctx.params.documentId, input, caller) };
+    try {
+      ctx.body = { data: await getService(strapi, 'ownership').update(ctx.params.documentId, input, caller) };
+    } catch (error) {
+      if (!(error instanceof OwnerChangedError)) throw error;
+      conflict(ctx, error.message);
+    }
   },
 
   async addNote(ctx: Context) {
@@ -66,9 +76,15 @@ const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = { data: await getService(strapi, 'notes').add(ctx.params.documentId, text, ctx.state.user) };
   },
 
-  /** The active admin users, for the assign picker. */
+  /**
+   * The active admin users, for the assign picker. Their emails only for those who may assign:
+   * Strapi itself shows admins' emails only with admin::users.read, and a name and id are all the
+   * picker and the owner column need.
+   */
   async agents(ctx: Context) {
-    ctx.body = { data: await getService(strapi, 'agents').active() };
+    const agents = await getService(strapi, 'agents').active();
+    const canAssign = Boolean(ctx.state?.userAbility?.can(ACTIONS.inboxAssign));
+    ctx.body = { data: canAssign ? agents : agents.map(({ email: _email, ...agent }) => agent) };
   },
 
   /** What the admin pages poll (README "Inbox" → "Live updates"). */

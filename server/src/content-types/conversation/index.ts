@@ -17,6 +17,8 @@ export default {
     indexes: [
       { name: 'email_conversations_changed_at_idx', columns: ['changed_at'] },
       { name: 'email_conversations_assignee_idx', columns: ['assignee'] },
+      // The unread count every admin page polls: open conversations with a person's mail.
+      { name: 'email_conversations_status_person_mail_idx', columns: ['status', 'last_person_mail_at'] },
     ],
     pluginOptions: hidden,
     attributes: {

@@ -38,7 +38,8 @@ const notesService = ({ strapi }: { strapi: Core.Strapi }) => {
         const created = await q(UIDS.note).create({
           data: { documentId: newDocumentId(), conversation: conversationId, text, author: user.id, authorEmail: user.email ?? null, date: new Date() },
         });
-        await q(UIDS.conversation).update({ where: { id: conversation.id }, data: { changedAt: new Date() } });
+        // A write with nothing to change: the changedAt lifecycle (changes.ts) stamps it, so the poll reports the note.
+        await q(UIDS.conversation).update({ where: { id: conversation.id }, data: {} });
         return created;
       });
       const agents = await getService(strapi, 'agents').resolve([row.author], [row.authorEmail]);

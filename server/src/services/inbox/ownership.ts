@@ -4,6 +4,9 @@ import type { ConversationUpdate } from '../../../../shared/contracts/inbox';
 import { UIDS, getService } from '../../utils';
 import { fieldError } from '../../utils/validate';
 
+/** Another agent changed the owner between our read and our write (answered as 409). */
+export class OwnerChangedError extends errors.ApplicationError {}
+
 export interface Caller {
   id: number;
   /** The caller holds `inbox.assign`. */
@@ -23,6 +26,7 @@ const ownershipService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const row = await strapi.db.query(UIDS.conversation as any).findOne({ select: ['id', 'assignee'], where: { documentId } });
     if (!row) throw new errors.NotFoundError('Conversation not found.');
     const data: Record<string, unknown> = {};
+    const where: Record<string, unknown> = { id: row.id };
     if (input.status !== undefined) data.status = input.status;
     if (input.assignee !== undefined) {
       const current = row.assignee ?? null;
@@ -34,8 +38,12 @@ const ownershipService = ({ strapi }: { strapi: Core.Strapi }) => ({
         throw fieldError('assignee', 'Must be an active admin user.');
       }
       data.assignee = next;
+      // The permission check above judged `current`: write only if it still holds, or two agents
+      // taking an unowned conversation at once would let the second take it from the first.
+      where.assignee = current === null ? { $null: true } : current;
     }
-    await strapi.db.query(UIDS.conversation as any).update({ where: { id: row.id }, data });
+    const { count } = await strapi.db.query(UIDS.conversation as any).updateMany({ where, data });
+    if (count === 0) throw new OwnerChangedError('Someone else took this conversation first.');
     return getService(strapi, 'inbox').conversation(documentId, caller.id);
   },
 });

@@ -64,11 +64,20 @@ const readStateService = ({ strapi }: { strapi: Core.Strapi }) => {
         );
     },
 
-    /** How many conversations are unread for the agent: one count in the database. */
+    /**
+     * How many open conversations are unread for the agent: one count in the database. Every admin
+     * page polls it (the menu icon), so it stays on the index of status and lastPersonMailAt; a
+     * closed conversation is no work waiting, whatever its unread state in the list.
+     */
     async count(agent: number | undefined): Promise<number> {
       if (!agent) return 0;
+      const c = rawTable(strapi, UIDS.conversation);
       const table = strapi.db.metadata.get(UIDS.conversation as any).tableName;
-      const [row] = await strapi.db.connection(`${table} as c`).where(this.unreadCondition(agent)).count({ n: '*' });
+      const [row] = await strapi.db
+        .connection(`${table} as c`)
+        .where(`c.${c.col('status')}`, 'open')
+        .where(this.unreadCondition(agent))
+        .count({ n: '*' });
       return Number((row as any)?.n ?? 0);
     },
 
