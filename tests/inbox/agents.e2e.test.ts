@@ -4,11 +4,9 @@
  * changes the menu's unread count and appears without a reload; a customer's answer appears in
  * the conversation being read, again without a reload.
  */
-import type { Browser, Page } from 'playwright-core';
-import { openAdmin, screenshot } from '../helpers/browser';
-import { api, firstAdminWithToken, startStrapiProcess, type RunningStrapi } from '../helpers/server-process';
-import { startSmtpServer, type ScriptedSmtp } from '../helpers/smtp-server';
-import { incomingFrom, startDovecot, type Dovecot } from '../helpers/dovecot';
+import type { Page } from 'playwright-core';
+import { screenshot } from '../helpers/browser';
+import { helpdeskInChromium, type BrowserHelpdesk } from '../helpers/inbox-browser';
 import { mail, messageIdOf } from '../helpers/mails';
 import { waitUntil } from '../helpers/net';
 
@@ -17,42 +15,23 @@ jest.setTimeout(180_000);
 // The server polls its mailbox every 10 s (the least allowed) and the page asks every 5 s.
 const LIVE = 40_000;
 
-let strapi: RunningStrapi;
-let browser: Browser;
+let helpdesk: BrowserHelpdesk;
+let strapi: BrowserHelpdesk['strapi'];
 let page: Page;
-let relay: ScriptedSmtp;
-let dovecot: Dovecot;
+let relay: BrowserHelpdesk['relay'];
+let dovecot: BrowserHelpdesk['dovecot'];
 let box: string;
-let call: ReturnType<typeof api>;
+let call: BrowserHelpdesk['call'];
 
 beforeAll(async () => {
-  [relay, dovecot] = await Promise.all([startSmtpServer(), startDovecot()]);
-  box = dovecot.newMailbox();
-  strapi = await startStrapiProcess({ EMAIL_SERVER_POLL_TICK_MS: '250' });
-  const admin = await firstAdminWithToken(strapi.url);
-  call = api(strapi.url, admin.token);
-  const created = await call('POST', '/email-server/servers', {
-    name: 'Helpdesk',
-    type: 'smtp',
-    senderEmail: 'help@example.com',
-    smtpHost: '127.0.0.1',
-    smtpPort: relay.port,
-    smtpSecurity: 'none',
-    ...incomingFrom(dovecot, box),
-    incomingSecurity: 'starttls',
-    tlsRejectUnauthorized: false,
-    pollIntervalSeconds: 10,
+  helpdesk = await helpdeskInChromium({
+    env: { EMAIL_SERVER_POLLING: 'true', EMAIL_SERVER_POLL_TICK_MS: '250' },
+    server: { incomingSecurity: 'starttls', tlsRejectUnauthorized: false, pollIntervalSeconds: 10 },
   });
-  expect(created.status).toBe(201);
-  ({ browser, page } = await openAdmin(strapi.url, admin.email, admin.password));
+  ({ strapi, page, relay, dovecot, box, call } = helpdesk);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await strapi?.stop();
-  await relay?.stop();
-  await dovecot?.stop();
-});
+afterAll(() => helpdesk?.stop());
 
 const badge = () => page.getByTestId('inbox-unread-count');
 const conversations = async () => ((await call('GET', '/email-server/conversations?status=')).body?.data ?? []) as any[];
