@@ -138,16 +138,31 @@ const customerService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     knownWhere(known: boolean, ability: any): Record<string, unknown> {
       const knex = strapi.db.connection;
-      const emails = readable(ability).filter((s) => !s.conditional).map((s) =>
-        knex(s.tableName).select(knex.raw('lower(??)', [s.column])).whereNotNull(s.column)
-      );
-      if (known) return emails.length ? { $or: emails.map((sub) => ({ customerEmail: { $in: sub } })) } : { id: { $in: [] } };
-      if (!emails.length) return {};
-      return { $or: [{ customerEmail: { $null: true } }, { $and: emails.map((sub) => ({ customerEmail: { $notIn: sub } })) }] };
+      const meta = strapi.db.metadata.get(UIDS.conversation as any);
+      const email = `c.${(meta.attributes.customerEmail as { columnName?: string }).columnName ?? 'customerEmail'}`;
+      const exists = readable(ability)
+        .filter((s) => !s.conditional)
+        .map((s) => knex(s.tableName).select(knex.raw('1')).whereRaw('lower(??) = ??', [s.column, email]));
+      if (known && !exists.length) return { id: { $in: [] } };
+      if (!known && !exists.length) return {};
+      // (NOT) EXISTS correlated on the address: NOT IN (subquery) becomes a per-row subplan on
+      // PostgreSQL once the subquery outgrows work_mem. The query layer takes only IN subqueries.
+      const conversations = knex(`${meta.tableName} as c`).select('c.id');
+      if (known) conversations.where((qb) => exists.forEach((sub) => qb.orWhereExists(sub)));
+      else conversations.where((qb) => qb.whereNull(email).orWhere((inner) => exists.forEach((sub) => inner.whereNotExists(sub))));
+      return { id: { $in: conversations } };
+    },
+
+    /** The index the known filter looks up by; idempotent, so a crash before it only delays it. */
+    async ensureIndex() {
+      const meta = strapi.db.metadata.get(UIDS.conversation as any);
+      const column = (meta.attributes.customerEmail as { columnName?: string }).columnName ?? 'customerEmail';
+      await strapi.db.connection.raw(`CREATE INDEX IF NOT EXISTS ?? ON ?? (??)`, [`${meta.tableName}_customer_email`, meta.tableName, column]);
     },
 
     /** Fills `customerEmail` on conversations stored before it existed. */
     async backfill() {
+      await this.ensureIndex();
       await ensureStateTable(strapi);
       await startJob(strapi, 'customer-email', strapi.db.metadata.get(UIDS.conversation as any).tableName);
       const servers = await ownServers();
