@@ -34,7 +34,10 @@ const searchService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const createTable = async () => {
     const knex = strapi.db.connection;
-    if (await knex.schema.hasTable(SEARCH_TABLE)) return;
+    // On every boot: a crash between CREATE TABLE and CREATE INDEX must not leave it missing.
+    const ensureIndex = () =>
+      client() === 'postgres' ? knex.raw(`CREATE INDEX IF NOT EXISTS ${SEARCH_TABLE}_words ON ${SEARCH_TABLE} USING GIN (words)`) : null;
+    if (await knex.schema.hasTable(SEARCH_TABLE)) return ensureIndex();
     try {
       if (client() === 'sqlite') {
         if (!(await knex.schema.hasTable(SEARCH_DOCS)))
@@ -53,11 +56,11 @@ const searchService = ({ strapi }: { strapi: Core.Strapi }) => {
           t.string('conversation', 255).notNullable();
           t.specificType('words', 'tsvector').notNullable();
         });
-        await knex.raw(`CREATE INDEX ${SEARCH_TABLE}_words ON ${SEARCH_TABLE} USING GIN (words)`);
       }
     } catch (error) {
       if (!(await knex.schema.hasTable(SEARCH_TABLE))) throw error;
     }
+    await ensureIndex();
   };
 
   /** Inserts in the caller's transaction, if any: a message and its index row commit together. */
