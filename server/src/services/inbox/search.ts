@@ -141,7 +141,8 @@ const searchService = ({ strapi }: { strapi: Core.Strapi }) => {
       const text = substringQuery(q);
       // A query of NUL bytes only would otherwise be "contains nothing", which is everything.
       const substring = text ? { searchText: { $contains: text } } : { id: { $in: [] } };
-      const terms = queryTerms(q);
+      // A one-letter prefix matches most of the index; such terms stay with the substring search.
+      const terms = queryTerms(q).filter((t) => t.length >= 2);
       if (!ready || terms.length === 0) return substring;
       const knex = strapi.db.connection;
       const matching =
