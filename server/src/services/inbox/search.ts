@@ -8,8 +8,10 @@ import { ftsMatch, indexWords, queryTerms, substringQuery, tsQuery } from './sea
  * an FTS5 table on SQLite, a tsvector with a GIN index on PostgreSQL. Strapi's schema sync leaves
  * tables alone that no content type declares and that it never created (@strapi/database
  * schema/diff: only tables of its previous schema are dropped), so the table is created here
- * with knex and filled in the transaction that stores the message. Other databases keep the
- * substring search over subjects and addresses.
+ * with knex. Ingest fills it in the transaction that stores an inbound message; an outbound
+ * reply is indexed after it is stored (a lifecycle hook), so a failure there can leave a reply
+ * unindexed until nothing re-indexes it. Other databases keep the substring search over
+ * subjects and addresses.
  */
 export const SEARCH_TABLE = 'email_server_search';
 /**
