@@ -20,6 +20,9 @@ export const SEARCH_TABLE = 'email_server_search';
  */
 export const SEARCH_DOCS = 'email_server_search_doc';
 
+/** Characters of a stored text the backfill reads: the index keeps at most 250,000 of distinct words. */
+const MAX_BACKFILL_TEXT = 2_000_000;
+
 type Indexable = { documentId: string; conversation: string | null; subject?: string | null; from?: { address?: string; name?: string } | null; text?: string | null };
 
 const JOBS = [
@@ -116,8 +119,17 @@ const searchService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!ready) return 0;
       let total = 0;
       for (const { job, uid } of JOBS) {
-        total += await runJob(strapi, job, uid, ['documentId', 'conversation', 'subject', 'from', 'text'], async (rows) => {
-          await insert(rows);
+        const meta = strapi.db.metadata.get(uid as any);
+        const textColumn = (meta.attributes.text as { columnName?: string }).columnName ?? 'text';
+        // A batch without its texts, each text read alone and cut by the database: 200 full rows
+        // can be hundreds of MB. The cut is far beyond any word the index keeps of a real mail.
+        total += await runJob(strapi, job, uid, ['documentId', 'conversation', 'subject', 'from'], async (rows) => {
+          for (const row of rows) {
+            const text = await strapi.db.transaction(({ trx }) =>
+              trx(meta.tableName).where({ id: row.id }).first(trx.raw('substr(??, 1, ?) as text', [textColumn, MAX_BACKFILL_TEXT]))
+            );
+            await insert([{ ...row, text: text?.text ?? null }]);
+          }
         }, {
           stopped: () => stopping,
         });
