@@ -14,12 +14,12 @@ let app: TestApp;
 const users: Record<string, any> = {};
 
 /** An admin whose role has exactly these permissions (actions with a subject and fields). */
-const adminWith = async (permissions: Array<{ action: string; subject?: string; fields?: string[] }>) => {
+const adminWith = async (permissions: Array<{ action: string; subject?: string; fields?: string[]; conditions?: string[] }>) => {
   const suffix = crypto.randomBytes(4).toString('hex');
   const role = await app.strapi.service('admin::role').create({ name: `Agents ${suffix}`, description: 'Test role' });
   await app.strapi.service('admin::role').assignPermissions(
     role.id,
-    permissions.map(({ action, subject, fields }) => ({ action, subject: subject ?? null, conditions: [], properties: fields ? { fields } : {} }))
+    permissions.map(({ action, subject, fields, conditions }) => ({ action, subject: subject ?? null, conditions: conditions ?? [], properties: fields ? { fields } : {} }))
   );
   const email = `agent-${suffix}@example.com`;
   await app.strapi.service('admin::user').create({ email, firstname: 'A', lastname: 'Gent', password: ADMIN_PASSWORD, isActive: true, roles: [role.id] });
@@ -124,6 +124,30 @@ it("shows an agent only the records they may read in the Content Manager", async
 
   const noInbox = await adminWith([{ action: 'plugin::content-manager.explorer.read', subject: USER, fields: ['username', 'email'] }]);
   expect((await customer(dana.documentId, noInbox)).status).toBe(403);
+});
+
+it('applies the conditions of the read permission ("Is creator") to the records and leaves such a source out of known', async () => {
+  const dana = await conversationOf('Dana asks');
+  const creatorOnly = await adminWith([
+    { action: 'plugin::email-server.inbox.read' },
+    { action: 'plugin::content-manager.explorer.read', subject: USER, fields: ['username', 'email'], conditions: ['admin::is-creator'] },
+  ]);
+  // Dana was created by nobody in the admin, so not by this agent.
+  const res = await customer(dana.documentId, creatorOnly);
+  expect(res.status).toBe(200);
+  expect(res.body.data).toEqual([]);
+  expect(await subjects({ known: 'true' }, creatorOnly)).toEqual([]);
+  expect(await subjects({ known: 'false' }, creatorOnly)).toEqual(['Dana asks', 'Erin asks', 'Stranger asks']);
+
+  // Once the agent is Dana's creator, the panel shows her.
+  const me = await app.as(creatorOnly).get('/admin/users/me');
+  expect(me.status).toBe(200);
+  await app.strapi.db.query(USER).update({ where: { id: users.dana.id }, data: { createdBy: me.body.data.id } });
+  try {
+    expect((await customer(dana.documentId, creatorOnly)).body.data).toEqual([expect.objectContaining({ documentId: users.dana.documentId, title: 'dana' })]);
+  } finally {
+    await app.strapi.db.query(USER).update({ where: { id: users.dana.id }, data: { createdBy: null } });
+  }
 });
 
 it('fills in the customer of conversations stored before the filter existed', async () => {

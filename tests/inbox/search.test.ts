@@ -107,6 +107,10 @@ it('answers what an agent may type without an error and without matching everyth
   expect(await subjects({ q: '-quarterly' })).toEqual(['Order question', 'Out of office']);
   expect(await subjects({ q: 'quarterly:*' })).toEqual(['Order question', 'Out of office']);
   expect(await subjects({ q: 'NOT quarterly' })).toEqual([]);
+  // A one-letter term is no prefix of the full-text search (it would match most of the index):
+  // "q" finds "Order question" by its subject, not "Out of office" by "quarterly" in its body.
+  expect(await subjects({ q: 'q' })).toEqual(['Order question']);
+  expect((await search({ q: 'a' })).data.length).toBeGreaterThan(0);
   // Over 200 characters is a validation error, never a 500.
   expect((await app.as().get('/email-server/conversations').query({ q: 'x'.repeat(201) })).status).toBe(400);
 });

@@ -53,18 +53,26 @@ const customerService = ({ strapi }: { strapi: Core.Strapi }) => {
     return resolved;
   };
 
-  /** The sources whose entries and email field this agent may read in the Content Manager. */
-  const readable = (ability: any): Source[] => {
+  /**
+   * The sources whose entries and email field this agent may read in the Content Manager.
+   * `can.read(null, field)` is also true for a rule with conditions ("Is creator", locales), so
+   * `conditional` says whether each entry still has to pass them (`scope`).
+   */
+  const readable = (ability: any): Array<Source & { conditional: boolean }> => {
     if (!ability) return [];
     const checkers = strapi.plugin('content-manager')?.service('permission-checker') as any;
-    return sources().filter((s) => {
+    return sources().flatMap((s) => {
       if (checkers) {
         const checker = checkers.create({ userAbility: ability, model: s.uid });
-        return checker.can.read(null, s.emailField);
+        return checker.can.read(null, s.emailField) ? [{ ...s, conditional: Boolean(checker.requiresEntity.read()) }] : [];
       }
-      return ability.can(READ, s.uid, s.emailField);
+      return ability.can(READ, s.uid, s.emailField) ? [{ ...s, conditional: true }] : [];
     });
   };
+
+  /** The conditions of the agent's read rules as a query-layer filter, as the Content Manager applies them. */
+  const scope = (ability: any, uid: string): Record<string, unknown> | null =>
+    strapi.service('admin::permission').createPermissionsManager({ ability, model: uid }).getQuery(READ) ?? null;
 
   const mainFieldOf = async (uid: string): Promise<string | null> => {
     try {
@@ -94,9 +102,11 @@ const customerService = ({ strapi }: { strapi: Core.Strapi }) => {
         const mainField = await mainFieldOf(source.uid);
         const checker = (strapi.plugin('content-manager')?.service('permission-checker') as any)?.create({ userAbility: ability, model: source.uid });
         const title = mainField && mainField !== 'id' && (!checker || checker.can.read(null, mainField)) ? mainField : null;
+        const matching = { $or: addresses.map((a) => ({ [source.emailField]: { $eqi: a } })) };
+        const conditions = source.conditional ? scope(ability, source.uid) : null;
         const entries = await strapi.db.query(source.uid as any).findMany({
           select: ['documentId', source.emailField, ...(title && title !== source.emailField ? [title] : [])],
-          where: { $or: addresses.map((a) => ({ [source.emailField]: { $eqi: a } })) },
+          where: conditions ? { $and: [matching, conditions] } : matching,
           orderBy: { id: 'asc' },
           limit: PER_SOURCE * 2,
         });
@@ -122,20 +132,37 @@ const customerService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /**
      * The conversation filter for `known`: the customer's address is (not) the email of an entry
-     * of a source the agent may read. One subquery per source, values bound by knex.
+     * of a source the agent may read. One subquery per source, values bound by knex. A source the
+     * agent reads only under conditions ("Is creator", locales) is left out: the subquery cannot
+     * apply them, and counting its entries would tell who is a customer beyond the agent's reach.
      */
     knownWhere(known: boolean, ability: any): Record<string, unknown> {
       const knex = strapi.db.connection;
-      const emails = readable(ability).map((s) =>
-        knex(s.tableName).select(knex.raw('lower(??)', [s.column])).whereNotNull(s.column)
-      );
-      if (known) return emails.length ? { $or: emails.map((sub) => ({ customerEmail: { $in: sub } })) } : { id: { $in: [] } };
-      if (!emails.length) return {};
-      return { $or: [{ customerEmail: { $null: true } }, { $and: emails.map((sub) => ({ customerEmail: { $notIn: sub } })) }] };
+      const meta = strapi.db.metadata.get(UIDS.conversation as any);
+      const email = `c.${(meta.attributes.customerEmail as { columnName?: string }).columnName ?? 'customerEmail'}`;
+      const exists = readable(ability)
+        .filter((s) => !s.conditional)
+        .map((s) => knex(s.tableName).select(knex.raw('1')).whereRaw('lower(??) = ??', [s.column, email]));
+      if (known && !exists.length) return { id: { $in: [] } };
+      if (!known && !exists.length) return {};
+      // (NOT) EXISTS correlated on the address: NOT IN (subquery) becomes a per-row subplan on
+      // PostgreSQL once the subquery outgrows work_mem. The query layer takes only IN subqueries.
+      const conversations = knex(`${meta.tableName} as c`).select('c.id');
+      if (known) conversations.where((qb) => exists.forEach((sub) => qb.orWhereExists(sub)));
+      else conversations.where((qb) => qb.whereNull(email).orWhere((inner) => exists.forEach((sub) => inner.whereNotExists(sub))));
+      return { id: { $in: conversations } };
+    },
+
+    /** The index the known filter looks up by; idempotent, so a crash before it only delays it. */
+    async ensureIndex() {
+      const meta = strapi.db.metadata.get(UIDS.conversation as any);
+      const column = (meta.attributes.customerEmail as { columnName?: string }).columnName ?? 'customerEmail';
+      await strapi.db.connection.raw(`CREATE INDEX IF NOT EXISTS ?? ON ?? (??)`, [`${meta.tableName}_customer_email`, meta.tableName, column]);
     },
 
     /** Fills `customerEmail` on conversations stored before it existed. */
     async backfill() {
+      await this.ensureIndex();
       await ensureStateTable(strapi);
       await startJob(strapi, 'customer-email', strapi.db.metadata.get(UIDS.conversation as any).tableName);
       const servers = await ownServers();

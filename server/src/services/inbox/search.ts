@@ -8,8 +8,10 @@ import { ftsMatch, indexWords, queryTerms, substringQuery, tsQuery } from './sea
  * an FTS5 table on SQLite, a tsvector with a GIN index on PostgreSQL. Strapi's schema sync leaves
  * tables alone that no content type declares and that it never created (@strapi/database
  * schema/diff: only tables of its previous schema are dropped), so the table is created here
- * with knex and filled in the transaction that stores the message. Other databases keep the
- * substring search over subjects and addresses.
+ * with knex. Ingest fills it in the transaction that stores an inbound message; an outbound
+ * reply is indexed after it is stored (a lifecycle hook), so a failure there can leave a reply
+ * unindexed until nothing re-indexes it. Other databases keep the substring search over
+ * subjects and addresses.
  */
 export const SEARCH_TABLE = 'email_server_search';
 /**
@@ -17,6 +19,9 @@ export const SEARCH_TABLE = 'email_server_search';
  * the conversation of 100,000 matches from its content table took 110 ms, from here 40 ms.
  */
 export const SEARCH_DOCS = 'email_server_search_doc';
+
+/** Characters of a stored text the backfill reads: the index keeps at most 250,000 of distinct words. */
+const MAX_BACKFILL_TEXT = 2_000_000;
 
 type Indexable = { documentId: string; conversation: string | null; subject?: string | null; from?: { address?: string; name?: string } | null; text?: string | null };
 
@@ -34,7 +39,10 @@ const searchService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const createTable = async () => {
     const knex = strapi.db.connection;
-    if (await knex.schema.hasTable(SEARCH_TABLE)) return;
+    // On every boot: a crash between CREATE TABLE and CREATE INDEX must not leave it missing.
+    const ensureIndex = () =>
+      client() === 'postgres' ? knex.raw(`CREATE INDEX IF NOT EXISTS ${SEARCH_TABLE}_words ON ${SEARCH_TABLE} USING GIN (words)`) : null;
+    if (await knex.schema.hasTable(SEARCH_TABLE)) return ensureIndex();
     try {
       if (client() === 'sqlite') {
         if (!(await knex.schema.hasTable(SEARCH_DOCS)))
@@ -53,11 +61,11 @@ const searchService = ({ strapi }: { strapi: Core.Strapi }) => {
           t.string('conversation', 255).notNullable();
           t.specificType('words', 'tsvector').notNullable();
         });
-        await knex.raw(`CREATE INDEX ${SEARCH_TABLE}_words ON ${SEARCH_TABLE} USING GIN (words)`);
       }
     } catch (error) {
       if (!(await knex.schema.hasTable(SEARCH_TABLE))) throw error;
     }
+    await ensureIndex();
   };
 
   /** Inserts in the caller's transaction, if any: a message and its index row commit together. */
@@ -111,8 +119,17 @@ const searchService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!ready) return 0;
       let total = 0;
       for (const { job, uid } of JOBS) {
-        total += await runJob(strapi, job, uid, ['documentId', 'conversation', 'subject', 'from', 'text'], async (rows) => {
-          await insert(rows);
+        const meta = strapi.db.metadata.get(uid as any);
+        const textColumn = (meta.attributes.text as { columnName?: string }).columnName ?? 'text';
+        // A batch without its texts, each text read alone and cut by the database: 200 full rows
+        // can be hundreds of MB. The cut is far beyond any word the index keeps of a real mail.
+        total += await runJob(strapi, job, uid, ['documentId', 'conversation', 'subject', 'from'], async (rows) => {
+          for (const row of rows) {
+            const text = await strapi.db.transaction(({ trx }) =>
+              trx(meta.tableName).where({ id: row.id }).first(trx.raw('substr(??, 1, ?) as text', [textColumn, MAX_BACKFILL_TEXT]))
+            );
+            await insert([{ ...row, text: text?.text ?? null }]);
+          }
         }, {
           stopped: () => stopping,
         });
@@ -138,7 +155,8 @@ const searchService = ({ strapi }: { strapi: Core.Strapi }) => {
       const text = substringQuery(q);
       // A query of NUL bytes only would otherwise be "contains nothing", which is everything.
       const substring = text ? { searchText: { $contains: text } } : { id: { $in: [] } };
-      const terms = queryTerms(q);
+      // A one-letter prefix matches most of the index; such terms stay with the substring search.
+      const terms = queryTerms(q).filter((t) => t.length >= 2);
       if (!ready || terms.length === 0) return substring;
       const knex = strapi.db.connection;
       const matching =
