@@ -68,14 +68,19 @@ it('registers the actions so that they show in Settings → Roles', async () => 
   const plugins = res.body.data.sections.plugins.filter((a: any) => a.plugin === 'email-server');
   const bySubCategory = (name: string) => plugins.filter((a: any) => a.subCategory === name).map((a: any) => a.action).sort();
   expect(bySubCategory('Email servers')).toEqual(Object.values(ACTIONS).sort());
-  expect(bySubCategory('Inbox')).toEqual(['plugin::email-server.inbox.read', 'plugin::email-server.inbox.reply']);
+  expect(bySubCategory('Inbox')).toEqual([
+    'plugin::email-server.inbox.assign',
+    'plugin::email-server.inbox.manage',
+    'plugin::email-server.inbox.read',
+    'plugin::email-server.inbox.reply',
+  ]);
   expect(bySubCategory('Campaigns')).toEqual([
     'plugin::email-server.campaigns.create',
     'plugin::email-server.campaigns.read',
     'plugin::email-server.campaigns.send',
     'plugin::email-server.suppressions.update',
   ]);
-  expect(plugins).toHaveLength(Object.values(ACTIONS).length + 6);
+  expect(plugins).toHaveLength(Object.values(ACTIONS).length + 8);
 });
 
 it('can be given to the Editor role through the roles API, and an editor then reads the list', async () => {
