@@ -26,6 +26,8 @@ export const ACTION_GROUPS = {
     { uid: 'campaigns.create', displayName: 'Create and edit campaigns and their recipients' },
     { uid: 'campaigns.send', displayName: 'Send, schedule, pause, resume and cancel campaigns' },
     { uid: 'suppressions.update', displayName: 'Edit the suppression list' },
+    { uid: 'templates.read', displayName: 'Read layouts' },
+    { uid: 'templates.update', displayName: 'Create, edit and delete layouts' },
   ],
 } as const;
 
@@ -48,5 +50,7 @@ export const ACTIONS = {
   campaignsCreate: id('campaigns.create'),
   campaignsSend: id('campaigns.send'),
   suppressionsUpdate: id('suppressions.update'),
+  templatesRead: id('templates.read'),
+  templatesUpdate: id('templates.update'),
 } as const;
 export type Action = (typeof ACTIONS)[keyof typeof ACTIONS];

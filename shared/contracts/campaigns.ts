@@ -13,14 +13,83 @@ export const MAX_RECIPIENTS = 100_000;
 /** Variables every recipient has without a CSV column. */
 export const BUILT_IN_VARIABLES = ['email', 'unsubscribeUrl'];
 
-export const CAMPAIGN_FIELDS = ['name', 'server', 'subject', 'html', 'text'] as const;
+export const CAMPAIGN_FIELDS = ['name', 'server', 'subject', 'html', 'text', 'template', 'trackOpens', 'trackClicks'] as const;
 
 export interface CampaignInput {
   name: string;
   server: string;
   subject: string;
+  /** Liquid (https://liquidjs.com): `{{ firstName | default: "there" }}`, `{% if %}`. */
+  html?: string | null;
+  /** Generated from the HTML (html-to-text) when absent. */
+  text?: string | null;
+  /** A layout's documentId: its HTML holds `{{ content }}` where this body goes. */
+  template?: string | null;
+  /** Off by default: a 1×1 pixel per recipient (privacy; Apple Mail Privacy Protection inflates opens). */
+  trackOpens?: boolean;
+  /** Off by default: links go through /api/email-server/t/c/<token>, which redirects (302). */
+  trackClicks?: boolean;
+}
+
+/** POST /campaigns/:documentId/preview; the content fields override the stored ones (the form's unsaved edits). */
+export interface PreviewInput {
+  /** A recipient of the campaign; default: the first one, or sample values when there are none. */
+  email?: string;
+  subject?: string;
   html?: string | null;
   text?: string | null;
+  template?: string | null;
+}
+
+/** What one recipient gets. `text` is always there: generated from the HTML when the campaign has none. */
+export interface CampaignPreview {
+  subject: string;
+  html: string | null;
+  text: string;
+  /** The recipient rendered for, or null when sample values were used. */
+  recipient: string | null;
+}
+
+/** POST /campaigns/:documentId/test: the rendered mail to up to 10 addresses, subject prefixed `[Test] `. */
+export interface TestSendInput {
+  to: string[];
+  email?: string;
+}
+export const MAX_TEST_ADDRESSES = 10;
+
+/** A layout (`template` content type). */
+export interface Template {
+  documentId: string;
+  name: string;
+  html: string;
+  text: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+export const TEMPLATE_FIELDS = ['name', 'html', 'text'] as const;
+export interface TemplateInput {
+  name: string;
+  html: string;
+  text?: string | null;
+}
+
+/** An audience read from a Strapi collection type, page by page. */
+export interface RecipientSource {
+  /** e.g. `plugin::users-permissions.user` */
+  contentType: string;
+  /** Strapi's filter syntax, e.g. `{ confirmed: { $eq: true }, blocked: { $eq: false } }`. */
+  filters?: Record<string, unknown>;
+  /** Default: the first attribute of type `email`. */
+  emailField?: string;
+}
+
+/** GET /campaigns/sources: collection types the caller may read that have an email attribute. */
+export interface RecipientSourceOption {
+  uid: string;
+  displayName: string;
+  emailFields: string[];
+  /** Scalar attributes: they become the recipient's variables. */
+  fields: string[];
 }
 
 export interface RecipientInput {
@@ -42,6 +111,10 @@ export interface CampaignCounts {
   delivered: number;
   opened: number;
   clicked: number;
+  /** Recipients who answered (a conversation in the Inbox is linked to the campaign). */
+  replied: number;
+  /** Recipients whose mail program answered automatically (out of office). */
+  autoReplied: number;
 }
 
 export interface Campaign {
@@ -53,7 +126,11 @@ export interface Campaign {
   subject: string;
   html: string | null;
   text: string | null;
+  /** Variables a recipient must have: those used without a `default` filter. */
   variables: string[];
+  template: { documentId: string; name: string } | null;
+  trackOpens: boolean;
+  trackClicks: boolean;
   scheduledAt: string | null;
   startedAt: string | null;
   completedAt: string | null;
@@ -75,6 +152,10 @@ export interface Recipient {
   deliveredAt: string | null;
   openedAt: string | null;
   clickedAt: string | null;
+  repliedAt: string | null;
+  autoRepliedAt: string | null;
+  /** Soft bounces (4.x.x, `delayed`) recorded for this recipient. */
+  softBounces: number;
 }
 
 export interface RejectedRecipient {

@@ -43,6 +43,8 @@ export interface Conversation {
   /** Every mail in it is automatic (auto-replies, bounces, bulk mail). */
   automatic: boolean;
   assignee: Agent | null;
+  /** The campaign this is a reply to (its first mail answered a campaign mail). */
+  campaign: { documentId: string; name: string } | null;
 }
 
 export interface MessageAttachment {

@@ -6,11 +6,14 @@ import * as yup from 'yup';
 import {
   BUILT_IN_VARIABLES,
   CAMPAIGN_FIELDS,
+  MAX_TEST_ADDRESSES,
+  TEMPLATE_FIELDS,
   RECIPIENT_STATUSES,
   SUPPRESSION_REASONS,
   type CampaignInput,
 } from '../contracts/campaigns';
 import { REQUIRED, body, isValidAddress, line, onlyKnownKeys, page } from './fields';
+import { addressList } from './inbox';
 
 /** `{{ firstName }}`: letters, digits, `_` and `-`, spaces inside the braces allowed. */
 export const VARIABLE = /\{\{\s*([A-Za-z0-9_-]{1,64})\s*\}\}/g;
@@ -31,6 +34,9 @@ const fields = {
     const parent = this.parent as Partial<CampaignInput>;
     return Boolean((value && value.trim()) || (parent.html && parent.html.trim()));
   }),
+  template: line(100).nullable(),
+  trackOpens: yup.boolean().typeError('Must be true or false.'),
+  trackClicks: yup.boolean().typeError('Must be true or false.'),
 };
 
 export const campaignSchema = yup
@@ -57,6 +63,50 @@ export const sendSchema = yup
       .min(new Date(0), 'Must be a date and time.'),
   })
   .test('known-fields', '', onlyKnownKeys(['at'], 'a send request'));
+
+/** POST /campaigns/:documentId/preview (and /campaigns/preview for an unsaved one). */
+export const previewSchema = yup
+  .object({
+    email: line(254).nullable(),
+    subject: line(998).nullable(),
+    html: body(2_000_000),
+    text: body(1_000_000),
+    template: line(100).nullable(),
+  })
+  .test('known-fields', '', onlyKnownKeys(['email', 'subject', 'html', 'text', 'template'], 'a preview request'));
+
+export const testSendSchema = yup
+  .object({
+    to: addressList(MAX_TEST_ADDRESSES).required(REQUIRED).min(1, REQUIRED),
+    email: line(254).nullable(),
+  })
+  .test('known-fields', '', onlyKnownKeys(['to', 'email'], 'a test send'));
+
+/** A layout. The `{{ content }}` check is the server's and the form's alike. */
+export const CONTENT_PLACEHOLDER = /\{\{\s*content\s*\}\}/;
+export const templateSchema = yup
+  .object({
+    name: line(200).required(REQUIRED),
+    html: body(2_000_000)
+      .required(REQUIRED)
+      .test('content', 'Must contain {{ content }} where the campaign goes.', (v) => !v || CONTENT_PLACEHOLDER.test(v)),
+    text: body(1_000_000).test('content', 'Must contain {{ content }} where the campaign goes.', (v) => !v || !v.trim() || CONTENT_PLACEHOLDER.test(v)),
+  })
+  .test('known-fields', '', onlyKnownKeys(TEMPLATE_FIELDS, 'a layout'));
+
+/** `{ source }` of POST /campaigns/:documentId/recipients and /recipients/count. */
+export const recipientSourceSchema = yup
+  .object({
+    source: yup
+      .object({
+        contentType: line(200).required(REQUIRED),
+        filters: yup.mixed().test('filters', 'Must be an object of Strapi filters.', (v) => v === undefined || v === null || (typeof v === 'object' && !Array.isArray(v))),
+        emailField: line(100).nullable(),
+      })
+      .required(REQUIRED)
+      .test('known-fields', '', onlyKnownKeys(['contentType', 'filters', 'emailField'], 'a source')),
+  })
+  .test('known-fields', '', onlyKnownKeys(['source'], 'an import from Strapi content'));
 
 export const recipientQuerySchema = yup
   .object({

@@ -79,8 +79,10 @@ it('registers the actions so that they show in Settings → Roles', async () => 
     'plugin::email-server.campaigns.read',
     'plugin::email-server.campaigns.send',
     'plugin::email-server.suppressions.update',
+    'plugin::email-server.templates.read',
+    'plugin::email-server.templates.update',
   ]);
-  expect(plugins).toHaveLength(Object.values(ACTIONS).length + 8);
+  expect(plugins).toHaveLength(Object.values(ACTIONS).length + 10);
 });
 
 it('can be given to the Editor role through the roles API, and an editor then reads the list', async () => {

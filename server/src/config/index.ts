@@ -77,6 +77,8 @@ export interface PluginConfig {
     publicUrl?: string;
     /** Oldest SendGrid webhook timestamp accepted: older posts are taken for replays. */
     webhookMaxAgeSeconds: number;
+    /** Soft bounces (4.x.x) of an address within 30 days before it is suppressed. */
+    softBounceLimit: number;
   };
 }
 
@@ -110,6 +112,7 @@ const defaults: PluginConfig = {
     maxRetryDelayMs: 60 * 60_000,
     pauseAfterFailures: 20,
     webhookMaxAgeSeconds: 600,
+    softBounceLimit: 3,
   },
 };
 
@@ -146,7 +149,7 @@ export default {
     if (requeues !== undefined && !(Number.isInteger(requeues) && requeues >= 0)) {
       throw new Error('email-server: config.smtp.maxRequeues must be 0 or a positive integer');
     }
-    for (const key of ['tickMs', 'claimBatch', 'leaseMs', 'maxAttempts', 'retryBaseMs', 'maxRetryDelayMs', 'pauseAfterFailures', 'webhookMaxAgeSeconds'] as const) {
+    for (const key of ['tickMs', 'claimBatch', 'leaseMs', 'maxAttempts', 'retryBaseMs', 'maxRetryDelayMs', 'pauseAfterFailures', 'webhookMaxAgeSeconds', 'softBounceLimit'] as const) {
       if (config.campaigns?.[key] !== undefined && !positive(config.campaigns[key])) {
         throw new Error(`email-server: config.campaigns.${key} must be a positive integer`);
       }

@@ -1,4 +1,5 @@
 import campaign from './campaign';
+import campaignBounce from './campaign-bounce';
 import campaignRecipient from './campaign-recipient';
 import conversation from './conversation';
 import conversationRead from './conversation-read';
@@ -11,6 +12,7 @@ import outboundMessage from './outbound-message';
 import savedReply from './saved-reply';
 import sendThrottle from './send-throttle';
 import suppression from './suppression';
+import template from './template';
 import webhookEvent from './webhook-event';
 
 export default {
@@ -28,4 +30,6 @@ export default {
   'conversation-read': conversationRead,
   note,
   'saved-reply': savedReply,
+  template,
+  'campaign-bounce': campaignBounce,
 };

@@ -20,6 +20,8 @@ export const UIDS = {
   conversationRead: 'plugin::email-server.conversation-read',
   note: 'plugin::email-server.note',
   savedReply: 'plugin::email-server.saved-reply',
+  template: 'plugin::email-server.template',
+  bounce: 'plugin::email-server.campaign-bounce',
 } as const;
 
 /** The plugin's config, typed. */

@@ -43,6 +43,9 @@ export default {
       deliveredAt: { type: 'datetime' },
       openedAt: { type: 'datetime' },
       clickedAt: { type: 'datetime' },
+      repliedAt: { type: 'datetime' },
+      autoRepliedAt: { type: 'datetime' },
+      softBounces: { type: 'integer', default: 0 },
     },
   } satisfies Partial<Struct.CollectionTypeSchema>,
 };

@@ -18,6 +18,16 @@ export default {
       subject: { type: 'text', required: true, maxLength: 998 },
       html: { type: 'richtext' },
       text: { type: 'richtext' },
+      /** A layout's documentId; null: none. */
+      template: { type: 'string' },
+      /**
+       * The layout's HTML and text as they were when the campaign was sent or scheduled: editing
+       * or deleting a layout never changes mails of a campaign already under way.
+       */
+      layoutHtml: { type: 'richtext', private: true },
+      layoutText: { type: 'richtext', private: true },
+      trackOpens: { type: 'boolean', default: false },
+      trackClicks: { type: 'boolean', default: false },
       status: {
         type: 'enumeration',
         enum: [...CAMPAIGN_STATUSES],

@@ -44,6 +44,8 @@ export default {
       changedAt: { type: 'datetime' },
       /** The first person's address, lower-cased: the "known customer" filter compares it. */
       customerEmail: { type: 'string', private: true },
+      /** The campaign's documentId when the conversation began as a reply to a campaign mail. */
+      campaign: { type: 'string' },
     },
   } satisfies Partial<Struct.CollectionTypeSchema>,
 };

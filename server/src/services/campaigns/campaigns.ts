@@ -21,14 +21,19 @@ export interface StoredCampaign {
   startedAt: string | null;
   completedAt: string | null;
   pauseReason: string | null;
+  template: string | null;
+  layoutHtml: string | null;
+  layoutText: string | null;
+  trackOpens: boolean;
+  trackClicks: boolean;
   createdAt: string;
   updatedAt: string;
 }
 
-export type Counts = Record<RecipientStatus | 'total' | 'delivered' | 'opened' | 'clicked', number>;
+export type Counts = Record<RecipientStatus | 'total' | 'delivered' | 'opened' | 'clicked' | 'replied' | 'autoReplied', number>;
 
 const emptyCounts = (): Counts =>
-  Object.fromEntries([...RECIPIENT_STATUSES, 'total', 'delivered', 'opened', 'clicked'].map((k) => [k, 0])) as Counts;
+  Object.fromEntries([...RECIPIENT_STATUSES, 'total', 'delivered', 'opened', 'clicked', 'replied', 'autoReplied'].map((k) => [k, 0])) as Counts;
 
 /** States in which the content and the list may still change. */
 const EDITABLE: CampaignStatus[] = ['draft', 'scheduled'];
@@ -60,7 +65,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
     const tracked = await knex()
       .select(col('campaign'))
-      .count({ delivered: col('deliveredAt'), opened: col('openedAt'), clicked: col('clickedAt') })
+      .count({ delivered: col('deliveredAt'), opened: col('openedAt'), clicked: col('clickedAt'), replied: col('repliedAt'), autoReplied: col('autoRepliedAt') })
       .whereIn(col('campaign'), documentIds)
       .groupBy(col('campaign'));
     for (const row of tracked as any[]) {
@@ -68,6 +73,8 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       c.delivered = Number(row.delivered);
       c.opened = Number(row.opened);
       c.clicked = Number(row.clicked);
+      c.replied = Number(row.replied);
+      c.autoReplied = Number(row.autoReplied);
     }
     return out;
   };
@@ -91,6 +98,9 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       html: row.html ?? null,
       text: row.text ?? null,
       variables: variablesOf(row.subject, row.html, row.text),
+      template: null,
+      trackOpens: Boolean(row.trackOpens),
+      trackClicks: Boolean(row.trackClicks),
       scheduledAt: row.scheduledAt ?? null,
       startedAt: row.startedAt ?? null,
       completedAt: row.completedAt ?? null,
@@ -262,6 +272,9 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
           deliveredAt: r.deliveredAt ?? null,
           openedAt: r.openedAt ?? null,
           clickedAt: r.clickedAt ?? null,
+          repliedAt: r.repliedAt ?? null,
+          autoRepliedAt: r.autoRepliedAt ?? null,
+          softBounces: r.softBounces ?? 0,
         })),
         meta: { pagination: { page: query.page, pageSize: query.pageSize, pageCount: Math.ceil(total / query.pageSize), total } },
       };

@@ -83,6 +83,8 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
     unread: Boolean(row.unread),
     automatic: Boolean(row.automatic),
     assignee: owner,
+    // Filled in by the campaign-reply work (issue 11).
+    campaign: null,
   });
 
   const getRow = async (documentId: string) => {
