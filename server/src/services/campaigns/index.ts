@@ -3,7 +3,8 @@ import campaigns from './campaigns';
 import sendgridEvents from './sendgrid-events';
 import suppressions from './suppressions';
 import throttle from './throttle';
+import tracking from './tracking';
 import unsubscribe from './unsubscribe';
 
 /** Campaigns: the campaigns, their queue and throttle, suppressions, webhook events and unsubscribes. */
-export default { 'campaign-queue': campaignQueue, campaigns, 'sendgrid-events': sendgridEvents, suppressions, throttle, unsubscribe };
+export default { 'campaign-queue': campaignQueue, campaigns, 'sendgrid-events': sendgridEvents, suppressions, throttle, tracking, unsubscribe };
