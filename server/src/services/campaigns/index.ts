@@ -1,3 +1,4 @@
+import audience from './audience';
 import campaignQueue from './queue';
 import campaigns from './campaigns';
 import sendgridEvents from './sendgrid-events';
@@ -7,4 +8,4 @@ import tracking from './tracking';
 import unsubscribe from './unsubscribe';
 
 /** Campaigns: the campaigns, their queue and throttle, suppressions, webhook events and unsubscribes. */
-export default { 'campaign-queue': campaignQueue, campaigns, 'sendgrid-events': sendgridEvents, suppressions, throttle, tracking, unsubscribe };
+export default { audience, 'campaign-queue': campaignQueue, campaigns, 'sendgrid-events': sendgridEvents, suppressions, throttle, tracking, unsubscribe };
