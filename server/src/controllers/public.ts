@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { escapeHtml } from '../utils/html';
 import { getService } from '../utils';
+import { PIXEL_GIF } from '../services/campaigns/tracking';
 import type { Context, Next } from '../utils/context';
 import { RAW_BODY } from '../utils/raw-body';
 
@@ -13,7 +14,14 @@ const page = (title: string, body: string) =>
   `<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}button{font-size:1rem;padding:.6rem 1.2rem}</style>` +
   `</head><body>${body}</body></html>`;
 
-/** Routes reached from outside the admin: SendGrid's Event Webhook and unsubscribe links. */
+/** Nothing to show and nowhere to go: a link we did not make (or that was altered). */
+const notFound = (ctx: Context) => {
+  ctx.status = 404;
+  ctx.type = 'text/plain';
+  ctx.body = 'Not found.';
+};
+
+/** Routes reached from outside the admin: SendGrid's Event Webhook, unsubscribe and tracking links. */
 const publicController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Route middleware before the body is read: see the `admit` step of sendgrid-events. */
   async admitSendgridWebhook(ctx: Context, next: Next) {
@@ -67,6 +75,24 @@ const publicController = ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     await service.apply(target);
     ctx.body = page('Unsubscribed', `<h1>You are unsubscribed.</h1><p>${escapeHtml(target.email)} will not receive these campaigns any more.</p>`);
+  },
+
+  /** A tracked link: to the campaign's own link the token names, never anywhere else. */
+  async trackClick(ctx: Context) {
+    const url = await getService(strapi, 'tracking').click(ctx.params.token);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    if (!url) return notFound(ctx);
+    ctx.redirect(url);
+  },
+
+  /** The open pixel: counted once per recipient, never cached, so a later open still asks. */
+  async trackOpen(ctx: Context) {
+    const counted = await getService(strapi, 'tracking').open(ctx.params.token);
+    ctx.set('Cache-Control', 'no-store');
+    if (!counted) return notFound(ctx);
+    ctx.type = 'image/gif';
+    ctx.body = PIXEL_GIF;
   },
 });
 

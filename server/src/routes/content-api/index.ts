@@ -10,7 +10,7 @@ const admitSendgridWebhook = (ctx: Context, next: Next) =>
 
 /**
  * Public routes, reached from outside the admin: no Strapi token, each checks its own proof
- * (SendGrid's signature, the unsubscribe link's HMAC).
+ * (SendGrid's signature, the unsubscribe and tracking links' HMAC).
  */
 export default () => ({
   type: 'content-api',
@@ -24,5 +24,7 @@ export default () => ({
     },
     { method: 'GET', path: '/unsubscribe/:token', handler: 'public.unsubscribePage', config: { auth: false } },
     { method: 'POST', path: '/unsubscribe/:token', handler: 'public.unsubscribe', config: { auth: false } },
+    { method: 'GET', path: '/t/c/:token', handler: 'public.trackClick', config: { auth: false } },
+    { method: 'GET', path: '/t/o/:token', handler: 'public.trackOpen', config: { auth: false } },
   ],
 });

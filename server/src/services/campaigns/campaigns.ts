@@ -163,6 +163,8 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
           subject: input.subject,
           html: input.html || null,
           text: input.text || null,
+          trackOpens: input.trackOpens === true,
+          trackClicks: input.trackClicks === true,
           status: 'draft',
         },
       })) as StoredCampaign;
@@ -177,9 +179,14 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const server = await resolveServer(input.server);
       const data: Record<string, unknown> = { name: input.name, server: server.documentId, subject: input.subject, html: input.html || null, text: input.text || null };
+      // Left out of the edit, the flags stay as they are.
+      if (input.trackOpens !== undefined) data.trackOpens = input.trackOpens === true;
+      if (input.trackClicks !== undefined) data.trackClicks = input.trackClicks === true;
       // Someone with campaigns.send approved what was scheduled: a changed mail or server goes back
       // to draft and is scheduled again by someone who may send.
-      const contentChanged = (['server', 'subject', 'html', 'text'] as const).some((key) => (data[key] ?? null) !== (campaign[key] ?? null));
+      const contentChanged =
+        (['server', 'subject', 'html', 'text'] as const).some((key) => (data[key] ?? null) !== (campaign[key] ?? null)) ||
+        (['trackOpens', 'trackClicks'] as const).some((key) => key in data && data[key] !== Boolean(campaign[key]));
       if (campaign.status === 'scheduled' && contentChanged) Object.assign(data, { status: 'draft', scheduledAt: null });
       // Conditional: the queue may have started it since it was read.
       const { count } = await campaigns().updateMany({ where: { id: campaign.id, status: campaign.status }, data });

@@ -38,10 +38,15 @@ const unsubscribeService = ({ strapi }: { strapi: Core.Strapi }) => {
       return `${payload}.${secrets().sign(PURPOSE, payload)}`;
     },
 
-    url(target: UnsubscribeTarget): string {
+    /** The address of one of the plugin's public routes (`path` under /api/email-server/) as recipients reach it. */
+    publicUrl(path: string): string {
       // The content API lives under Strapi's REST prefix, which an app may move from /api.
       const prefix = String(strapi.config.get('api.rest.prefix') ?? '/api').replace(/\/+$/, '');
-      return `${baseUrl()}${prefix}/email-server/unsubscribe/${this.token(target)}`;
+      return `${baseUrl()}${prefix}/email-server/${path}`;
+    },
+
+    url(target: UnsubscribeTarget): string {
+      return this.publicUrl(`unsubscribe/${this.token(target)}`);
     },
 
     /** The target of a token, or null when it was not made here (or was altered). */

@@ -4,12 +4,14 @@ import { getService } from '../../../utils';
 import type { StoredServer } from '../../servers/servers';
 import type { StoredCampaign } from '../campaigns';
 import { render } from '../template';
+import { instrumentCampaign } from '../tracking';
+import { escapeHtml } from '../../../utils/html';
 import type { ClaimedRow, QueueContext } from './context';
 
 const domainOf = (address: string) => address.split('@')[1] || 'localhost';
 
 /** What every mail of a campaign carries; per recipient only the variables differ. */
-export const personal = (q: QueueContext, campaign: StoredCampaign, row: ClaimedRow) => {
+export const personal = (q: Pick<QueueContext, 'strapi'>, campaign: StoredCampaign, row: ClaimedRow) => {
   const unsubscribeUrl = getService(q.strapi, 'unsubscribe').url({ campaign: campaign.documentId, recipient: row.id, email: row.email });
   return {
     vars: { ...(row.data ?? {}), email: row.email, unsubscribeUrl },
@@ -21,6 +23,17 @@ export const personal = (q: QueueContext, campaign: StoredCampaign, row: Claimed
   };
 };
 
+/** The HTML with this recipient's tracking URLs; until Liquid reads `_track.*` (branch render), filled in here. */
+const trackedHtml = (q: QueueContext, campaign: StoredCampaign, row: ClaimedRow) => {
+  if (!campaign.html || !(campaign.trackClicks || campaign.trackOpens)) return campaign.html;
+  const { html, links } = instrumentCampaign(campaign);
+  const track = getService(q.strapi, 'tracking').vars(
+    { campaign: campaign.documentId, recipient: row.id, email: row.email },
+    { clicks: Boolean(campaign.trackClicks), opens: Boolean(campaign.trackOpens), links: links.length }
+  );
+  return html.replace(/\{\{ _track\.(\w+) \}\}/g, (_, key: string) => escapeHtml(track[key] ?? ''));
+};
+
 /** One recipient's whole mail, for a relay that takes one mail per recipient (SMTP). */
 export const renderMail = (q: QueueContext, server: StoredServer, campaign: StoredCampaign, row: ClaimedRow): OutgoingMessage => {
   const { vars, headers } = personal(q, campaign, row);
@@ -29,7 +42,7 @@ export const renderMail = (q: QueueContext, server: StoredServer, campaign: Stor
     replyTo: server.replyTo || undefined,
     to: [row.email],
     subject: render(campaign.subject, vars, 'header')!,
-    html: render(campaign.html, vars, 'html'),
+    html: render(trackedHtml(q, campaign, row), vars, 'html'),
     text: render(campaign.text, vars, 'text'),
     headers,
     messageId: `<${campaign.documentId}.${row.id}@${domainOf(server.senderEmail)}>`,
