@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
+import { errors, traverse, validate } from '@strapi/utils';
 import type { RecipientInput, RecipientSource, RecipientSourceOption, RejectedRecipient } from '../../../../shared/contracts/campaigns';
-import { PLUGIN_ID, getService } from '../../utils';
+import { PLUGIN_ID, UIDS, getService } from '../../utils';
 import { fieldError } from '../../utils/validate';
 import type { StoredCampaign } from './campaigns';
 
@@ -20,6 +20,10 @@ const attributesOf = (strapi: Core.Strapi, uid: string) =>
 
 const isEmailAttribute = (name: string, attribute: Attribute) =>
   attribute.type === 'email' || (['string', 'text'].includes(attribute.type) && /^e-?mail$/i.test(name));
+
+/** Whether a template names `field` as a whole word (a variable, or a property read from one). */
+const mentions = (text: string | null | undefined, field: string) =>
+  Boolean(text) && new RegExp(`(^|[^A-Za-z0-9_-])${field.replace(/[^A-Za-z0-9_-]/g, '')}($|[^A-Za-z0-9_-])`).test(text!);
 
 const toVariable = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
 
@@ -75,6 +79,13 @@ const audienceService = ({ strapi }: { strapi: Core.Strapi }) => {
     const invalid = (reason: string) => fieldError('source.filters', `These filters cannot be used: ${reason.slice(0, 300)}`);
     // The Content Manager's sanitizer drops a filter on a field this admin may not read; dropped
     // here, it would widen the audience, so any change is refused instead.
+    try {
+      // Private attributes the Content Manager still lists (a user's resetPasswordToken) pass its
+      // sanitizer: a filter on one, with the count, would read it a character at a time.
+      await traverse.traverseQueryFilters(validate.visitors.throwPrivate, { schema: strapi.getModel(uid as any), getModel: (m: string) => strapi.getModel(m as any) }, filters);
+    } catch {
+      throw invalid('they name a private field.');
+    }
     const sanitized = await check.sanitizeQuery({ filters });
     if (!isDeepStrictEqual(sanitized.filters ?? {}, filters)) {
       throw invalid('they name a field that is not there or that you may not read in the Content Manager.');
@@ -89,7 +100,10 @@ const audienceService = ({ strapi }: { strapi: Core.Strapi }) => {
       if ((error as Error)?.name === 'ValidationError') throw invalid(`${(error as Error).message}.`);
       throw error;
     }
-    return { uid, emailField, fields, scoped, check, total };
+    // Rules with conditions ("Is creator", locales) are checked on each entry: it must carry what they name.
+    const conditional = Boolean(check.requiresEntity.read());
+    const localized = Boolean((strapi.contentTypes as Record<string, any>)[uid]?.pluginOptions?.i18n?.localized);
+    return { uid, emailField, fields, scoped, check, total, conditional, localized };
   };
 
   return {
@@ -108,9 +122,17 @@ const audienceService = ({ strapi }: { strapi: Core.Strapi }) => {
       return (await resolve(ability, source)).total;
     },
 
-    /** Adds every matching entry, page by page in id order, each scalar field a variable. */
+    /**
+     * Adds every matching entry, page by page in id order. Only the fields the campaign (and its
+     * layout) mention become the recipient's variables: a copy of every readable field would show
+     * them to anyone with campaigns.read, and a long one the mail never uses would reject the entry.
+     */
     async importInto(campaign: StoredCampaign, ability: Ability, source: RecipientSource): Promise<{ added: number; rejected: RejectedRecipient[] }> {
-      const { uid, emailField, fields, scoped, check } = await resolve(ability, source);
+      const resolved = await resolve(ability, source);
+      const { uid, emailField, scoped, check, conditional, localized } = resolved;
+      const layout = campaign.template ? await strapi.db.query(UIDS.template as any).findOne({ select: ['html', 'text'], where: { documentId: campaign.template } }) : null;
+      const sources = [campaign.subject, campaign.html, campaign.text, campaign.layoutHtml, campaign.layoutText, layout?.html, layout?.text];
+      const fields = resolved.fields.filter((name) => name !== emailField && sources.some((text) => mentions(text, name)));
       const documents = strapi.documents(uid as any);
       async function* pages() {
         // Keyset paging: an offset would rescan every earlier row for each page.
@@ -120,7 +142,8 @@ const audienceService = ({ strapi }: { strapi: Core.Strapi }) => {
           const entries = (await documents.findMany({
             ...scoped,
             filters: { $and: [scoped.filters, { id: { $gt: lastId } }] },
-            fields: [...new Set([emailField, ...fields])],
+            fields: [...new Set([emailField, ...fields, ...(conditional && localized ? ['locale'] : [])])],
+            ...(conditional ? { populate: { createdBy: { fields: ['id'] }, updatedBy: { fields: ['id'] } } } : {}),
             sort: 'id:asc',
             limit: AUDIENCE_PAGE,
           } as any)) as Array<Record<string, unknown>>;
@@ -131,7 +154,7 @@ const audienceService = ({ strapi }: { strapi: Core.Strapi }) => {
             const visible = (await check.sanitizeOutput(entry)) as Record<string, unknown>;
             const data: Record<string, string> = {};
             for (const field of fields) {
-              if (field === emailField || visible[field] === null || visible[field] === undefined) continue;
+              if (visible[field] === null || visible[field] === undefined) continue;
               data[field] = toVariable(visible[field]);
             }
             items.push({ email: String(visible[emailField] ?? ''), data });
@@ -141,7 +164,7 @@ const audienceService = ({ strapi }: { strapi: Core.Strapi }) => {
           if (entries.length < AUDIENCE_PAGE) return;
         }
       }
-      return getService(strapi, 'campaigns').addRecipientPages(campaign, pages());
+      return getService(strapi, 'campaigns').addRecipientPages(campaign, pages(), { pageByPage: true });
     },
   };
 };

@@ -6,6 +6,7 @@ import { newDocumentId } from '../../utils/ids';
 import { UIDS, getService } from '../../utils';
 import { fieldError } from '../../utils/validate';
 import { rawTable } from '../../utils/raw-table';
+import { isUniqueViolation } from '../../utils/db-errors';
 import type { StoredServer } from '../servers/servers';
 
 export interface StoredCampaign {
@@ -220,56 +221,75 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * The same, for a list that arrives in pages (entries of a Strapi collection type): every page
-     * is checked and inserted as it comes, in one transaction, so the list is added whole or not
-     * at all and is never held in memory at once.
+     * The same, for a list that arrives in pages (entries of a Strapi collection type), checked
+     * and inserted page by page so it is never held in memory at once. A single page is added
+     * whole or not at all. With `pageByPage`, each page commits on its own (a long import must
+     * not hold SQLite's one connection, or the campaign's row on PostgreSQL, for its whole
+     * length): a failure keeps the pages before it, and importing again skips what was added.
+     * Reading stops at the recipient cap.
      */
     async addRecipientPages(
       campaign: StoredCampaign,
-      pages: AsyncIterable<{ items: unknown[]; rowOffset: number }>
+      pages: AsyncIterable<{ items: unknown[]; rowOffset: number }>,
+      { pageByPage = false } = {}
     ): Promise<{ added: number; rejected: RejectedRecipient[] }> {
       assertEditable(campaign);
       const variables = variablesOf(campaign.subject, campaign.html, campaign.text);
       const rejected: RejectedRecipient[] = [];
       let added = 0;
-      await strapi.db.transaction(async () => {
-        // Every address the campaign has, and grows with the ones added here: its size is the count.
-        const known = new Set<string>(
-          (await recipients().findMany({ select: ['emailKey'], where: { campaign: campaign.documentId } })).map((r: any) => r.emailKey)
-        );
-        let claimed = false;
-        for await (const page of pages) {
-          const rows: Array<Record<string, unknown>> = [];
-          page.items.forEach((item, index) => {
-            const row = index + page.rowOffset;
-            const recipient = item as RecipientInput;
-            const email = typeof recipient?.email === 'string' ? recipient.email.trim() : '';
-            const problem = recipient && typeof recipient === 'object' ? recipientProblem(recipient, variables) : 'not an object';
-            if (problem) return rejected.push({ row, email, reason: problem });
-            const emailKey = email.toLowerCase();
-            if (known.has(emailKey)) return rejected.push({ row, email, reason: 'duplicate address' });
-            if (known.size >= MAX_RECIPIENTS) {
-              return rejected.push({ row, email, reason: `a campaign has at most ${MAX_RECIPIENTS} recipients` });
-            }
-            known.add(emailKey);
-            const data = Object.fromEntries(Object.entries(recipient.data ?? {}).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
-            rows.push({ documentId: newDocumentId(), campaign: campaign.documentId, email, emailKey, data, status: 'queued', attempts: 0, nextAttemptAt: 0 });
+      let expected = campaign.status;
+      const insert = async (rows: Array<Record<string, unknown>>) =>
+        strapi.db.transaction(async () => {
+          // Conditional on the status read before the list was parsed (and a row lock until the
+          // commit): a campaign scheduled or started meanwhile gets no rows. New recipients were
+          // not part of what was scheduled: a scheduled one goes back to draft, as with an edit.
+          const { count } = await campaigns().updateMany({
+            where: { id: campaign.id, status: expected },
+            data: expected === 'scheduled' ? { status: 'draft', scheduledAt: null } : { status: expected },
           });
-          if (rows.length > 0 && !claimed) {
-            // Conditional on the status read before the list was parsed (and a row lock until the
-            // commit): a campaign scheduled or started meanwhile gets no rows. New recipients were
-            // not part of what was scheduled: a scheduled one goes back to draft, as with an edit.
-            const { count } = await campaigns().updateMany({
-              where: { id: campaign.id, status: campaign.status },
-              data: campaign.status === 'scheduled' ? { status: 'draft', scheduledAt: null } : { status: campaign.status },
-            });
-            if (count !== 1) throw conflict('The campaign was scheduled or started meanwhile: open it again to add recipients.');
-            claimed = true;
-          }
+          if (count !== 1) throw conflict(`The campaign was scheduled or started meanwhile${added ? ` (${added} recipients were added before that)` : ''}: open it again to add recipients.`);
           for (let i = 0; i < rows.length; i += 500) await recipients().createMany({ data: rows.slice(i, i + 500) });
+        });
+      // Every address the campaign has, and grows with the ones added here: its size is the count.
+      const known = new Set<string>(
+        (await recipients().findMany({ select: ['emailKey'], where: { campaign: campaign.documentId } })).map((r: any) => r.emailKey)
+      );
+      for await (const page of pages) {
+        const rows: Array<Record<string, unknown>> = [];
+        page.items.forEach((item, index) => {
+          const row = index + page.rowOffset;
+          const recipient = item as RecipientInput;
+          const email = typeof recipient?.email === 'string' ? recipient.email.trim() : '';
+          const problem = recipient && typeof recipient === 'object' ? recipientProblem(recipient, variables) : 'not an object';
+          if (problem) return rejected.push({ row, email, reason: problem });
+          const emailKey = email.toLowerCase();
+          if (known.has(emailKey)) return rejected.push({ row, email, reason: 'duplicate address' });
+          if (known.size >= MAX_RECIPIENTS) {
+            return rejected.push({ row, email, reason: `a campaign has at most ${MAX_RECIPIENTS} recipients` });
+          }
+          known.add(emailKey);
+          const data = Object.fromEntries(Object.entries(recipient.data ?? {}).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
+          rows.push({ documentId: newDocumentId(), campaign: campaign.documentId, email, emailKey, data, status: 'queued', attempts: 0, nextAttemptAt: 0 });
+        });
+        if (rows.length > 0) {
+          try {
+            await insert(rows);
+          } catch (error) {
+            // Two imports into one campaign at once: the unique index keeps each address once.
+            if (isUniqueViolation(error)) {
+              throw conflict(`Another import into this campaign ran at the same time${added ? ` (${added} recipients were added before that)` : ''}: import again to add the rest; addresses already added are skipped.`);
+            }
+            throw error;
+          }
           added += rows.length;
+          if (expected === 'scheduled') expected = 'draft';
         }
-      });
+        if (pageByPage && known.size >= MAX_RECIPIENTS) {
+          // The rest of a large collection is not read only to be refused row by row.
+          rejected.push({ row: page.rowOffset + page.items.length - 1, email: '', reason: `a campaign has at most ${MAX_RECIPIENTS} recipients: reading stopped after this row` });
+          break;
+        }
+      }
       return { added, rejected };
     },
 
