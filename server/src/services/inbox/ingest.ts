@@ -82,8 +82,9 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       // inbox; a reply is linked to its campaign. Mail about nothing of ours is ordinary mail.
       const applied = about ? await getService(strapi, 'campaign-reports').apply(about, row.date ?? storedAt) : null;
       if (applied?.consumed) {
-        consumed += 1;
-        // POP3 keeps no row of it: its UIDL is remembered so that it is not fetched again.
+        // Counted as stored when recorded now; POP3 keeps no row of it, so its UIDL is
+        // remembered (as a duplicate's is) and it is not fetched again.
+        if (applied.recorded) consumed += 1;
         if (mail.uidl) duplicates.push(mail.uidl);
         continue;
       }

@@ -13,6 +13,8 @@ const SOFT_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 export interface Applied {
   /** A report or auto-reply: recorded on the campaign, never an Inbox conversation. */
   consumed: boolean;
+  /** False for a report recorded before (fetched again): it counts as a duplicate, not as stored. */
+  recorded: boolean;
   /** A reply: the campaign its conversation is linked to. */
   campaign: string | null;
 }
@@ -50,13 +52,13 @@ const campaignReportsService = ({ strapi }: { strapi: Core.Strapi }) => {
     await getService(strapi, 'suppressions').add(row.email, reason, cut(`${what}, campaign "${name}"`, VARCHAR));
   };
 
-  const applyReport = async (mail: Extract<CampaignMail, { type: 'report' }>, receivedAt: Date): Promise<boolean> => {
+  const applyReport = async (mail: Extract<CampaignMail, { type: 'report' }>, receivedAt: Date): Promise<'new' | 'again' | null> => {
     const row = await sentRecipient(mail.target);
     const entry = row && entryFor(mail.report, row.emailKey);
-    if (!row || !entry) return false;
+    if (!row || !entry) return null;
     // One row per report and recipient: the same report fetched again changes nothing.
     const reportKey = `${crypto.createHash('sha256').update(mail.reportId).digest('hex').slice(0, 40)}:${row.id}`;
-    if (await q(UIDS.bounce).findOne({ select: ['id'], where: { reportKey } })) return true;
+    if (await q(UIDS.bounce).findOne({ select: ['id'], where: { reportKey } })) return 'again';
     await q(UIDS.bounce).create({
       data: {
         documentId: newDocumentId(),
@@ -91,7 +93,7 @@ const campaignReportsService = ({ strapi }: { strapi: Core.Strapi }) => {
       await q(UIDS.recipient).update({ where: { id: row.id }, data: { status: 'unsubscribed' } });
       await suppress(row, 'complained', entry.diagnostic ?? 'Complaint');
     }
-    return true;
+    return 'new';
   };
 
   /** Stamps `field` once on the first named recipient that exists; its campaign, or null. */
@@ -111,10 +113,13 @@ const campaignReportsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * (then it is an ordinary mail). Runs in ingest's transaction, with the mail's rows.
      */
     async apply(mail: CampaignMail, receivedAt: Date): Promise<Applied | null> {
-      if (mail.type === 'report') return (await applyReport(mail, receivedAt)) ? { consumed: true, campaign: null } : null;
+      if (mail.type === 'report') {
+        const outcome = await applyReport(mail, receivedAt);
+        return outcome ? { consumed: true, recorded: outcome === 'new', campaign: null } : null;
+      }
       const campaign = await stampFirst(mail.targets, mail.type === 'reply' ? 'repliedAt' : 'autoRepliedAt', receivedAt);
       if (!campaign) return null;
-      return mail.type === 'reply' ? { consumed: false, campaign } : { consumed: true, campaign };
+      return { consumed: mail.type === 'auto-reply', recorded: true, campaign };
     },
   };
 };
