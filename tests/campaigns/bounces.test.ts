@@ -256,3 +256,19 @@ it(`hostile reports on ${testDb()}: a long diagnostic with a NUL is cut and stor
   expect(now.find((x) => x.subject === 'Undelivered Mail Returned to Sender' && x.automatic)).toBeDefined();
   expect(now.find((x) => x.subject === 'After the hostile ones')).toBeDefined();
 });
+
+it('POP3: a report is applied once and not fetched again, though no Inbox row keeps its UIDL', async () => {
+  const popBox = dovecot.newMailbox();
+  const pop = await createServer(as(), smtpRelay(sink.port, { name: 'News by POP3', ...incomingFrom(dovecot, popBox, 'pop3') }));
+  sink.clear();
+  const { data } = await createCampaign(as(), { name: 'POP3 news', server: pop.documentId, subject: 'Hi', text: 'Hello', recipients: [{ email: 'pia@customer.example' }] });
+  await as().post(`/email-server/campaigns/${data.documentId}/send`).send({}).expect(200);
+  await waitForStatus(as(), data.documentId, 'completed');
+  const [sent] = await sink.waitForMessages(1);
+  dovecot.deliver(postfixDsn({ original: sent.raw, recipient: 'pia@customer.example', action: 'delayed', status: '4.4.1', diagnostic: '451 4.4.1 connection timed out' }), popBox);
+  expect((await fetchNow(app, pop.documentId)).body.data).toEqual({ fetched: 1, stored: 1 });
+  expect((await fetchNow(app, pop.documentId)).body.data).toEqual({ fetched: 0, stored: 0 });
+  expect(await recipient(data.documentId, 'pia@customer.example')).toMatchObject({ status: 'sent', softBounces: 1 });
+  // Still in the maildrop (the server keeps fetched mail), yet not fetched again.
+  expect(dovecot.messages(popBox)).toHaveLength(1);
+});
