@@ -17,6 +17,7 @@ import { useRefreshOnChange } from '../../hooks/useAgents';
 import { NoteBox } from './NoteBox';
 import { OwnerPicker } from './OwnerPicker';
 import { SavedReplyPicker } from './SavedReplyPicker';
+import { CampaignReplyBadge } from './CampaignReplyBadge';
 
 /** Notes are for agents only: another colour, so nobody takes one for a mail. */
 const BACKGROUND = { inbound: 'neutral0', outbound: 'primary100', note: 'warning100' } as const;
@@ -80,6 +81,7 @@ export const ConversationPage = () => {
         navigationAction={<BackButton fallback=".." disabled={false} />}
         title={data.subject}
         subtitle={`${data.server.name ?? ''} · ${data.participants.map(who).join(', ')}`}
+        secondaryAction={data.campaign ? <CampaignReplyBadge campaign={data.campaign} /> : undefined}
         primaryAction={
           allowedActions.canReply ? (
             <Button variant="secondary" onClick={toggleStatus} loading={actions.setStatus.isLoading}>

@@ -24,6 +24,7 @@ import { useNotify } from '../../hooks/useNotify';
 import { useRefreshOnChange } from '../../hooks/useAgents';
 import { INBOX_PERMISSIONS } from '../../permissions';
 import { useT } from '../../hooks/useT';
+import { CampaignReplyBadge } from './CampaignReplyBadge';
 
 const STATUS_FILTERS = [...CONVERSATION_STATUSES, 'all'] as const;
 /** Who wrote the mail: `automatic` is auto-replies, bounces and bulk mail. */
@@ -188,6 +189,7 @@ export const InboxPage = () => {
                           {c.unread ? <Badge active>{t('inbox.unread', 'New')}</Badge> : null}
                           {c.automatic ? <Badge>{t('inbox.automatic', 'Automatic')}</Badge> : null}
                           <Typography fontWeight={c.unread ? 'bold' : 'regular'}>{c.subject}</Typography>
+                          <CampaignReplyBadge campaign={c.campaign} />
                         </Flex>
                       </Td>
                       <Td>

@@ -70,10 +70,17 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
     return new Map(rows.map((r: any) => [r.documentId, r.name as string]));
   };
 
+  /** The campaigns conversations answer (README "Bounces and replies"), by documentId; a deleted one is left out. */
+  const campaignNames = async (rows: any[]) => {
+    const ids = [...new Set(rows.map((r) => r.campaign).filter(Boolean))] as string[];
+    const found = ids.length ? await q(UIDS.campaign).findMany({ select: ['documentId', 'name'], where: { documentId: { $in: ids } } }) : [];
+    return new Map(found.map((c: any) => [c.documentId, c.name as string]));
+  };
+
   /** Owners of a page of conversations, in one query. */
   const owners = (rows: any[]) => getService(strapi, 'agents').resolve(rows.map((r) => r.assignee));
 
-  const toConversation = (row: any, names: Map<string, string>, owner: Agent | null = null): Conversation => ({
+  const toConversation = (row: any, names: Map<string, string>, owner: Agent | null, campaigns: Map<string, string>): Conversation => ({
     documentId: row.documentId,
     subject: row.subject,
     status: row.status,
@@ -83,8 +90,7 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
     unread: Boolean(row.unread),
     automatic: Boolean(row.automatic),
     assignee: owner,
-    // Filled in by the campaign-reply work (issue 11).
-    campaign: null,
+    campaign: row.campaign && campaigns.has(row.campaign) ? { documentId: row.campaign, name: campaigns.get(row.campaign)! } : null,
   });
 
   const getRow = async (documentId: string) => {
@@ -132,13 +138,14 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
         }),
         q(UIDS.conversation).count({ where }),
       ]);
-      const [names, agents, unread] = await Promise.all([
+      const [names, agents, unread, campaigns] = await Promise.all([
         serverNames([...new Set(rows.map((r: any) => r.server as string))]),
         owners(rows),
         getService(strapi, 'read-state').unreadOf(rows, viewer),
+        campaignNames(rows),
       ]);
       return {
-        data: rows.map((r: any) => toConversation({ ...r, unread: unread.has(r.documentId) }, names, agents.byId(r.assignee))),
+        data: rows.map((r: any) => toConversation({ ...r, unread: unread.has(r.documentId) }, names, agents.byId(r.assignee), campaigns)),
         meta: {
           pagination: { page: query.page, pageSize: query.pageSize, total, pageCount: Math.ceil(total / query.pageSize) },
         },
@@ -165,11 +172,11 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
         ...outbound.map((m: any) => ({ ...toMessage(m, 'outbound', remote), author: author(m.sentById, m.sentBy) })),
         ...notes.map((n: any) => noteToMessage(n, author(n.author, n.authorEmail))),
       ]);
-      const names = await serverNames([row.server]);
+      const [names, campaigns] = await Promise.all([serverNames([row.server]), campaignNames([row])]);
       const { to, cc } = await getService(strapi, 'reply').recipients(documentId);
       // Shown in the reply box, so the agent sees where a reply goes before sending it.
       return {
-        ...toConversation({ ...row, unread: false }, names, agents.byId(row.assignee)),
+        ...toConversation({ ...row, unread: false }, names, agents.byId(row.assignee), campaigns),
         replyRecipients: to,
         replyCc: cc,
         maxAttachmentBytes: pluginConfig(strapi).inbox.maxAttachmentBytes,
@@ -180,8 +187,13 @@ const inboxService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** One conversation as the list shows it to `viewer`. */
     async conversation(documentId: string, viewer?: number): Promise<Conversation> {
       const row = await getRow(documentId);
-      const [names, agents, unread] = await Promise.all([serverNames([row.server]), owners([row]), getService(strapi, 'read-state').unreadOf([row], viewer)]);
-      return toConversation({ ...row, unread: unread.has(row.documentId) }, names, agents.byId(row.assignee));
+      const [names, agents, unread, campaigns] = await Promise.all([
+        serverNames([row.server]),
+        owners([row]),
+        getService(strapi, 'read-state').unreadOf([row], viewer),
+        campaignNames([row]),
+      ]);
+      return toConversation({ ...row, unread: unread.has(row.documentId) }, names, agents.byId(row.assignee), campaigns);
     },
 
     /** The agent's reply (services/inbox/reply.ts), as the thread shows it. */

@@ -7,6 +7,7 @@ import { customerAddress } from './customer-address';
 import type { StoredServer } from '../servers/servers';
 import { errorCode, parseRaw, stubOf, type ParsedRow } from './parse';
 import { addPeople, conversationSubject, parentIds, searchText, threadInBatch } from './threading';
+import { classifySafely, type CampaignMail } from '../campaigns/reports/classify';
 
 /**
  * Read marks copy this value, so it never moves back, even when the instance storing it has a
@@ -41,7 +42,8 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
   type Position =
     | { protocol: 'imap'; mailbox: string; folder: string; cursor: ImapCursor; resync: boolean }
     | { protocol: 'pop3'; mailbox: string };
-  type Item = { mail: RawMail; key: string; row: ParsedRow };
+  /** `campaign`: what the mail says about a campaign mail (a report, reply or auto-reply), if anything. */
+  type Item = { mail: RawMail; key: string; row: ParsedRow; campaign: CampaignMail | null };
 
   /** Writes the rows of these mails (and their conversations); the caller holds the transaction. */
   const write = async (server: StoredServer, parsed: Item[], position: Position): Promise<{ stored: number; duplicates: string[] }> => {
@@ -61,13 +63,14 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     // Rows are collected and written with one multi-row insert per table: one INSERT per
     // mail and table made ingest three times slower than fetching and parsing.
     const newConversations = new Map<string, Record<string, any>>();
-    const touched = new Map<string, { people: MailAddress[]; at: Date; byPerson: boolean; customer?: string | null }>();
+    const touched = new Map<string, { people: MailAddress[]; at: Date; byPerson: boolean; customer?: string | null; campaign?: string | null }>();
     const messages: Array<Record<string, unknown>> = [];
     const attachments: Array<Record<string, unknown>> = [];
     const inBatch = new Map<string, string>();
     // When we stored it, not its Date header: a mail that comes late is still news to agents.
     const storedAt = new Date();
-    for (const { mail, key, row } of parsed) {
+    let consumed = 0;
+    for (const { mail, key, row, campaign: about } of parsed) {
       // The mailbox position first, the Message-ID second (an IMAP re-sync renumbers UIDs).
       if (known.has(key) || (row.messageId && knownIds.has(row.messageId))) {
         if (mail.uidl) duplicates.push(mail.uidl);
@@ -75,6 +78,17 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       known.add(key);
       if (row.messageId) knownIds.add(row.messageId);
+      // Reports and auto-replies about campaign mails are recorded on the campaign, not in the
+      // inbox; a reply is linked to its campaign. Mail about nothing of ours is ordinary mail.
+      const applied = about ? await getService(strapi, 'campaign-reports').apply(about, row.date ?? storedAt) : null;
+      if (applied?.consumed) {
+        // Counted as stored when recorded now; POP3 keeps no row of it, so its UIDL is
+        // remembered (as a duplicate's is) and it is not fetched again.
+        if (applied.recorded) consumed += 1;
+        if (mail.uidl) duplicates.push(mail.uidl);
+        continue;
+      }
+      const linked = applied?.campaign ?? null;
       const at = row.date ?? new Date();
       const people = [row.from, ...row.replyTo].filter(Boolean) as MailAddress[];
       let conversation = await findThread(server.documentId, row, inBatch);
@@ -83,12 +97,14 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
         addPeople(c.participants, people);
         c.searchText = searchText(c.subject, c.participants);
         if (at > c.lastMessageAt) c.lastMessageAt = at;
+        c.campaign ??= linked;
         if (!row.automatic) Object.assign(c, { unread: true, automatic: false, lastPersonMailAt: storedAt, customerEmail: c.customerEmail ?? customerAddress(row.from, [server]) });
       } else if (conversation) {
         const t = touched.get(conversation) ?? { people: [], at, byPerson: false };
         addPeople(t.people, people);
         if (at > t.at) t.at = at;
         t.byPerson ||= !row.automatic;
+        t.campaign ??= linked;
         if (!row.automatic) t.customer ??= customerAddress(row.from, [server]);
         touched.set(conversation, t);
       } else {
@@ -106,6 +122,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
           automatic: row.automatic,
           lastPersonMailAt: row.automatic ? null : storedAt,
           customerEmail: row.automatic ? null : customerAddress(row.from, [server]),
+          campaign: linked,
         });
       }
       if (row.messageId) inBatch.set(row.messageId, conversation);
@@ -150,7 +167,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       );
     }
     if (newConversations.size) await q(UIDS.conversation).createMany({ data: [...newConversations.values()] });
-    for (const [documentId, { people, at, byPerson, customer }] of touched) {
+    for (const [documentId, { people, at, byPerson, customer, campaign }] of touched) {
       const existing = await q(UIDS.conversation).findOne({ where: { documentId } });
       if (!existing) continue;
       const participants = addPeople(existing.participants ?? [], people);
@@ -160,6 +177,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
           participants,
           searchText: searchText(existing.subject ?? '', participants),
           lastMessageAt: at > new Date(existing.lastMessageAt ?? 0) ? at : existing.lastMessageAt,
+          ...(campaign && !existing.campaign ? { campaign } : {}),
           // Only a person's mail reopens a conversation: an auto-reply to a closed one stays closed.
           ...(byPerson ? { unread: true, status: 'open', automatic: false, lastPersonMailAt: laterThan(existing.lastPersonMailAt, storedAt), customerEmail: existing.customerEmail ?? customer ?? null } : {}),
         },
@@ -171,7 +189,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     for (let i = 0; i < attachments.length; i += 5) {
       await q(UIDS.attachment).createMany({ data: attachments.slice(i, i + 5) });
     }
-    return { stored: messages.length, duplicates };
+    return { stored: messages.length + consumed, duplicates };
   };
 
   const moveCursor = async (server: StoredServer, position: Position) => {
@@ -185,6 +203,26 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
         lastUid: position.cursor.lastUid,
       },
     });
+  };
+
+  /**
+   * A mail the database refused in its own transaction: a campaign report is kept as an ordinary
+   * mail (its report not recorded), anything else as a stub with the original attached. A stub
+   * the database refuses too fails the batch: the cursor stays, nothing is lost.
+   */
+  const storeRefused = async (server: StoredServer, item: Item, position: Position, error: unknown) => {
+    let failure = error;
+    if (item.campaign) {
+      try {
+        const result = await strapi.db.transaction(() => write(server, [{ ...item, campaign: null }], position));
+        strapi.log.warn(`[email-server] A campaign report for "${server.name}" could not be recorded (${errorCode(error)}): kept as an ordinary mail.`);
+        return result;
+      } catch (again) {
+        failure = again;
+      }
+    }
+    strapi.log.warn(`[email-server] A mail for "${server.name}" could not be stored (${errorCode(failure)}): kept as a stub with the original attached.`);
+    return strapi.db.transaction(() => write(server, [{ ...item, campaign: null, row: stubOf(item, failure) }], position));
   };
 
   return {
@@ -205,7 +243,10 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       const limits = { maxHtmlBytes: pluginConfig(strapi).incoming.maxHtmlBytes };
       // Parsed outside the transaction (it needs no lock) and one at a time (bounded memory).
       const parsed: Item[] = [];
-      for (const mail of mails) parsed.push({ mail, key: keyOf(mail), row: await parseRaw(mail, limits) });
+      for (const mail of mails) {
+        const row = await parseRaw(mail, limits);
+        parsed.push({ mail, key: keyOf(mail), row, campaign: classifySafely(mail.source, { from: row.from?.address ?? null, subject: row.subject, automatic: row.automatic }) });
+      }
       try {
         return await strapi.db.transaction(async () => {
           const result = await write(server, parsed, position);
@@ -223,9 +264,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
         try {
           result = await strapi.db.transaction(() => write(server, [item], position));
         } catch (error) {
-          strapi.log.warn(`[email-server] A mail for "${server.name}" could not be stored (${errorCode(error)}): kept as a stub with the original attached.`);
-          // A stub the database refuses too fails the batch: the cursor stays, nothing is lost.
-          result = await strapi.db.transaction(() => write(server, [{ ...item, row: stubOf(item, error) }], position));
+          result = await storeRefused(server, item, position, error);
         }
         stored += result.stored;
         duplicates.push(...result.duplicates);

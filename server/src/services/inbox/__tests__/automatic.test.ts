@@ -15,6 +15,12 @@ describe('isAutomatic', () => {
     expect(isAutomatic(headers({ precedence: 'first-class' }), 'ann@example.com')).toBe(false);
   });
 
+  it('takes the older auto-responder headers: X-Autoreply, X-Autorespond, Precedence: auto_reply', () => {
+    expect(isAutomatic(headers({ 'x-autoreply': 'yes' }), 'ann@example.com')).toBe(true);
+    expect(isAutomatic(headers({ 'x-autorespond': 'Vacation' }), 'ann@example.com')).toBe(true);
+    expect(isAutomatic(headers({ precedence: 'auto_reply' }), 'ann@example.com')).toBe(true);
+  });
+
   it('takes mail from MAILER-DAEMON or postmaster, in any case', () => {
     expect(isAutomatic(headers({}), 'MAILER-DAEMON@relay.example')).toBe(true);
     expect(isAutomatic(headers({}), 'postmaster@relay.example')).toBe(true);
