@@ -10,7 +10,7 @@ import {
   Tr,
   Typography,
 } from '@strapi/design-system';
-import { Plus, Shield } from '@strapi/icons';
+import { Layout, Plus, Shield } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router-dom';
 import { TableHeader } from '../../components/TableHeader';
@@ -24,7 +24,7 @@ export const CampaignListPage = () => {
   const { formatDate } = useIntl();
   const navigate = useNavigate();
   const { data: campaigns, isLoading } = useCampaigns();
-  const { allowedActions } = useRBAC({ create: CAMPAIGN_PERMISSIONS.create });
+  const { allowedActions } = useRBAC({ create: CAMPAIGN_PERMISSIONS.create, layouts: CAMPAIGN_PERMISSIONS.templatesRead });
   const t = useT();
 
   const title = t('campaigns.title', 'Campaigns');
@@ -45,6 +45,11 @@ export const CampaignListPage = () => {
         subtitle={t('campaigns.subtitle', 'Mail sent to a list of recipients through one of your email servers')}
         primaryAction={
           <Flex gap={2}>
+            {allowedActions.canLayouts ? (
+              <Button variant="secondary" startIcon={<Layout />} onClick={() => navigate('layouts')}>
+                {t('campaigns.layouts', 'Layouts')}
+              </Button>
+            ) : null}
             <Button variant="secondary" startIcon={<Shield />} onClick={() => navigate('suppressions')}>
               {t('campaigns.suppressions', 'Suppression list')}
             </Button>
