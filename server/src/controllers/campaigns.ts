@@ -41,7 +41,16 @@ const campaignsController = ({ strapi }: { strapi: Core.Strapi }) => {
       const existing = await load(ctx);
       const body = ctx.request.body;
       const merged = mergeOntoStored(
-        { name: existing.name, server: existing.server, subject: existing.subject, html: existing.html, text: existing.text },
+        {
+          name: existing.name,
+          server: existing.server,
+          subject: existing.subject,
+          html: existing.html,
+          text: existing.text,
+          template: existing.template ?? null,
+          trackOpens: Boolean(existing.trackOpens),
+          trackClicks: Boolean(existing.trackClicks),
+        },
         body
       );
       const input = await validate<CampaignInput>(campaignUpdateSchema, merged);

@@ -2,9 +2,10 @@ import campaignQueue from './queue';
 import campaigns from './campaigns';
 import sendgridEvents from './sendgrid-events';
 import suppressions from './suppressions';
+import templates from './templates';
 import throttle from './throttle';
 import tracking from './tracking';
 import unsubscribe from './unsubscribe';
 
-/** Campaigns: the campaigns, their queue and throttle, suppressions, webhook events and unsubscribes. */
-export default { 'campaign-queue': campaignQueue, campaigns, 'sendgrid-events': sendgridEvents, suppressions, throttle, tracking, unsubscribe };
+/** Campaigns: the campaigns, their queue and throttle, suppressions, layouts, webhook events and unsubscribes. */
+export default { 'campaign-queue': campaignQueue, campaigns, 'sendgrid-events': sendgridEvents, suppressions, templates, throttle, tracking, unsubscribe };
