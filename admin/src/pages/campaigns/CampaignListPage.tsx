@@ -24,7 +24,9 @@ export const CampaignListPage = () => {
   const { formatDate } = useIntl();
   const navigate = useNavigate();
   const { data: campaigns, isLoading } = useCampaigns();
-  const { allowedActions } = useRBAC({ create: CAMPAIGN_PERMISSIONS.create, layouts: CAMPAIGN_PERMISSIONS.templatesRead });
+  const { allowedActions } = useRBAC({ create: CAMPAIGN_PERMISSIONS.create });
+  // useRBAC names a result by the action's last word ("read"), so layouts get a call of their own.
+  const layouts = useRBAC({ read: CAMPAIGN_PERMISSIONS.templatesRead }).allowedActions.canRead;
   const t = useT();
 
   const title = t('campaigns.title', 'Campaigns');
@@ -45,7 +47,7 @@ export const CampaignListPage = () => {
         subtitle={t('campaigns.subtitle', 'Mail sent to a list of recipients through one of your email servers')}
         primaryAction={
           <Flex gap={2}>
-            {allowedActions.canLayouts ? (
+            {layouts ? (
               <Button variant="secondary" startIcon={<Layout />} onClick={() => navigate('layouts')}>
                 {t('campaigns.layouts', 'Layouts')}
               </Button>
