@@ -1,5 +1,7 @@
 import campaignQueue from './queue';
 import campaigns from './campaigns';
+import preview from './preview';
+import renderer from './renderer';
 import sendgridEvents from './sendgrid-events';
 import suppressions from './suppressions';
 import templates from './templates';
@@ -8,4 +10,8 @@ import tracking from './tracking';
 import unsubscribe from './unsubscribe';
 
 /** Campaigns: the campaigns, their queue and throttle, suppressions, layouts, webhook events and unsubscribes. */
-export default { 'campaign-queue': campaignQueue, campaigns, 'sendgrid-events': sendgridEvents, suppressions, templates, throttle, tracking, unsubscribe };
+export default {
+  'campaign-queue': campaignQueue,
+  'campaign-renderer': renderer,
+  'campaign-preview': preview,
+  campaigns, 'sendgrid-events': sendgridEvents, suppressions, templates, throttle, tracking, unsubscribe };
