@@ -204,10 +204,13 @@ export const bootStrapi = async (env: Record<string, string | undefined> = {}): 
   };
 };
 
+/** A permission of a test role: an action alone, or with a subject (a content type) and its fields. */
+export type TestPermission = string | { action: string; subject?: string; fields?: string[]; conditions?: string[] };
+
 /**
  * Creates an admin whose only role has exactly `actions`, and returns a JWT for it.
  */
-export const createLimitedAdmin = async (app: TestApp, actions: string[]): Promise<string> => {
+export const createLimitedAdmin = async (app: TestApp, actions: TestPermission[]): Promise<string> => {
   const suffix = crypto.randomBytes(4).toString('hex');
   const role = await app.strapi.service('admin::role').create({
     name: `Limited ${suffix}`,
@@ -215,7 +218,12 @@ export const createLimitedAdmin = async (app: TestApp, actions: string[]): Promi
   });
   await app.strapi.service('admin::role').assignPermissions(
     role.id,
-    actions.map((action) => ({ action, subject: null, conditions: [], properties: {} }))
+    actions.map((p) => (typeof p === 'string' ? { action: p } : p)).map(({ action, subject, fields, conditions }) => ({
+      action,
+      subject: subject ?? null,
+      conditions: conditions ?? [],
+      properties: fields ? { fields } : {},
+    }))
   );
   const email = `limited-${suffix}@example.com`;
   await app.strapi.service('admin::user').create({

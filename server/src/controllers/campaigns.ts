@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { parseCsvRecipients } from '../services/campaigns/csv';
-import type { CampaignInput, PreviewInput, TestSendInput } from '../../../shared/contracts/campaigns';
-import { campaignSchema, campaignUpdateSchema, previewSchema, recipientQuerySchema, sendSchema, testSendSchema } from '../../../shared/validation/campaigns';
+import type { CampaignInput, PreviewInput, RecipientSource, TestSendInput } from '../../../shared/contracts/campaigns';
+import { campaignSchema, campaignUpdateSchema, previewSchema, recipientQuerySchema, recipientSourceSchema, sendSchema, testSendSchema } from '../../../shared/validation/campaigns';
 import { getService } from '../utils';
 import { RAW_BODY, RAW_BODY_TYPE } from '../utils/raw-body';
 import type { Context } from '../utils/context';
@@ -89,10 +89,27 @@ const campaignsController = ({ strapi }: { strapi: Core.Strapi }) => {
           throw new errors.ValidationError('The body is not valid JSON.');
         }
       }
+      if (body && typeof body === 'object' && !Array.isArray(body) && 'source' in body) {
+        const { source } = await validate<{ source: RecipientSource }>(recipientSourceSchema, body);
+        ctx.body = { data: await getService(strapi, 'audience').importInto(campaign, ctx.state.userAbility, source) };
+        return;
+      }
       if (!Array.isArray(body)) {
-        throw new errors.ValidationError('Send a JSON list of { email, data } objects, or a CSV file as text/csv.');
+        throw new errors.ValidationError('Send a JSON list of { email, data } objects, { source: { contentType, filters?, emailField? } }, or a CSV file as text/csv.');
       }
       ctx.body = { data: await campaigns().addRecipients(campaign, body) };
+    },
+
+    /** Collection types an audience can be read from, as far as the caller may read them. */
+    async sources(ctx: Context) {
+      ctx.body = { data: await getService(strapi, 'audience').sources(ctx.state.userAbility) };
+    },
+
+    /** How many entries a `{ source }` import would read, before importing. */
+    async countSource(ctx: Context) {
+      await load(ctx);
+      const { source } = await validate<{ source: RecipientSource }>(recipientSourceSchema, ctx.request.body ?? {});
+      ctx.body = { data: { count: await getService(strapi, 'audience').count(ctx.state.userAbility, source) } };
     },
 
     async recipients(ctx: Context) {

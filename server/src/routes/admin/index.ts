@@ -48,6 +48,7 @@ export default () => ({
     { method: 'POST', path: '/campaigns', handler: 'campaigns.create', config: guard(ACTIONS.campaignsCreate) },
     { method: 'GET', path: '/campaigns/servers', handler: 'campaigns.servers', config: guard(ACTIONS.campaignsRead) },
     { method: 'POST', path: '/campaigns/preview', handler: 'campaigns.previewUnsaved', config: guard(ACTIONS.campaignsRead) },
+    { method: 'GET', path: '/campaigns/sources', handler: 'campaigns.sources', config: guard(ACTIONS.campaignsCreate) },
     { method: 'GET', path: '/campaigns/:documentId', handler: 'campaigns.findOne', config: guard(ACTIONS.campaignsRead) },
     { method: 'PUT', path: '/campaigns/:documentId', handler: 'campaigns.update', config: guard(ACTIONS.campaignsCreate) },
     { method: 'DELETE', path: '/campaigns/:documentId', handler: 'campaigns.delete', config: guard(ACTIONS.campaignsCreate) },
@@ -58,6 +59,7 @@ export default () => ({
       // The CSV body is read only once the admin's token and permission passed.
       config: { ...guard(ACTIONS.campaignsCreate), middlewares: [readRawBody] },
     },
+    { method: 'POST', path: '/campaigns/:documentId/recipients/count', handler: 'campaigns.countSource', config: guard(ACTIONS.campaignsCreate) },
     { method: 'GET', path: '/campaigns/:documentId/recipients', handler: 'campaigns.recipients', config: guard(ACTIONS.campaignsRead) },
     { method: 'POST', path: '/campaigns/:documentId/send', handler: 'campaigns.send', config: guard(ACTIONS.campaignsSend) },
     { method: 'POST', path: '/campaigns/:documentId/pause', handler: 'campaigns.pause', config: guard(ACTIONS.campaignsSend) },

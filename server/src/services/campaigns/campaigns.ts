@@ -40,6 +40,10 @@ const EDITABLE: CampaignStatus[] = ['draft', 'scheduled'];
 
 const conflict = (message: string) => new errors.ApplicationError(message);
 
+const assertEditable = (campaign: StoredCampaign) => {
+  if (!EDITABLE.includes(campaign.status)) throw conflict(`Recipients cannot be added to a ${campaign.status} campaign.`);
+};
+
 /**
  * Campaigns and their recipient lists: creating and editing them, the state changes a person
  * asks for (send, schedule, pause, resume, cancel) and the counts shown while they run. The
@@ -234,57 +238,67 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * `rowOffset` numbers rows as the person sees them (a CSV's header is row 1).
      */
     async addRecipients(campaign: StoredCampaign, list: unknown, rowOffset = 1): Promise<{ added: number; rejected: RejectedRecipient[] }> {
-      if (!EDITABLE.includes(campaign.status)) {
-        throw conflict(`Recipients cannot be added to a ${campaign.status} campaign.`);
-      }
       if (!Array.isArray(list)) {
+        assertEditable(campaign);
         throw fieldError('recipients', 'Must be a list of { email, data } objects.', 'Recipients must be a list of { email, data } objects.');
       }
+      return service.addRecipientPages(campaign, (async function* () {
+        yield { items: list, rowOffset };
+      })());
+    },
+
+    /**
+     * The same, for a list that arrives in pages (entries of a Strapi collection type): every page
+     * is checked and inserted as it comes, in one transaction, so the list is added whole or not
+     * at all and is never held in memory at once.
+     */
+    async addRecipientPages(
+      campaign: StoredCampaign,
+      pages: AsyncIterable<{ items: unknown[]; rowOffset: number }>
+    ): Promise<{ added: number; rejected: RejectedRecipient[] }> {
+      assertEditable(campaign);
       const variables = variablesOf(campaign.subject, campaign.html, campaign.text);
-      // Every address the campaign has, and grows with the ones added here: its size is the count.
-      const known = new Set<string>(
-        (await recipients().findMany({ select: ['emailKey'], where: { campaign: campaign.documentId } })).map((r: any) => r.emailKey)
-      );
       const rejected: RejectedRecipient[] = [];
-      const rows: Array<Record<string, unknown>> = [];
-      list.forEach((item: RecipientInput, index) => {
-        const row = index + rowOffset;
-        const email = typeof item?.email === 'string' ? item.email.trim() : '';
-        const problem = item && typeof item === 'object' ? recipientProblem(item, variables) : 'not an object';
-        if (problem) return rejected.push({ row, email, reason: problem });
-        const emailKey = email.toLowerCase();
-        if (known.has(emailKey)) return rejected.push({ row, email, reason: 'duplicate address' });
-        if (known.size >= MAX_RECIPIENTS) {
-          return rejected.push({ row, email, reason: `a campaign has at most ${MAX_RECIPIENTS} recipients` });
-        }
-        known.add(emailKey);
-        const data = Object.fromEntries(Object.entries(item.data ?? {}).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
-        rows.push({
-          documentId: newDocumentId(),
-          campaign: campaign.documentId,
-          email,
-          emailKey,
-          data,
-          status: 'queued',
-          attempts: 0,
-          nextAttemptAt: 0,
-        });
-      });
-      // Multi-row inserts in one transaction: the list is added whole or not at all.
+      let added = 0;
       await strapi.db.transaction(async () => {
-        if (rows.length > 0) {
-          // Conditional on the status read before the list was parsed (and a row lock until the
-          // commit): a campaign scheduled or started meanwhile gets no rows. New recipients were
-          // not part of what was scheduled: a scheduled one goes back to draft, as with an edit.
-          const { count } = await campaigns().updateMany({
-            where: { id: campaign.id, status: campaign.status },
-            data: campaign.status === 'scheduled' ? { status: 'draft', scheduledAt: null } : { status: campaign.status },
+        // Every address the campaign has, and grows with the ones added here: its size is the count.
+        const known = new Set<string>(
+          (await recipients().findMany({ select: ['emailKey'], where: { campaign: campaign.documentId } })).map((r: any) => r.emailKey)
+        );
+        let claimed = false;
+        for await (const page of pages) {
+          const rows: Array<Record<string, unknown>> = [];
+          page.items.forEach((item, index) => {
+            const row = index + page.rowOffset;
+            const recipient = item as RecipientInput;
+            const email = typeof recipient?.email === 'string' ? recipient.email.trim() : '';
+            const problem = recipient && typeof recipient === 'object' ? recipientProblem(recipient, variables) : 'not an object';
+            if (problem) return rejected.push({ row, email, reason: problem });
+            const emailKey = email.toLowerCase();
+            if (known.has(emailKey)) return rejected.push({ row, email, reason: 'duplicate address' });
+            if (known.size >= MAX_RECIPIENTS) {
+              return rejected.push({ row, email, reason: `a campaign has at most ${MAX_RECIPIENTS} recipients` });
+            }
+            known.add(emailKey);
+            const data = Object.fromEntries(Object.entries(recipient.data ?? {}).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
+            rows.push({ documentId: newDocumentId(), campaign: campaign.documentId, email, emailKey, data, status: 'queued', attempts: 0, nextAttemptAt: 0 });
           });
-          if (count !== 1) throw conflict('The campaign was scheduled or started meanwhile: open it again to add recipients.');
+          if (rows.length > 0 && !claimed) {
+            // Conditional on the status read before the list was parsed (and a row lock until the
+            // commit): a campaign scheduled or started meanwhile gets no rows. New recipients were
+            // not part of what was scheduled: a scheduled one goes back to draft, as with an edit.
+            const { count } = await campaigns().updateMany({
+              where: { id: campaign.id, status: campaign.status },
+              data: campaign.status === 'scheduled' ? { status: 'draft', scheduledAt: null } : { status: campaign.status },
+            });
+            if (count !== 1) throw conflict('The campaign was scheduled or started meanwhile: open it again to add recipients.');
+            claimed = true;
+          }
+          for (let i = 0; i < rows.length; i += 500) await recipients().createMany({ data: rows.slice(i, i + 500) });
+          added += rows.length;
         }
-        for (let i = 0; i < rows.length; i += 500) await recipients().createMany({ data: rows.slice(i, i + 500) });
       });
-      return { added: rows.length, rejected };
+      return { added, rejected };
     },
 
     async listRecipients(campaign: StoredCampaign, query: { status?: string | null; q?: string | null; page: number; pageSize: number }) {

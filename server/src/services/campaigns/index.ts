@@ -1,3 +1,4 @@
+import audience from './audience';
 import campaignQueue from './queue';
 import campaigns from './campaigns';
 import preview from './preview';
@@ -9,8 +10,9 @@ import throttle from './throttle';
 import tracking from './tracking';
 import unsubscribe from './unsubscribe';
 
-/** Campaigns: the campaigns, their queue and throttle, suppressions, layouts, webhook events and unsubscribes. */
+/** Campaigns: the campaigns, their queue and throttle, suppressions, layouts, audiences, webhook events and unsubscribes. */
 export default {
+  audience,
   'campaign-queue': campaignQueue,
   'campaign-renderer': renderer,
   'campaign-preview': preview,
