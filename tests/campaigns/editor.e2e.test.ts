@@ -238,3 +238,34 @@ it('creates, edits and (after a confirmation naming it) deletes a layout', async
   await confirm.getByTestId('layout-in-use').getByText('Autumn letter', { exact: true }).waitFor();
   expect((await call('GET', '/email-server/templates')).body.data.map((t: any) => t.name)).toEqual(['Newsletter']);
 });
+
+it('imports Strapi\'s own users as recipients: the example filter, a count, then how many were added', async () => {
+  const roles = await call('GET', '/users-permissions/roles');
+  const authenticated = roles.body.roles.find((r: any) => r.type === 'authenticated');
+  const users = [
+    { username: 'cora', email: 'cora@example.org', confirmed: true, blocked: false },
+    { username: 'dev', email: 'dev@example.org', confirmed: true, blocked: false },
+    { username: 'eli', email: 'eli@example.org', confirmed: false, blocked: false },
+    { username: 'fay', email: 'fay@example.org', confirmed: true, blocked: true },
+  ];
+  for (const user of users) {
+    const created = await call('POST', '/content-manager/collection-types/plugin::users-permissions.user', {
+      ...user,
+      password: 'User-password-1',
+      role: { connect: [{ id: authenticated.id }] },
+    });
+    expect(created.status).toBe(201);
+  }
+  // Their scalar fields are the variables: every user has a username.
+  const documentId = await openCampaign('Members letter', { subject: 'News for {{ username }}', recipients: [] });
+  await page.getByRole('tab', { name: 'From Strapi content' }).click();
+  await chooseOption('Content type', 'User');
+  // The README's example is there to start from: confirmed and not blocked.
+  await page.getByTestId('import-from-content').getByText('"confirmed"').waitFor();
+  await page.getByRole('button', { name: 'Count' }).click();
+  await page.getByTestId('source-count').getByText('2 entries match').waitFor();
+  await page.getByTestId('import-from-content').getByRole('button', { name: 'Import' }).click();
+  await page.getByTestId('import-from-content').getByTestId('import-added').getByText('2 added').waitFor();
+  const recipients = (await call('GET', `/email-server/campaigns/${documentId}/recipients`)).body.data;
+  expect(recipients.map((r: any) => r.email).sort()).toEqual(['cora@example.org', 'dev@example.org']);
+});
