@@ -24,4 +24,6 @@ export const CAMPAIGN_PERMISSIONS = {
   create: action(ACTIONS.campaignsCreate),
   send: action(ACTIONS.campaignsSend),
   suppressions: action(ACTIONS.suppressionsUpdate),
+  templatesRead: action(ACTIONS.templatesRead),
+  templatesUpdate: action(ACTIONS.templatesUpdate),
 };

@@ -9,12 +9,17 @@ import {
   type Campaign,
   type CampaignCounts,
   type CampaignInput,
+  type CampaignPreview,
   type CampaignServerOption,
   type CampaignStatus,
   type ImportResult,
   type Recipient,
   type RecipientInput,
+  type RecipientSource,
+  type RecipientSourceOption,
   type RecipientStatus,
+  type PreviewInput,
+  type TestSendInput,
   type Suppression,
   type SuppressionReason,
 } from '../../../shared/contracts/campaigns';
@@ -22,7 +27,7 @@ import { PLUGIN_ID } from '../pluginId';
 import { toQueryString } from '../utils/query';
 
 export { CAMPAIGN_STATUSES, RECIPIENT_STATUSES, SUPPRESSION_REASONS };
-export type { Campaign, CampaignCounts, CampaignInput, CampaignStatus, ImportResult, Paged, Pagination, Recipient, RecipientInput, RecipientStatus, Suppression, SuppressionReason };
+export type { Campaign, CampaignCounts, CampaignInput, CampaignPreview, CampaignStatus, PreviewInput, RecipientSource, RecipientSourceOption, TestSendInput, ImportResult, Paged, Pagination, Recipient, RecipientInput, RecipientStatus, Suppression, SuppressionReason };
 
 export interface RecipientFilters {
   status?: RecipientStatus | '';
@@ -177,6 +182,18 @@ export const useCampaignActions = (documentId: string) => {
         (await post<{ data: ImportResult }>(`${url}/recipients`, recipients)).data.data,
       { onSuccess: () => client.invalidateQueries(KEY) }
     ),
+    /** Every entry of a content type that matches the filters; 403 when the admin may not read it. */
+    importSource: useMutation(
+      async (source: RecipientSource) =>
+        (await post<{ data: ImportResult }>(`${url}/recipients`, { source })).data.data,
+      { onSuccess: () => client.invalidateQueries(KEY) }
+    ),
+    countSource: useMutation(
+      async (source: RecipientSource) =>
+        (await post<{ data: { count: number } }>(`${url}/recipients/count`, { source })).data.data.count
+    ),
+    /** The stored campaign, rendered, to up to 10 addresses; subject prefixed `[Test] `. */
+    testSend: useMutation(async (body: TestSendInput) => (await post<{ data: { sent: number } }>(`${url}/test`, body)).data.data),
     importCsv: useMutation(
       async (csv: string) => (await postCsv<{ data: ImportResult }>(`${url}/recipients`, csv)).data,
       { onSuccess: () => client.invalidateQueries(KEY) }
@@ -230,4 +247,25 @@ export const useSuppressionActions = () => {
 export const useCampaignServers = () => {
   const { get } = useFetchClient();
   return useQuery([...KEY, 'servers'], async () => (await get<{ data: CampaignServerOption[] }>(`${base}/servers`)).data.data);
+};
+
+/** Collection types the admin may read that have an email attribute (needs campaigns.create). */
+export const useRecipientSources = (enabled = true) => {
+  const { get } = useFetchClient();
+  return useQuery([...KEY, 'sources'], async () => (await get<{ data: RecipientSourceOption[] }>(`${base}/sources`)).data.data, {
+    enabled,
+  });
+};
+
+/**
+ * Renders the form's unsaved subject and bodies: for one recipient of a saved campaign
+ * (documentId), or with sample values for a new one.
+ */
+export const usePreviewRequest = (documentId?: string) => {
+  const { post } = useFetchClient();
+  return React.useCallback(
+    async (body: PreviewInput) =>
+      (await post<{ data: CampaignPreview }>(documentId ? `${base}/${documentId}/preview` : `${base}/preview`, body)).data.data,
+    [post, documentId]
+  );
 };

@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { parseCsvRecipients } from '../services/campaigns/csv';
-import type { CampaignInput, RecipientSource } from '../../../shared/contracts/campaigns';
-import { campaignSchema, campaignUpdateSchema, recipientQuerySchema, recipientSourceSchema, sendSchema } from '../../../shared/validation/campaigns';
+import type { CampaignInput, PreviewInput, RecipientSource, TestSendInput } from '../../../shared/contracts/campaigns';
+import { campaignSchema, campaignUpdateSchema, previewSchema, recipientQuerySchema, recipientSourceSchema, sendSchema, testSendSchema } from '../../../shared/validation/campaigns';
 import { getService } from '../utils';
 import { RAW_BODY, RAW_BODY_TYPE } from '../utils/raw-body';
 import type { Context } from '../utils/context';
@@ -41,7 +41,16 @@ const campaignsController = ({ strapi }: { strapi: Core.Strapi }) => {
       const existing = await load(ctx);
       const body = ctx.request.body;
       const merged = mergeOntoStored(
-        { name: existing.name, server: existing.server, subject: existing.subject, html: existing.html, text: existing.text },
+        {
+          name: existing.name,
+          server: existing.server,
+          subject: existing.subject,
+          html: existing.html,
+          text: existing.text,
+          template: existing.template ?? null,
+          trackOpens: Boolean(existing.trackOpens),
+          trackClicks: Boolean(existing.trackClicks),
+        },
         body
       );
       const input = await validate<CampaignInput>(campaignUpdateSchema, merged);
@@ -107,6 +116,25 @@ const campaignsController = ({ strapi }: { strapi: Core.Strapi }) => {
       const campaign = await load(ctx);
       const query = await validate<{ status?: string; q?: string; page: number; pageSize: number }>(recipientQuerySchema, ctx.query ?? {});
       ctx.body = await campaigns().listRecipients(campaign, query);
+    },
+
+    /** The mail as a recipient gets it; the body's content fields are the form's unsaved edits. */
+    async preview(ctx: Context) {
+      const campaign = await load(ctx);
+      const input = await validate<PreviewInput>(previewSchema, ctx.request.body ?? {});
+      ctx.body = { data: await getService(strapi, 'campaign-preview').preview(campaign, input) };
+    },
+
+    /** A campaign not saved yet: sample values. */
+    async previewUnsaved(ctx: Context) {
+      const input = await validate<PreviewInput>(previewSchema, ctx.request.body ?? {});
+      ctx.body = { data: await getService(strapi, 'campaign-preview').preview(null, input) };
+    },
+
+    async testSend(ctx: Context) {
+      const campaign = await load(ctx);
+      const input = await validate<TestSendInput>(testSendSchema, ctx.request.body ?? {});
+      ctx.body = { data: await getService(strapi, 'campaign-preview').testSend(campaign, input) };
     },
 
     async send(ctx: Context) {

@@ -5,6 +5,7 @@ import publicRoutes from './public';
 import savedReplies from './saved-replies';
 import servers from './servers';
 import suppressions from './suppressions';
+import templates from './templates';
 
 export default {
   campaigns,
@@ -14,4 +15,5 @@ export default {
   'saved-replies': savedReplies,
   servers,
   suppressions,
+  templates,
 };

@@ -6,7 +6,7 @@ import {
   useRBAC,
 } from '@strapi/strapi/admin';
 import { Alert, Button, Flex, Typography } from '@strapi/design-system';
-import { Check, Clock, Cross, PaperPlane, Play, Trash } from '@strapi/icons';
+import { Check, Clock, Cross, Mail, PaperPlane, Play, Trash } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { useNavigate, useParams } from 'react-router-dom';
 import { Panel } from '../../components/Layout';
@@ -23,6 +23,7 @@ import { ImportRecipients } from './ImportRecipients';
 import { RecipientsTable } from './RecipientsTable';
 import { ScheduleCampaignModal } from './ScheduleCampaignModal';
 import { SendCampaignDialog } from './SendCampaignDialog';
+import { TestSendDialog } from './TestSendDialog';
 import { CampaignStatusBadge } from './StatusBadges';
 
 const EDITABLE: CampaignStatus[] = ['draft', 'scheduled'];
@@ -37,7 +38,7 @@ const CampaignDetail = ({ campaign }: { campaign: Campaign }) => {
   const actions = useCampaignActions(campaign.documentId);
   const { allowedActions } = useRBAC({ create: CAMPAIGN_PERMISSIONS.create, send: CAMPAIGN_PERMISSIONS.send });
   const form = useCampaignForm(campaign);
-  const [dialog, setDialog] = React.useState<'send' | 'cancel' | 'delete' | 'schedule' | null>(null);
+  const [dialog, setDialog] = React.useState<'send' | 'cancel' | 'delete' | 'schedule' | 'test' | null>(null);
   const [hiddenReason, setHiddenReason] = React.useState<string | null>(null);
   const t = useT();
 
@@ -74,6 +75,14 @@ const CampaignDetail = ({ campaign }: { campaign: Campaign }) => {
   // Sending what is on screen matters: unsaved edits would not go out.
   const unsaved = editable && form.dirty;
   const buttons: React.ReactNode[] = [];
+  if (allowedActions.canCreate) {
+    // The test renders the saved campaign: with unsaved edits it would show something else.
+    buttons.push(
+      <Button key="test" variant="secondary" startIcon={<Mail />} disabled={unsaved} onClick={() => setDialog('test')}>
+        {t('campaign.test', 'Send test')}
+      </Button>
+    );
+  }
   if (allowedActions.canSend && status === 'draft') {
     buttons.push(
       <Button
@@ -167,7 +176,7 @@ const CampaignDetail = ({ campaign }: { campaign: Campaign }) => {
             {editable ? (
               <form noValidate onSubmit={save}>
                 <Flex direction="column" alignItems="stretch" gap={4}>
-                  <CampaignFields form={form} current={campaign.server} />
+                  <CampaignFields form={form} current={campaign} />
                   <Flex justifyContent="flex-end" gap={2}>
                     {unsaved ? (
                       <Typography variant="pi" textColor="neutral600">
@@ -192,7 +201,7 @@ const CampaignDetail = ({ campaign }: { campaign: Campaign }) => {
           </Panel>
 
           {editable ? (
-            <Panel title={t('import.title', 'Import recipients (CSV)')}>
+            <Panel title={t('import.titleAny', 'Import recipients')}>
               <ImportRecipients documentId={campaign.documentId} variables={campaign.variables} />
             </Panel>
           ) : null}
@@ -220,6 +229,7 @@ const CampaignDetail = ({ campaign }: { campaign: Campaign }) => {
         onOpenChange={(open) => setDialog(open ? 'delete' : null)}
         onDeleted={() => navigate('..', { relative: 'path' })}
       />
+      {dialog === 'test' ? <TestSendDialog campaign={campaign} open onOpenChange={(open) => setDialog(open ? 'test' : null)} /> : null}
       {dialog === 'schedule' ? (
         <ScheduleCampaignModal campaign={campaign} open onOpenChange={(open) => setDialog(open ? 'schedule' : null)} />
       ) : null}

@@ -1,11 +1,16 @@
 import * as React from 'react';
-import { Grid, Typography } from '@strapi/design-system';
+import { useRBAC } from '@strapi/strapi/admin';
+import { Checkbox, Flex, Grid, Typography } from '@strapi/design-system';
 import { campaignSchema } from '../../../../shared/validation/campaigns';
 import { SelectField, TextareaField, TextField } from '../../components/FormFields';
+import { HtmlEditor } from '../../components/HtmlEditor';
 import { Cell } from '../../components/Layout';
 import { useCampaignServers, type Campaign, type CampaignInput } from '../../hooks/useCampaigns';
+import { useTemplates } from '../../hooks/useTemplates';
 import { useT } from '../../hooks/useT';
+import { CAMPAIGN_PERMISSIONS } from '../../permissions';
 import { errorsFromResponse, errorsFromSchema, type FieldErrors } from '../../utils/formErrors';
+import { CampaignPreviewPane } from './CampaignPreviewPane';
 
 export interface CampaignValues {
   name: string;
@@ -13,6 +18,10 @@ export interface CampaignValues {
   subject: string;
   html: string;
   text: string;
+  /** A layout's documentId, '' for none. */
+  template: string;
+  trackOpens: boolean;
+  trackClicks: boolean;
 }
 
 const valuesFrom = (campaign?: Campaign): CampaignValues => ({
@@ -21,6 +30,9 @@ const valuesFrom = (campaign?: Campaign): CampaignValues => ({
   subject: campaign?.subject ?? '',
   html: campaign?.html ?? '',
   text: campaign?.text ?? '',
+  template: campaign?.template?.documentId ?? '',
+  trackOpens: campaign?.trackOpens ?? false,
+  trackClicks: campaign?.trackClicks ?? false,
 });
 
 const orNull = (value: string) => (value.trim() === '' ? null : value);
@@ -31,6 +43,9 @@ export const toCampaignPayload = (values: CampaignValues): CampaignInput => ({
   subject: values.subject,
   html: orNull(values.html),
   text: orNull(values.text),
+  template: values.template || null,
+  trackOpens: values.trackOpens,
+  trackClicks: values.trackClicks,
 });
 
 /** Runs the shared schema in the browser, one message per field. */
@@ -39,21 +54,31 @@ const validateCampaign = (values: CampaignValues): Promise<FieldErrors> =>
 
 /**
  * Errors (the shared schema's on submit, then what only the server can find, such as a disabled
- * server) are kept per field until that field changes.
+ * server) are kept per field until that field changes. The live preview's template errors are
+ * shown under their fields too, until the next preview.
  */
 export const useCampaignForm = (campaign?: Campaign) => {
   const [values, setValues] = React.useState<CampaignValues>(() => valuesFrom(campaign));
   const [errors, setErrors] = React.useState<FieldErrors>({});
-  const set = (key: keyof CampaignValues) => (value: string) => {
-    setValues((v) => ({ ...v, [key]: value }));
-    setErrors((e) => ({ ...e, [key]: undefined }));
-  };
+  const [previewErrors, setPreviewErrors] = React.useState<FieldErrors>({});
+  const set =
+    <K extends keyof CampaignValues>(key: K) =>
+    (value: CampaignValues[K]) => {
+      setValues((v) => ({ ...v, [key]: value }));
+      setErrors((e) => ({ ...e, [key]: undefined }));
+    };
   return {
     values,
     errors,
     set,
-    /** What an input needs to show and edit one field. */
-    field: (key: keyof CampaignValues) => ({ name: key, value: values[key], onChange: set(key), error: errors[key] }),
+    setPreviewErrors,
+    /** What an input needs to show and edit one (text) field. */
+    field: (key: 'name' | 'server' | 'subject' | 'html' | 'text' | 'template') => ({
+      name: key,
+      value: values[key],
+      onChange: set(key),
+      error: errors[key] ?? previewErrors[key],
+    }),
     dirty: JSON.stringify(values) !== JSON.stringify(valuesFrom(campaign)),
     /** Checks before sending anything; false (with the errors shown) when something is wrong. */
     check: async () => {
@@ -71,20 +96,64 @@ export const useCampaignForm = (campaign?: Campaign) => {
 interface CampaignFieldsProps {
   form: ReturnType<typeof useCampaignForm>;
   /** The campaign's current server, kept selectable even if it was disabled since. */
-  current?: Campaign['server'];
+  current?: Campaign;
 }
+
+const NO_LAYOUT = 'none';
+
+const LayoutPicker = ({ form, current }: CampaignFieldsProps) => {
+  const t = useT();
+  const { allowedActions, isLoading } = useRBAC({ read: CAMPAIGN_PERMISSIONS.templatesRead });
+  const templates = useTemplates(allowedActions.canRead);
+  const { field } = form;
+  const none = t('campaignForm.noLayout', 'No layout');
+  // The select cannot tell an empty value from no choice: "none" stands for no layout.
+  const options = [{ value: NO_LAYOUT, label: none }, ...(templates.data ?? []).map((tpl) => ({ value: tpl.documentId, label: tpl.name }))];
+  const chosen = current?.template;
+  if (chosen && !options.some((o) => o.value === chosen.documentId)) options.push({ value: chosen.documentId, label: chosen.name });
+
+  if (!isLoading && !allowedActions.canRead) {
+    return (
+      <Flex direction="column" alignItems="stretch" gap={1} data-testid="layout-unavailable">
+        <Typography variant="pi" fontWeight="bold">
+          {t('campaignForm.layout', 'Layout')}
+        </Typography>
+        <Typography variant="pi" textColor="neutral600">
+          {chosen
+            ? t('campaignForm.layoutNoRead', 'Uses the layout {name}. You may not read layouts, so you cannot change it.', { name: chosen.name })
+            : t('campaignForm.layoutNoReadNone', 'You may not read layouts, so you cannot pick one.')}
+        </Typography>
+      </Flex>
+    );
+  }
+  return (
+    <SelectField
+      {...field('template')}
+      value={field('template').value || NO_LAYOUT}
+      onChange={(value) => field('template').onChange(value === NO_LAYOUT ? '' : value)}
+      label={t('campaignForm.layout', 'Layout')}
+      options={options}
+      error={
+        field('template').error ??
+        (templates.isError ? t('campaignForm.layoutsUnavailable', 'The layouts could not be loaded.') : undefined)
+      }
+      hint={t('campaignForm.hint.layout', 'The body goes where the layout has {content}', { content: '{{ content }}' })}
+    />
+  );
+};
 
 export const CampaignFields = ({ form, current }: CampaignFieldsProps) => {
   const servers = useCampaignServers();
-  const { errors, field } = form;
+  const { errors, field, values, set } = form;
   const t = useT();
 
   // Only enabled servers send, so only they are offered.
+  const server = current?.server;
   const options = (servers.data ?? [])
-    .filter((server) => server.enabled || server.documentId === current?.documentId)
-    .map((server) => ({ value: server.documentId, label: server.name }));
-  if (current && !options.some((o) => o.value === current.documentId)) {
-    options.push({ value: current.documentId, label: current.name });
+    .filter((s) => s.enabled || s.documentId === server?.documentId)
+    .map((s) => ({ value: s.documentId, label: s.name }));
+  if (server && !options.some((o) => o.value === server.documentId)) {
+    options.push({ value: server.documentId, label: server.name });
   }
 
   return (
@@ -113,35 +182,66 @@ export const CampaignFields = ({ form, current }: CampaignFieldsProps) => {
           hint={t('campaignForm.hint.server', 'Only enabled servers are listed')}
         />
       </Cell>
-      <Cell size={12}>
-        <TextField
-          {...field('subject')}
-          label={t('campaignForm.subject', 'Subject')}
-          required
-        />
+      <Cell size={8}>
+        <TextField {...field('subject')} label={t('campaignForm.subject', 'Subject')} required />
+      </Cell>
+      <Cell size={4}>
+        <LayoutPicker form={form} current={current} />
       </Cell>
       <Cell size={12}>
         <Typography variant="pi" textColor="neutral600" data-testid="variables-hint">
           {t(
             'campaignForm.hint.variables',
-            'Personalise the subject and bodies with placeholders: {email} and the CSV columns, e.g. {example}. Every recipient must have a value for each placeholder used. {unsubscribe} is the recipient’s unsubscribe link.',
-            { email: '{{email}}', example: '{{firstName}}', unsubscribe: '{{unsubscribeUrl}}' }
+            'Personalise the subject and bodies with Liquid: {email}, the CSV columns or content fields, e.g. {example}, with a default {withDefault} or a condition {condition}. A recipient must have a value for each placeholder used without a default. {unsubscribe} is the recipient’s unsubscribe link.',
+            {
+              email: '{{ email }}',
+              example: '{{ firstName }}',
+              withDefault: '{{ firstName | default: "there" }}',
+              condition: '{% if vip %}…{% endif %}',
+              unsubscribe: '{{ unsubscribeUrl }}',
+            }
           )}
         </Typography>
       </Cell>
-      <Cell size={12}>
-        <TextareaField
-          {...field('html')}
-          label={t('campaignForm.html', 'HTML body')}
-          hint={t('campaignForm.hint.html', 'Values put into the HTML are escaped')}
-        />
+      <Cell size={6}>
+        <Flex direction="column" alignItems="stretch" gap={4}>
+          <HtmlEditor
+            {...field('html')}
+            label={t('campaignForm.html', 'HTML body')}
+            hint={t('campaignForm.hint.html', 'Values put into the HTML are escaped')}
+          />
+          <TextareaField
+            {...field('text')}
+            label={t('campaignForm.text', 'Text body')}
+            hint={t('campaignForm.hint.text', 'For mail apps that do not show HTML; generated from the HTML when empty')}
+          />
+        </Flex>
+      </Cell>
+      <Cell size={6}>
+        <CampaignPreviewPane documentId={current?.documentId} values={values} onErrors={form.setPreviewErrors} />
       </Cell>
       <Cell size={12}>
-        <TextareaField
-          {...field('text')}
-          label={t('campaignForm.text', 'Text body')}
-          hint={t('campaignForm.hint.text', 'For mail apps that do not show HTML')}
-        />
+        <Flex direction="column" alignItems="stretch" gap={2}>
+          <Flex gap={6}>
+            <Checkbox checked={values.trackOpens} onCheckedChange={(checked: boolean | "indeterminate") => set('trackOpens')(checked === true)}>
+              {t('campaignForm.trackOpens', 'Track opens')}
+            </Checkbox>
+            <Checkbox checked={values.trackClicks} onCheckedChange={(checked: boolean | "indeterminate") => set('trackClicks')(checked === true)}>
+              {t('campaignForm.trackClicks', 'Track clicks')}
+            </Checkbox>
+          </Flex>
+          <Typography variant="pi" textColor="neutral600" data-testid="tracking-hint">
+            {t(
+              'campaignForm.hint.tracking',
+              'Off by default: a tracking pixel and rewritten links tell you about people who did not agree to it, and Apple Mail Privacy Protection opens every mail itself, which inflates opens.'
+            )}
+          </Typography>
+          {errors.trackOpens || errors.trackClicks ? (
+            <Typography variant="pi" textColor="danger600">
+              {errors.trackOpens ?? errors.trackClicks}
+            </Typography>
+          ) : null}
+        </Flex>
       </Cell>
     </Grid.Root>
   );

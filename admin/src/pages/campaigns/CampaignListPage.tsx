@@ -10,7 +10,7 @@ import {
   Tr,
   Typography,
 } from '@strapi/design-system';
-import { Plus, Shield } from '@strapi/icons';
+import { Layout, Plus, Shield } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 import { useNavigate } from 'react-router-dom';
 import { TableHeader } from '../../components/TableHeader';
@@ -25,6 +25,8 @@ export const CampaignListPage = () => {
   const navigate = useNavigate();
   const { data: campaigns, isLoading } = useCampaigns();
   const { allowedActions } = useRBAC({ create: CAMPAIGN_PERMISSIONS.create });
+  // useRBAC names a result by the action's last word ("read"), so layouts get a call of their own.
+  const layouts = useRBAC({ read: CAMPAIGN_PERMISSIONS.templatesRead }).allowedActions.canRead;
   const t = useT();
 
   const title = t('campaigns.title', 'Campaigns');
@@ -45,6 +47,11 @@ export const CampaignListPage = () => {
         subtitle={t('campaigns.subtitle', 'Mail sent to a list of recipients through one of your email servers')}
         primaryAction={
           <Flex gap={2}>
+            {layouts ? (
+              <Button variant="secondary" startIcon={<Layout />} onClick={() => navigate('layouts')}>
+                {t('campaigns.layouts', 'Layouts')}
+              </Button>
+            ) : null}
             <Button variant="secondary" startIcon={<Shield />} onClick={() => navigate('suppressions')}>
               {t('campaigns.suppressions', 'Suppression list')}
             </Button>

@@ -18,11 +18,13 @@ export const Bar = styled(ProgressBar)<{ $wide?: boolean }>`
 `;
 
 const ALWAYS = ['queued', 'sending', 'sent', 'failed', 'bounced', 'unsubscribed', 'suppressed'] as const;
-// Shown only once non-zero: delivered, opened and clicked come only from SendGrid's events, and
-// cancelled only after a cancel.
-const WHEN_KNOWN = ['delivered', 'opened', 'clicked', 'cancelled'] as const;
+// Shown only once non-zero: delivered comes only from SendGrid's events, cancelled only after a cancel.
+const WHEN_KNOWN = ['delivered', 'cancelled'] as const;
+// What recipients did with the mail, on a line of its own: answers, out-of-office mails, and
+// (with tracking on) opens and clicks.
+const RESPONSES = ['replied', 'autoReplied', 'opened', 'clicked'] as const;
 
-const COUNT_LABELS: Record<(typeof ALWAYS)[number] | (typeof WHEN_KNOWN)[number] | 'total', string> = {
+const COUNT_LABELS: Record<(typeof ALWAYS)[number] | (typeof WHEN_KNOWN)[number] | (typeof RESPONSES)[number] | 'total', string> = {
   total: 'Total {count}',
   queued: 'Queued {count}',
   sending: 'Sending {count}',
@@ -35,6 +37,8 @@ const COUNT_LABELS: Record<(typeof ALWAYS)[number] | (typeof WHEN_KNOWN)[number]
   delivered: 'Delivered {count}',
   opened: 'Opened {count}',
   clicked: 'Clicked {count}',
+  replied: 'Replied {count}',
+  autoReplied: 'Auto-replied {count}',
 };
 
 /** The bar, the percentage and one "Label N" text per count, each readable on its own. */
@@ -62,6 +66,13 @@ export const CampaignProgress = ({ counts }: { counts: CampaignCounts }) => {
         {shown.map((key) => (
           <Typography key={key} data-testid={`count-${key}`}>
             {t(`campaign.count.${key}`, COUNT_LABELS[key], { count: counts[key] })}
+          </Typography>
+        ))}
+      </Flex>
+      <Flex gap={4} wrap="wrap" data-testid="campaign-responses">
+        {RESPONSES.map((key) => (
+          <Typography key={key} textColor="neutral700" data-testid={`count-${key}`}>
+            {t(`campaign.count.${key}`, COUNT_LABELS[key], { count: counts[key] ?? 0 })}
           </Typography>
         ))}
       </Flex>

@@ -1,17 +1,18 @@
 import * as React from 'react';
-import { Box, Button, Field, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
+import { Box, Button, Field, Flex, Tabs } from '@strapi/design-system';
 import { Upload } from '@strapi/icons';
 import { BUILT_IN_VARIABLES } from '../../../../shared/contracts/campaigns';
-import { TableHeader } from '../../components/TableHeader';
 import { useCampaignActions, type ImportResult } from '../../hooks/useCampaigns';
 import { useNotify } from '../../hooks/useNotify';
 import { useT } from '../../hooks/useT';
 import { errorsFromResponse } from '../../utils/formErrors';
+import { ImportResultView } from './ImportResultView';
+import { ImportFromContent } from './ImportFromContent';
 
 const INPUT_ID = 'campaign-csv';
 
 /** Sends a CSV file's text as it is: the server parses it, so its row numbers match the file. */
-export const ImportRecipients = ({ documentId, variables }: { documentId: string; variables: string[] }) => {
+const ImportCsv = ({ documentId, variables }: { documentId: string; variables: string[] }) => {
   const { toggleNotification, failed } = useNotify();
   const { importCsv } = useCampaignActions(documentId);
   const input = React.useRef<HTMLInputElement>(null);
@@ -81,40 +82,29 @@ export const ImportRecipients = ({ documentId, variables }: { documentId: string
         </Box>
       </Flex>
 
-      {result ? (
-        <Flex direction="column" alignItems="stretch" gap={2}>
-          <Flex gap={4}>
-            <Typography fontWeight="bold" textColor="success600" data-testid="import-added">
-              {t('import.added', '{count} added', { count: result.added })}
-            </Typography>
-            {result.rejected.length ? (
-              <Typography fontWeight="bold" textColor="danger600" data-testid="import-rejected">
-                {t('import.rejected', '{count} rejected', { count: result.rejected.length })}
-              </Typography>
-            ) : null}
-          </Flex>
-          {result.rejected.length ? (
-            <Table colCount={3} rowCount={result.rejected.length + 1} aria-label={t('import.rejectedTable', 'Rejected rows')}>
-              <TableHeader
-                columns={[
-                  t('import.col.row', 'Row'),
-                  t('import.col.email', 'Email'),
-                  t('import.col.reason', 'Reason'),
-                ]}
-              />
-              <Tbody>
-                {result.rejected.map((row) => (
-                  <Tr key={`${row.row}-${row.email}`}>
-                    <Td><Typography>{row.row}</Typography></Td>
-                    <Td><Typography>{row.email}</Typography></Td>
-                    <Td><Typography textColor="danger600">{row.reason}</Typography></Td>
-                  </Tr>
-                ))}
-              </Tbody>
-            </Table>
-          ) : null}
-        </Flex>
-      ) : null}
+      {result ? <ImportResultView result={result} /> : null}
     </Flex>
+  );
+};
+
+/** Recipients from a CSV file or from the entries of a Strapi collection type. */
+export const ImportRecipients = ({ documentId, variables }: { documentId: string; variables: string[] }) => {
+  const t = useT();
+  const [from, setFrom] = React.useState<'csv' | 'content'>('csv');
+  return (
+    <Tabs.Root variant="simple" value={from} onValueChange={(next: string) => setFrom(next as 'csv' | 'content')}>
+      <Tabs.List aria-label={t('import.from', 'Import from')}>
+        <Tabs.Trigger value="csv">{t('import.fromCsv', 'CSV')}</Tabs.Trigger>
+        <Tabs.Trigger value="content">{t('import.fromContent', 'From Strapi content')}</Tabs.Trigger>
+      </Tabs.List>
+      <Box paddingTop={4}>
+        <Tabs.Content value="csv">
+          <ImportCsv documentId={documentId} variables={variables} />
+        </Tabs.Content>
+        <Tabs.Content value="content">
+          <ImportFromContent documentId={documentId} />
+        </Tabs.Content>
+      </Box>
+    </Tabs.Root>
   );
 };

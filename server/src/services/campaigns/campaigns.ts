@@ -93,7 +93,11 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const toPublicMany = async (rows: StoredCampaign[]): Promise<Campaign[]> => {
-    const [countsById, servers] = await Promise.all([counts(rows.map((r) => r.documentId)), serverRefs(rows.map((r) => r.server))]);
+    const [countsById, servers, layouts] = await Promise.all([
+      counts(rows.map((r) => r.documentId)),
+      serverRefs(rows.map((r) => r.server)),
+      getService(strapi, 'templates').refs(rows.map((r) => r.template)),
+    ]);
     return rows.map((row) => ({
       documentId: row.documentId,
       name: row.name,
@@ -103,7 +107,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       html: row.html ?? null,
       text: row.text ?? null,
       variables: variablesOf(row.subject, row.html, row.text),
-      template: null,
+      template: (row.template && layouts.get(row.template)) || null,
       trackOpens: Boolean(row.trackOpens),
       trackClicks: Boolean(row.trackClicks),
       scheduledAt: row.scheduledAt ?? null,
@@ -121,6 +125,23 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
     const server = await getService(strapi, 'servers').findByRefCached(ref);
     if (!server) throw fieldError('server', `No email server is named "${ref}".`);
     return server;
+  };
+
+  /** The layout a campaign names: its documentId, or null. A layout that does not exist is a field error. */
+  const resolveTemplate = async (ref: string | null | undefined): Promise<string | null> => {
+    if (!ref) return null;
+    const layout = await getService(strapi, 'templates').findOne(ref);
+    if (!layout) throw fieldError('template', 'No layout has this id: choose one from the list.');
+    return layout.documentId;
+  };
+
+  /**
+   * The layout's HTML and text as they are now, copied onto a campaign that is sent or scheduled:
+   * later edits or a deletion of the layout do not change its mails.
+   */
+  const layoutSnapshot = async (campaign: StoredCampaign) => {
+    const layout = campaign.template ? await getService(strapi, 'templates').findOne(campaign.template) : null;
+    return { layoutHtml: layout?.html ?? null, layoutText: layout?.text || null };
   };
 
   const setStatus = async (campaign: StoredCampaign, from: CampaignStatus[], data: Record<string, unknown>) => {
@@ -156,6 +177,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async create(input: CampaignInput, list?: unknown): Promise<{ campaign: StoredCampaign; added: number; rejected: RejectedRecipient[] }> {
       const server = await resolveServer(input.server);
+      const template = await resolveTemplate(input.template);
       const campaign = (await campaigns().create({
         data: {
           documentId: newDocumentId(),
@@ -164,6 +186,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
           subject: input.subject,
           html: input.html || null,
           text: input.text || null,
+          template,
           trackOpens: input.trackOpens === true,
           trackClicks: input.trackClicks === true,
           status: 'draft',
@@ -179,14 +202,21 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
         throw conflict(`A ${campaign.status} campaign cannot be edited.`);
       }
       const server = await resolveServer(input.server);
-      const data: Record<string, unknown> = { name: input.name, server: server.documentId, subject: input.subject, html: input.html || null, text: input.text || null };
+      const data: Record<string, unknown> = {
+        name: input.name,
+        server: server.documentId,
+        subject: input.subject,
+        html: input.html || null,
+        text: input.text || null,
+        template: await resolveTemplate(input.template),
+      };
       // Left out of the edit, the flags stay as they are.
       if (input.trackOpens !== undefined) data.trackOpens = input.trackOpens === true;
       if (input.trackClicks !== undefined) data.trackClicks = input.trackClicks === true;
       // Someone with campaigns.send approved what was scheduled: a changed mail or server goes back
       // to draft and is scheduled again by someone who may send.
       const contentChanged =
-        (['server', 'subject', 'html', 'text'] as const).some((key) => (data[key] ?? null) !== (campaign[key] ?? null)) ||
+        (['server', 'subject', 'html', 'text', 'template'] as const).some((key) => (data[key] ?? null) !== (campaign[key] ?? null)) ||
         (['trackOpens', 'trackClicks'] as const).some((key) => key in data && data[key] !== Boolean(campaign[key]));
       if (campaign.status === 'scheduled' && contentChanged) Object.assign(data, { status: 'draft', scheduledAt: null });
       // Conditional: the queue may have started it since it was read.
@@ -332,10 +362,11 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       getService(strapi, 'unsubscribe').assertReachable();
       await service.assertVariablesCovered(campaign);
       await service.markSuppressed(campaign.documentId);
+      const snapshot = await layoutSnapshot(campaign);
       if (at && at.getTime() > Date.now()) {
-        return setStatus(campaign, EDITABLE, { status: 'scheduled', scheduledAt: at, pauseReason: null });
+        return setStatus(campaign, EDITABLE, { status: 'scheduled', scheduledAt: at, pauseReason: null, ...snapshot });
       }
-      return setStatus(campaign, EDITABLE, { status: 'sending', scheduledAt: null, startedAt: new Date(), pauseReason: null });
+      return setStatus(campaign, EDITABLE, { status: 'sending', scheduledAt: null, startedAt: new Date(), pauseReason: null, ...snapshot });
     },
 
     /** A template edited after recipients were added may use a variable some of them lack. */

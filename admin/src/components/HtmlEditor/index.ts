@@ -1,0 +1,2 @@
+export { HtmlEditor, type HtmlEditorProps } from './HtmlEditor';
+export { checkRoundTrip } from './roundTrip';
