@@ -1,6 +1,6 @@
 /**
  * Validation of campaigns, their recipients and the suppression list, shared by the admin forms
- * and the server. Imports only yup and the contracts, so it bundles into the admin unchanged.
+ * and the server. Imports only yup, liquidjs (its browser build in the admin) and the contracts.
  */
 import * as yup from 'yup';
 import {
@@ -14,16 +14,17 @@ import {
 } from '../contracts/campaigns';
 import { REQUIRED, body, isValidAddress, line, onlyKnownKeys, page } from './fields';
 import { addressList } from './inbox';
+import { requiredVariables } from '../liquid';
 
-/** `{{ firstName }}`: letters, digits, `_` and `-`, spaces inside the braces allowed. */
-export const VARIABLE = /\{\{\s*([A-Za-z0-9_-]{1,64})\s*\}\}/g;
+/** Set by the plugin for every recipient: never asked of a list. */
+const PROVIDED = [...BUILT_IN_VARIABLES, '_track'];
 
-/** The variables a template uses, in order of first use. */
-export const variablesOf = (...templates: Array<string | null | undefined>): string[] => {
-  const names = new Set<string>();
-  for (const template of templates) for (const match of (template ?? '').matchAll(VARIABLE)) names.add(match[1]);
-  return [...names];
-};
+/**
+ * The variables a recipient must have, in order of first use: those the Liquid templates use
+ * without a `default` filter (and outside an `if` condition), built-ins excluded.
+ */
+export const variablesOf = (...templates: Array<string | null | undefined>): string[] =>
+  requiredVariables(...templates).filter((name) => !PROVIDED.includes(name));
 
 const fields = {
   name: line(200).required(REQUIRED),

@@ -82,10 +82,10 @@ it('sends 2,500 recipients in batches of at most 1,000 personalizations, each ad
     expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(request.body.from).toEqual({ email: 'news@example.com', name: 'Newsletter' });
     expect(request.body.reply_to).toEqual({ email: 'replies@example.com' });
-    // One template per request, per-recipient values through substitutions.
+    // One template per request, per-recipient values through substitutions: one key per Liquid piece.
     expect(request.body.content).toEqual([
-      { type: 'text/plain', value: 'Hi {{t:firstName}}' },
-      { type: 'text/html', value: '<p>{{h:firstName}}</p>' },
+      { type: 'text/plain', value: 'Hi {{t:0}}' },
+      { type: 'text/html', value: '<p>{{h:0}}</p>' },
     ]);
   }
   const addresses = addressesOf(requests);
@@ -106,8 +106,8 @@ it('sends 2,500 recipients in batches of at most 1,000 personalizations, each ad
   const ann = personalizations.find((p) => p.to[0].email === special);
   expect(ann.to).toEqual([{ email: special }]);
   expect(ann.subject).toBe('Hi Ann <b>&</b> Co');
-  expect(ann.substitutions['{{h:firstName}}']).toBe('Ann &lt;b&gt;&amp;&lt;/b&gt; Co');
-  expect(ann.substitutions['{{t:firstName}}']).toBe('Ann <b>&</b> Co');
+  expect(ann.substitutions['{{h:0}}']).toBe('Ann &lt;b&gt;&amp;&lt;/b&gt; Co');
+  expect(ann.substitutions['{{t:0}}']).toBe('Ann <b>&</b> Co');
   expect(ann.custom_args).toEqual({ campaign: campaign.documentId, recipient: String(ids.get(special)) });
   expect(ann.headers['List-Unsubscribe']).toMatch(
     /^<https:\/\/cms\.example\.com\/api\/email-server\/unsubscribe\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+>$/

@@ -176,3 +176,27 @@ export const startFakeSendgrid = async (): Promise<FakeSendgrid> => {
   state.stop = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return state;
 };
+
+/**
+ * The mail each personalization of a mail/send body turns into, as SendGrid builds it: every
+ * substitution key (already wrapped, `{{h:0}}`) replaced by its value in the content and the
+ * subject, in the order the keys are given.
+ */
+export const deliveredMails = (body: any) =>
+  (body?.personalizations ?? []).map((p: any) => {
+    const substitute = (value: string | undefined) => {
+      if (value === undefined) return undefined;
+      let out = value;
+      for (const [key, replacement] of Object.entries<string>(p.substitutions ?? {})) out = out.split(key).join(replacement);
+      return out;
+    };
+    const part = (type: string) => substitute(body.content?.find((c: any) => c.type === type)?.value);
+    return {
+      to: p.to[0].email as string,
+      subject: substitute(p.subject ?? body.subject) as string,
+      text: part('text/plain'),
+      html: part('text/html'),
+      headers: p.headers ?? {},
+      substitutionBytes: Object.entries<string>(p.substitutions ?? {}).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0),
+    };
+  });

@@ -8,6 +8,7 @@ import { fieldError } from '../../utils/validate';
 import { rawTable } from '../../utils/raw-table';
 import { isUniqueViolation } from '../../utils/db-errors';
 import type { StoredServer } from '../servers/servers';
+import { assertTemplatesParse } from './template';
 
 export interface StoredCampaign {
   id: number;
@@ -176,6 +177,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async create(input: CampaignInput, list?: unknown): Promise<{ campaign: StoredCampaign; added: number; rejected: RejectedRecipient[] }> {
+      assertTemplatesParse({ subject: [input.subject, 'header'], html: [input.html, 'html'], text: [input.text, 'text'] });
       const server = await resolveServer(input.server);
       const template = await resolveTemplate(input.template);
       const campaign = (await campaigns().create({
@@ -201,6 +203,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!EDITABLE.includes(campaign.status)) {
         throw conflict(`A ${campaign.status} campaign cannot be edited.`);
       }
+      assertTemplatesParse({ subject: [input.subject, 'header'], html: [input.html, 'html'], text: [input.text, 'text'] });
       const server = await resolveServer(input.server);
       const data: Record<string, unknown> = {
         name: input.name,
@@ -391,7 +394,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const names = [...new Set(problems)];
       if (names.length > 0) {
-        const message = `Some recipients have no value for ${names.map((n) => `{{${n}}}`).join(', ')}: add the column to the list or remove the variable.`;
+        const message = `Some recipients have no value for ${names.map((n) => `{{${n}}}`).join(', ')}: add the column to the list, give the variable a default ({{ ${names[0]} | default: "…" }}) or remove it.`;
         throw fieldError('recipients', message);
       }
     },

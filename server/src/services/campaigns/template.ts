@@ -1,24 +1,72 @@
-import { VARIABLE } from '../../../../shared/validation/campaigns';
-import { escapeHtml } from '../../utils/html';
+import { Context, type Template } from 'liquidjs';
+import { CAMPAIGN_LIMITS, createEngine, describeTemplateError } from '../../../../shared/liquid';
+import { errors } from '@strapi/utils';
 
-export type Variables = Record<string, string>;
+/** A recipient's values: CSV columns are text; `_track` (tracking links) is an object. */
+export type Variables = Record<string, unknown>;
+export type Mode = 'html' | 'text' | 'header';
+export type Compiled = Template[];
 
-/** Fills `{{name}}` placeholders. In HTML every value is escaped: a variable is text, not markup. */
-export const render = (template: string | null | undefined, vars: Variables, mode: 'html' | 'text' | 'header') => {
+// Output is HTML-escaped in the HTML part (a variable is text, not markup), as it is in the text
+// part and the subject.
+const engines = {
+  html: createEngine({ what: 'campaigns', escapeOutput: true, ...CAMPAIGN_LIMITS }),
+  text: createEngine({ what: 'campaigns', ...CAMPAIGN_LIMITS }),
+};
+export const engineFor = (mode: Mode) => (mode === 'html' ? engines.html : engines.text);
+
+/** Parses a campaign's subject, HTML or text; throws LiquidJS's error (with its line). */
+export const compile = (source: string, mode: Mode): Compiled => engineFor(mode).parse(source);
+
+// A line break in a subject would start a new header.
+const finish = (out: string, mode: Mode) => (mode === 'header' ? out.replace(/[\r\n]+/g, ' ') : out);
+
+export const renderCompiled = (template: Compiled, vars: Variables, mode: Mode): string => finish(engineFor(mode).renderSync(template, vars), mode);
+
+/**
+ * The outputs of a template's top-level pieces for one recipient, rendered one after another in
+ * one scope (an `assign` in one piece is seen by the next): SendGrid's substitutions.
+ */
+export const renderPieces = (pieces: Compiled, vars: Variables, mode: Mode): string[] => {
+  const engine = engineFor(mode);
+  const ctx = new Context(vars, engine.options);
+  return pieces.map((piece) => finish(engine.renderSync([piece], ctx), mode));
+};
+
+// Sources seen lately, parsed: `render` is called per recipient and per link with the same few.
+const recent = new Map<string, Compiled>();
+const cached = (source: string, mode: Mode) => {
+  const key = `${mode}\n${source}`;
+  let hit = recent.get(key);
+  if (!hit) {
+    hit = compile(source, mode);
+    if (recent.size >= 200) recent.delete(recent.keys().next().value!);
+    recent.set(key, hit);
+  }
+  return hit;
+};
+
+/** Fills a Liquid template for one recipient. In HTML every output is escaped; a header is one line. */
+export const render = (template: string | null | undefined, vars: Variables, mode: Mode) => {
   if (!template) return template ?? undefined;
-  return template.replace(VARIABLE, (_, name: string) => {
-    const value = Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name] ?? '') : '';
-    if (mode === 'html') return escapeHtml(value);
-    // A line break in a subject would start a new header.
-    if (mode === 'header') return value.replace(/[\r\n]+/g, ' ');
-    return value;
-  });
+  return renderCompiled(cached(template, mode), vars, mode);
 };
 
 /**
- * The template with each placeholder turned into a SendGrid substitution key of its own per
- * part (`{{h:name}}` for HTML, `{{t:name}}` for text), so one request carries per-recipient values
- * that are escaped in the HTML and not in the text.
+ * A 400 naming each field whose template does not parse, with the line, so the form shows it
+ * under that field. Fields given as `{ field: [source, mode] }`.
  */
-export const toSubstitutionTemplate = (template: string | null | undefined, prefix: 'h' | 't') =>
-  template ? template.replace(VARIABLE, (_, name: string) => `{{${prefix}:${name}}}`) : template ?? undefined;
+export const assertTemplatesParse = (fields: Record<string, [string | null | undefined, Mode]>) => {
+  const problems: Array<{ path: string[]; message: string; name: string }> = [];
+  for (const [field, [source, mode]] of Object.entries(fields)) {
+    if (!source) continue;
+    try {
+      compile(source, mode);
+    } catch (error) {
+      problems.push({ path: [field], message: describeTemplateError(error), name: 'ValidationError' });
+    }
+  }
+  if (problems.length === 0) return;
+  const summary = problems.length === 1 ? `${problems[0].path[0]}: ${problems[0].message}` : `${problems.length} fields are not valid.`;
+  throw new errors.ValidationError(summary, { errors: problems });
+};

@@ -5,6 +5,7 @@ import { UIDS } from '../../utils';
 import { newDocumentId } from '../../utils/ids';
 import { isUniqueViolation } from '../../utils/db-errors';
 import { fieldError } from '../../utils/validate';
+import { assertTemplatesParse } from './template';
 
 export interface StoredTemplate {
   id: number;
@@ -82,6 +83,7 @@ const templatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async create(input: TemplateInput): Promise<StoredTemplate> {
+      assertTemplatesParse({ html: [input.html, 'html'], text: [input.text, 'text'] });
       await assertNameFree(input.name);
       return saving(() =>
         templates().create({
@@ -91,6 +93,7 @@ const templatesService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async update(row: StoredTemplate, input: TemplateInput): Promise<StoredTemplate> {
+      assertTemplatesParse({ html: [input.html, 'html'], text: [input.text, 'text'] });
       await assertNameFree(input.name, row.id);
       return saving(() =>
         templates().update({ where: { id: row.id }, data: { name: input.name, nameKey: input.name.toLowerCase(), html: input.html, text: input.text || null } })

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { Liquid, Tag } from 'liquidjs';
+import { createEngine as createSharedEngine, describeTemplateError } from '../../../../shared/liquid';
 import type { SavedReply, SavedReplyInput } from '../../../../shared/contracts/inbox';
 import { UIDS } from '../../utils';
 import { newDocumentId } from '../../utils/ids';
@@ -8,52 +8,11 @@ import { isUniqueViolation } from '../../utils/db-errors';
 import { fieldError } from '../../utils/validate';
 import { toAgent } from './agents';
 
-/** Tags that read other templates: a saved reply is one self-contained text. */
-const FILE_TAGS = ['include', 'render', 'layout'];
-
-class NoFiles extends Tag {
-  constructor(...args: ConstructorParameters<typeof Tag>) {
-    super(...args);
-    throw new Error(`"${this.name}" is not available in saved replies`);
-  }
-  render() {
-    return '';
-  }
-}
-
 /**
- * LiquidJS with nothing to read: no file system (the `fs` below refuses everything, and the tags
- * that would use it are rejected when the text is parsed), own properties only, and limits on
- * parse size, render time and memory so a saved reply cannot hang the server: rendering is
- * synchronous work on the one event loop every request shares, so the render limit is what any
- * other request may have to wait. A canned answer of a few paragraphs renders in well under a
- * millisecond. Output is plain text: no HTML escaping.
+ * A canned answer of a few paragraphs renders in well under a millisecond: 50 ms is a loop gone
+ * wrong. Output is plain text: no HTML escaping.
  */
-const refuse = () => {
-  throw new Error('Saved replies cannot read files.');
-};
-export const createEngine = () => {
-  const engine = new Liquid({
-    fs: { exists: async () => false, existsSync: () => false, readFile: refuse, readFileSync: refuse, resolve: refuse, contains: () => false } as any,
-    relativeReference: false,
-    dynamicPartials: false,
-    ownPropertyOnly: true,
-    strictFilters: true,
-    parseLimit: 100_000,
-    renderLimit: 50,
-    memoryLimit: 1_000_000,
-  });
-  for (const tag of FILE_TAGS) engine.registerTag(tag, NoFiles);
-  return engine;
-};
-
-/** "Line 2: tag "foo" not found" from a LiquidJS error, whose message ends with the position. */
-const describeTemplateError = (error: any) => {
-  const message = String(error?.originalError?.message ?? error?.message ?? 'Not a valid template.').replace(/,\s*line:\d+,\s*col:\d+\s*$/, '');
-  const position = /line:(\d+)/.exec(String(error?.message ?? ''));
-  const line = error?.token?.getPosition?.()[0] ?? (position ? Number(position[1]) : null);
-  return line ? `Line ${line}: ${message}` : message;
-};
+export const createEngine = () => createSharedEngine({ what: 'saved replies' });
 
 const toPublic = (row: any): SavedReply => ({ documentId: row.documentId, name: row.name, text: row.text ?? '', updatedAt: row.updatedAt });
 

@@ -1,12 +1,13 @@
-import { render, toSubstitutionTemplate } from '../template';
+import { assertTemplatesParse, render, renderPieces, compile } from '../template';
 
-describe('render', () => {
+describe('render (Liquid)', () => {
   const vars = { name: 'Ada <b>&</b> "Lovelace"', plan: "O'Brien\r\nBcc: x@evil.example" };
 
-  it('escapes every value in HTML: a variable is text, not markup', () => {
+  it('escapes every output in HTML: a variable is text, not markup', () => {
     expect(render('<p>Hi {{name}}, {{ plan }}</p>', vars, 'html')).toBe(
-      '<p>Hi Ada &lt;b&gt;&amp;&lt;/b&gt; &quot;Lovelace&quot;, O&#39;Brien\r\nBcc: x@evil.example</p>'
+      '<p>Hi Ada &lt;b&gt;&amp;&lt;/b&gt; &#34;Lovelace&#34;, O&#39;Brien\r\nBcc: x@evil.example</p>'
     );
+    expect(render('{{ v }}', { v: '<script>alert(1)</script>' }, 'html')).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
   it('keeps values as they are in the text part', () => {
@@ -21,8 +22,10 @@ describe('render', () => {
     expect(render('[{{missing}}][{{constructor}}][{{toString}}]', vars, 'text')).toBe('[][][]');
   });
 
-  it('fills every occurrence, and leaves what is not a placeholder alone', () => {
-    expect(render('{{a}}-{{a}} {{ not a var }} {a} {{}}', { a: '1' }, 'text')).toBe('1-1 {{ not a var }} {a} {{}}');
+  it('has defaults, filters and conditions', () => {
+    expect(render('Hi {{ firstName | default: "there" }}', {}, 'text')).toBe('Hi there');
+    expect(render('{{ firstName | upcase }}', { firstName: 'ann' }, 'text')).toBe('ANN');
+    expect(render('{% if vip == "yes" %}Gold{% else %}Std{% endif %}', { vip: 'yes' }, 'text')).toBe('Gold');
   });
 
   it('answers an empty template as it came (no part)', () => {
@@ -32,10 +35,24 @@ describe('render', () => {
   });
 });
 
-describe('toSubstitutionTemplate', () => {
-  it("gives each placeholder a key of its part's own", () => {
-    expect(toSubstitutionTemplate('<p>{{ name }} / {{plan}}</p>', 'h')).toBe('<p>{{h:name}} / {{h:plan}}</p>');
-    expect(toSubstitutionTemplate('{{name}}', 't')).toBe('{{t:name}}');
-    expect(toSubstitutionTemplate(null, 't')).toBeUndefined();
+describe('renderPieces', () => {
+  it('renders top-level pieces in one scope, so an assign is seen by the pieces after it', () => {
+    const pieces = compile('{% assign who = name | upcase %}{{ who }}', 'text');
+    expect(renderPieces(pieces, { name: 'ann' }, 'text')).toEqual(['', 'ANN']);
+  });
+});
+
+describe('assertTemplatesParse', () => {
+  it('names each field that does not parse, with the line', () => {
+    let error: any;
+    try {
+      assertTemplatesParse({ subject: ['ok {{ a }}', 'header'], html: ['<p>\n{% include "x" %}</p>', 'html'], text: ['a\n\n{% if x %}', 'text'] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error.details.errors.map((e: any) => [e.path[0], e.message])).toEqual([
+      ['html', 'Line 2: "include" is not available in campaigns'],
+      ['text', expect.stringMatching(/^Line 3: .*not closed/)],
+    ]);
   });
 });

@@ -1,15 +1,14 @@
 import { classifySendgridFailure } from '../../../adapters/classify-failure';
 import { scrub } from '../../../adapters/describe-error';
 import { SENDGRID_LIMITS, describeSendgridError, type BatchRecipient, type SendgridTransport } from '../../../adapters/sendgrid';
-import { variablesOf } from '../../../../../shared/validation/campaigns';
 import { getService, pluginConfig } from '../../../utils';
 import type { StoredServer } from '../../servers/servers';
 import type { StoredCampaign } from '../campaigns';
-import { toSubstitutionTemplate } from '../template';
 import { mapLimit, type ClaimedRow, type Outcome, type QueueContext } from './context';
-import { renderPersonalization } from './render';
+import { compiledCampaign, renderPersonalization, sharedBody } from './render';
 
-type Batch = { campaign: StoredCampaign; rows: ClaimedRow[]; recipients: BatchRecipient[] };
+/** Recipients of one request and the body they share (with substitution keys, or one recipient's own). */
+type Batch = { campaign: StoredCampaign; rows: ClaimedRow[]; recipients: BatchRecipient[]; html?: string; text?: string };
 
 /** One request per campaign per chunk, split further to stay under SendGrid's limits. */
 const toBatches = (q: QueueContext, byId: Map<string, StoredCampaign>, rows: ClaimedRow[]) => {
@@ -17,27 +16,39 @@ const toBatches = (q: QueueContext, byId: Map<string, StoredCampaign>, rows: Cla
   const unprepared: Outcome[] = [];
   for (const campaign of byId.values()) {
     const own = rows.filter((r) => r.campaign === campaign.documentId);
-    const names = variablesOf(campaign.subject, campaign.html, campaign.text);
-    const fixedBytes = Buffer.byteLength(campaign.html ?? '') + Buffer.byteLength(campaign.text ?? '') + 4096;
+    if (own.length === 0) continue;
+    let shared: ReturnType<typeof sharedBody> = null;
+    try {
+      shared = sharedBody(compiledCampaign(campaign));
+    } catch {
+      // Does not parse any more: every recipient fails below with the reason.
+    }
+    const fixedBytes = Buffer.byteLength(shared?.html ?? '') + Buffer.byteLength(shared?.text ?? '') + 4096;
     let current: Batch | null = null;
     let bytes = fixedBytes;
     for (const row of own) {
-      let recipient: BatchRecipient;
+      let recipient: ReturnType<typeof renderPersonalization>;
       try {
-        recipient = renderPersonalization(q, campaign, row, names);
+        recipient = renderPersonalization(q, campaign, row);
       } catch (error) {
         const failure = { transient: false, serverFault: false, needsPerson: false };
         unprepared.push({ row, ok: false, failure, message: `This recipient's mail could not be prepared: ${String((error as Error)?.message).slice(0, 200)}` });
         continue;
       }
-      const size = Buffer.byteLength(JSON.stringify(recipient)) + 64;
+      const { own: body, ...personalization } = recipient;
+      if (body) {
+        // Too much to substitute (or a body that cannot be shared): a request of its own.
+        batches.push({ campaign, rows: [row], recipients: [personalization], html: body.html, text: body.text });
+        continue;
+      }
+      const size = Buffer.byteLength(JSON.stringify(personalization)) + 64;
       if (!current || current.rows.length >= SENDGRID_LIMITS.personalizations || bytes + size > SENDGRID_LIMITS.bytes * 0.9) {
-        current = { campaign, rows: [], recipients: [] };
+        current = { campaign, rows: [], recipients: [], html: shared?.html, text: shared?.text };
         batches.push(current);
         bytes = fixedBytes;
       }
       current.rows.push(row);
-      current.recipients.push(recipient);
+      current.recipients.push(personalization);
       bytes += size;
     }
   }
@@ -52,13 +63,13 @@ export const sendSendgrid = async (q: QueueContext, server: StoredServer, byId: 
    * A 400 or 413 rejects the whole request, often for one personalization: halve the batch and
    * send the halves, so only the recipient SendGrid refuses fails.
    */
-  const sendPart = async (campaign: StoredCampaign, part: { rows: ClaimedRow[]; recipients: BatchRecipient[] }): Promise<Outcome[]> => {
+  const sendPart = async (campaign: StoredCampaign, part: Pick<Batch, 'rows' | 'recipients' | 'html' | 'text'>): Promise<Outcome[]> => {
     try {
       const { messageId } = await sendgrid.sendBatch({
         from: { address: server.senderEmail, name: server.senderName || undefined },
         replyTo: server.replyTo || undefined,
-        html: toSubstitutionTemplate(campaign.html, 'h'),
-        text: toSubstitutionTemplate(campaign.text, 't'),
+        html: part.html,
+        text: part.text,
         recipients: part.recipients,
       });
       return part.rows.map((row) => ({ row, ok: true, messageId }));
@@ -68,8 +79,8 @@ export const sendSendgrid = async (q: QueueContext, server: StoredServer, byId: 
       if (!failure.transient && !failure.needsPerson && (status === 400 || status === 413) && part.rows.length > 1) {
         const half = Math.ceil(part.rows.length / 2);
         return [
-          ...(await sendPart(campaign, { rows: part.rows.slice(0, half), recipients: part.recipients.slice(0, half) })),
-          ...(await sendPart(campaign, { rows: part.rows.slice(half), recipients: part.recipients.slice(half) })),
+          ...(await sendPart(campaign, { ...part, rows: part.rows.slice(0, half), recipients: part.recipients.slice(0, half) })),
+          ...(await sendPart(campaign, { ...part, rows: part.rows.slice(half), recipients: part.recipients.slice(half) })),
         ];
       }
       const message = scrub(describeSendgridError(error, pluginConfig(q.strapi).sendgrid.apiBaseUrl), secrets);

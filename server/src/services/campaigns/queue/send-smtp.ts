@@ -13,8 +13,16 @@ export const sendSmtp = async (q: QueueContext, server: StoredServer, byId: Map<
   const smtp = transport as SmtpTransport;
   return mapLimit(rows, lanes, async (row): Promise<Outcome> => {
     const campaign = byId.get(row.campaign)!;
+    let mail;
     try {
-      await smtp.send(renderMail(q, server, campaign, row));
+      mail = renderMail(q, server, campaign, row);
+    } catch (error) {
+      // The template (a loop past the render limit, say), not the relay: no retry helps.
+      const failure = { transient: false, serverFault: false, needsPerson: false };
+      return { row, ok: false, failure, message: `This recipient's mail could not be prepared: ${String((error as Error)?.message).slice(0, 200)}` };
+    }
+    try {
+      await smtp.send(mail);
       return { row, ok: true };
     } catch (error) {
       const message = scrub(describeError(error, { host: server.smtpHost!, port: server.smtpPort! }), secrets);
