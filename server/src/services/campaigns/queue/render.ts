@@ -31,7 +31,7 @@ const trackedHtml = (q: QueueContext, campaign: StoredCampaign, row: ClaimedRow)
     { campaign: campaign.documentId, recipient: row.id, email: row.email },
     { clicks: Boolean(campaign.trackClicks), opens: Boolean(campaign.trackOpens), links: links.length }
   );
-  return html.replace(/\{\{ _track\.(\w+) \}\}/g, (_, key: string) => escapeHtml(track[key] ?? ''));
+  return html.replace(/\{\{ _track\.(\w+) \}\}/g, (_, key: string) => escapeHtml((track as Record<string, string | undefined>)[key] ?? ''));
 };
 
 /** One recipient's whole mail, for a relay that takes one mail per recipient (SMTP). */
