@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import type { TestApp } from '../helpers/strapi';
-import type { FakeSendgrid } from '../helpers/fake-sendgrid';
+import { deliveredMails, type FakeSendgrid } from '../helpers/fake-sendgrid';
 import { bootWithFakeSendgrid, postWebhook, sendgridRelay, signedWebhookHeaders, webhookKeyPair } from '../helpers/sendgrid';
 import { campaignOf, createCampaign, createServer, recipientsOf, waitForStatus } from '../helpers/campaigns';
 
@@ -63,7 +63,7 @@ it('counts a recipient once whether SendGrid or the tracking routes saw the open
   expect(await counts()).toMatchObject({ opened: 1, clicked: 1 });
   const ann = urls('ann@example.org');
   expect((await hit(ann.o)).status).toBe(200);
-  const click = await hit(ann.c0);
+  const click = await hit(`${ann.c}/0`);
   expect(click.status).toBe(302);
   expect(click.headers.location).toBe('https://shop.example/');
   expect(await counts()).toMatchObject({ opened: 1, clicked: 1 });
@@ -73,7 +73,7 @@ it('counts a recipient once whether SendGrid or the tracking routes saw the open
 
   // Bob: the routes first, then SendGrid's events.
   const bob = urls('bob@example.org');
-  expect((await hit(bob.c0)).status).toBe(302);
+  expect((await hit(`${bob.c}/0`)).status).toBe(302);
   const bobFirst = (await stamps())['bob@example.org'];
   expect(bobFirst.openedAt).not.toBeNull();
   expect(bobFirst.clickedAt).not.toBeNull();
@@ -82,4 +82,35 @@ it('counts a recipient once whether SendGrid or the tracking routes saw the open
   expect((await hit(bob.o)).status).toBe(200);
   expect(await counts()).toMatchObject({ opened: 2, clicked: 2 });
   expect((await stamps())['bob@example.org']).toEqual(bobFirst);
+});
+
+it('carries the tracking links in the mail SendGrid delivers, one shared request for many links, each redirecting for its own recipient', async () => {
+  const links = Array.from({ length: 80 }, (_, i) => `<a href="https://shop.example/p/${i}?u={{ email }}">Item ${i}</a>`).join('\n');
+  const { data } = await createCampaign(app.as(), {
+    name: 'Grid many links',
+    server: 'Grid',
+    subject: 'Hi',
+    html: `<html><body>${links}</body></html>`,
+    trackOpens: true,
+    trackClicks: true,
+    recipients: [{ email: 'cat@example.org' }, { email: 'dan@example.org' }, { email: 'eve@example.org' }],
+  });
+  const campaign = data.documentId as string;
+  await app.as().post(`/email-server/campaigns/${campaign}/send`).send({}).expect(200);
+  await waitForStatus(app.as(), campaign, 'completed');
+  const requests = fake.requests.filter((r) => r.path === '/v3/mail/send' && r.body?.personalizations?.[0]?.custom_args?.campaign === campaign);
+  // 80 signed URLs per recipient would pass SendGrid's 10,000 bytes of substitutions: one serves them all.
+  expect(requests).toHaveLength(1);
+  expect(requests[0].body.personalizations).toHaveLength(3);
+  const mails = deliveredMails(requests[0].body);
+  for (const mail of mails as any[]) {
+    const hrefs = [...String(mail.html).matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+    expect(hrefs).toHaveLength(80);
+    expect(String(mail.html)).toMatch(/<img src="https:\/\/cms\.example\.com\/api\/email-server\/t\/o\/[^"]+"/);
+    const res = await app.http.get(hrefs[79].slice(ORIGIN.length)).redirects(0);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe(`https://shop.example/p/79?u=${encodeURIComponent(mail.to).replace('%40', '@')}`);
+  }
+  const counts = (await campaignOf(app.as(), campaign)).counts;
+  expect(counts).toMatchObject({ clicked: 3, opened: 3 });
 });

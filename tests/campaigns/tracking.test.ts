@@ -73,10 +73,15 @@ const counts = async (documentId: string) => (await campaignOf(as(), documentId)
 const stampsOf = async (documentId: string) =>
   Object.fromEntries((await recipientsOf(as(), documentId)).map((r) => [r.email, { opened: Boolean(r.openedAt), clicked: Boolean(r.clickedAt) }]));
 
+/** A click URL `<CLICK><token>/<index>` cut into its parts. */
+const partsOf = (url: string) => {
+  const [, token, index] = /^.*\/t\/c\/([^/]+)\/(\d+)$/.exec(url)!;
+  return { token, index };
+};
 /** A token with its payload replaced, keeping the signature: what someone editing a link makes. */
-const forge = (url: string, fields: Array<string | number>) => {
-  const signature = url.split('.').pop();
-  return `${CLICK}${Buffer.from(fields.join('\n'), 'utf8').toString('base64url')}.${signature}`;
+const forge = (url: string, fields: Array<string | number>, index: number) => {
+  const signature = partsOf(url).token.split('.').pop();
+  return `${CLICK}${Buffer.from(fields.join('\n'), 'utf8').toString('base64url')}.${signature}/${index}`;
 };
 /** One character of the token changed. */
 const flip = (url: string, at: number) => {
@@ -94,7 +99,9 @@ it('rewrites the campaign links, redirects to them, and counts opens and clicks 
   expect(hrefs(annHtml)).toHaveLength(4);
   expect(sale.startsWith(CLICK)).toBe(true);
   expect(about.startsWith(CLICK)).toBe(true);
-  expect(sale).not.toBe(about);
+  // One token per recipient; the link is the index after it.
+  expect(partsOf(sale)).toEqual({ token: partsOf(about).token, index: '0' });
+  expect(partsOf(about).index).toBe('1');
   // Not rewritten: a javascript: link, and the unsubscribe link (the List-Unsubscribe URL itself).
   expect(js).toBe('javascript:alert(1)');
   expect(unsubscribe).toBe(listUnsubscribe(mails, ann));
@@ -143,24 +150,35 @@ it('rewrites the campaign links, redirects to them, and counts opens and clicks 
     [cid]: { opened: false, clicked: false },
   });
 
+  // The index is not signed: changed, it still leads only to the campaign's own links.
+  const base = `${CLICK}${partsOf(sale).token}`;
+  expect((await get(`${base}/1`)).headers.location).toBe('https://shop.example/about');
+
   // Altered links: 404, no redirect, nothing counted for anyone.
   const tracking = app.strapi.plugin('email-server').service('tracking');
+  const annToken = partsOf(sale).token;
   const altered = [
-    flip(sale, -1), // the signature
-    flip(sale, CLICK.length + 2), // the payload
-    forge(sale, [documentId, ids.get(cid)!, 0]), // another recipient
-    forge(sale, [documentId, ids.get(ann)!, 2]), // another index, past the links
-    `${CLICK}not-a-token`,
-    `${CLICK}${sale.slice(CLICK.length)}.extra`,
+    `${CLICK}${flip(annToken, -1)}/0`, // the signature
+    `${CLICK}${flip(annToken, 2)}/0`, // the payload
+    forge(sale, [documentId, ids.get(cid)!], 0), // another recipient
+    forge(sale, [documentId, ids.get(ann)!, 0], 0), // the old three-field payload
+    `${base}/2`, // an index past the links
+    `${base}/-1`,
+    `${base}/x`,
+    `${base}/1.5`,
+    base, // no index
+    `${base}/`,
+    `${CLICK}not-a-token/0`,
+    `${base}.extra/0`,
     // Signed here, but naming no link, or no campaign or recipient that exists.
-    tracking.vars({ campaign: documentId, recipient: ids.get(cid)!, email: cid }, { clicks: true, opens: false, links: 3 }).c2,
-    tracking.vars({ campaign: 'nonexistent', recipient: ids.get(cid)!, email: cid }, { clicks: true, opens: false, links: 1 }).c0,
-    tracking.vars({ campaign: documentId, recipient: 999_999, email: cid }, { clicks: true, opens: false, links: 1 }).c0,
+    `${tracking.vars({ campaign: documentId, recipient: ids.get(cid)!, email: cid }, { clicks: true, opens: false, links: 3 }).c}/2`,
+    `${tracking.vars({ campaign: 'nonexistent', recipient: ids.get(cid)!, email: cid }, { clicks: true, opens: false }).c}/0`,
+    `${tracking.vars({ campaign: documentId, recipient: 999_999, email: cid }, { clicks: true, opens: false }).c}/0`,
   ];
   for (const url of altered) {
     const res = await get(url);
     expect({ url, status: res.status, location: res.headers.location }).toEqual({ url, status: 404, location: undefined });
-    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    if (url !== `${base}/`) expect(res.headers['content-type']).toMatch(/^text\/plain/);
   }
   for (const url of [flip(bobPixel, -1), flip(bobPixel, OPEN.length + 2), `${OPEN}nope`]) {
     const res = await get(url);
@@ -182,7 +200,7 @@ it('sends a campaign without tracking byte for byte as written, and its links ar
   // Tokens signed for it still lead nowhere: the campaign does not track.
   const tracking = app.strapi.plugin('email-server').service('tracking');
   const urls = tracking.vars({ campaign: documentId, recipient: ids.get(address)!, email: address }, { clicks: true, opens: true, links: 1 });
-  expect((await get(urls.c0)).status).toBe(404);
+  expect((await get(`${urls.c}/0`)).status).toBe(404);
   expect((await get(urls.o)).status).toBe(404);
   expect(await counts(documentId)).toMatchObject({ opened: 0, clicked: 0 });
 });
@@ -203,4 +221,36 @@ it('tracks clicks without the pixel, and opens without rewriting links', async (
   expect(hrefs(opensHtml)[0]).toBe('https://shop.example/sale?u=fay@example.org&amp;src=mail');
   expect((await get(images(opensHtml)[0])).status).toBe(200);
   expect(await counts(opensOnly.documentId)).toMatchObject({ opened: 1, clicked: 0 });
+});
+
+it('leaves links whose host comes from recipient data untracked, and never redirects to another origin', async () => {
+  sink.clear();
+  const address = 'gus@example.org';
+  const { data } = await createCampaign(as(), {
+    name: 'Hosts from data',
+    server: 'Sink',
+    subject: 'News',
+    html:
+      '<p><a href="https://{{sub}}.shop.example/x">sub</a> <a href="https://shop.example{{path}}">glued</a> ' +
+      '<a href="https:///{{site}}">no host before the slash</a> <a href="https://shop.example/{{path}}">path</a></p>',
+    trackClicks: true,
+    recipients: [{ email: address, data: { sub: 'evil', path: '@evil.example', site: 'evil.example/x' } }],
+  });
+  await as().post(`/email-server/campaigns/${data.documentId}/send`).send({}).expect(200);
+  await waitForStatus(as(), data.documentId, 'completed');
+  const [mail] = await sink.waitForMessages(1);
+  const [sub, glued, slashes, path] = hrefs(String(mail.mail.html));
+  // As written, filled in: the recipient's own doing, not a link of ours.
+  expect(sub).toBe('https://evil.shop.example/x');
+  expect(glued).toBe('https://shop.example@evil.example');
+  // Tracked (nothing of Liquid before the first `/`), yet the data would move its host: refused.
+  expect(partsOf(slashes).index).toBe('0');
+  const refused = await get(slashes);
+  expect({ status: refused.status, location: refused.headers.location }).toEqual({ status: 404, location: undefined });
+  // In the path the same data stays on the campaign's site.
+  expect(partsOf(path).index).toBe('1');
+  const followed = await get(path);
+  expect(followed.status).toBe(302);
+  expect(new URL(followed.headers.location).origin).toBe('https://shop.example');
+  expect(followed.headers.location).toBe('https://shop.example/@evil.example');
 });

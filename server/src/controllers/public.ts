@@ -79,7 +79,7 @@ const publicController = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** A tracked link: to the campaign's own link the token names, never anywhere else. */
   async trackClick(ctx: Context) {
-    const url = await getService(strapi, 'tracking').click(ctx.params.token);
+    const url = await getService(strapi, 'tracking').click(ctx.params.token, ctx.params.index);
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Referrer-Policy', 'no-referrer');
     if (!url) return notFound(ctx);

@@ -24,6 +24,8 @@ export default () => ({
     },
     { method: 'GET', path: '/unsubscribe/:token', handler: 'public.unsubscribePage', config: { auth: false } },
     { method: 'POST', path: '/unsubscribe/:token', handler: 'public.unsubscribe', config: { auth: false } },
+    { method: 'GET', path: '/t/c/:token/:index', handler: 'public.trackClick', config: { auth: false } },
+    // Without an index: a link cut short, the same plain 404 as any bad link.
     { method: 'GET', path: '/t/c/:token', handler: 'public.trackClick', config: { auth: false } },
     { method: 'GET', path: '/t/o/:token', handler: 'public.trackOpen', config: { auth: false } },
   ],

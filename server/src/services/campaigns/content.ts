@@ -1,5 +1,6 @@
 import { compile } from 'html-to-text';
 import { CONTENT_PLACEHOLDER } from '../../../../shared/validation/campaigns';
+import type { StoredCampaign } from './campaigns';
 import { render, type Variables } from './template';
 
 /** What a campaign mail is made of, before any variable is filled in. */
@@ -33,6 +34,15 @@ export const composeLayout = (body: MailSource, layout: Layout | null): MailSour
     part && frame ? frame.replace(PLACEHOLDER, () => part) : part || null;
   return { subject: body.subject, html: put(layout?.html, body.html), text: put(layout?.text, body.text) };
 };
+
+/** The campaign as it goes out: in the copy of its layout taken when it was sent or scheduled. */
+export const campaignSource = (
+  campaign: Pick<StoredCampaign, 'subject' | 'html' | 'text' | 'status' | 'layoutHtml' | 'layoutText'>
+): MailSource =>
+  composeLayout(
+    { subject: campaign.subject, html: campaign.html, text: campaign.text },
+    campaign.status === 'draft' ? null : { html: campaign.layoutHtml ?? null, text: campaign.layoutText ?? null }
+  );
 
 /**
  * The text part of an HTML-only mail, for spam filters and text-only mail programs. Images are

@@ -2,16 +2,18 @@ import type { Core } from '@strapi/strapi';
 import { Parser } from 'htmlparser2';
 import { UIDS, getService } from '../../utils';
 import type { StoredCampaign } from './campaigns';
+import { campaignSource } from './content';
 import { personal } from './queue/render';
 import { render } from './template';
 
 /**
  * Opt-in open and click tracking (issue 11). The campaign's HTML source (layout and body
  * composed, before Liquid runs) is instrumented once per campaign: each trackable link's href
- * becomes `{{ _track.c<i> }}` and the open pixel `{{ _track.o }}` is added; per recipient,
- * `vars()` gives those variables their signed URLs. So the same source serves SMTP (rendered per
- * recipient) and SendGrid (substitutions), and a click token names a link by its index in the
- * campaign's own content: the redirect can only lead to a URL the campaign contains.
+ * becomes `{{ _track.c }}/<i>` and the open pixel `{{ _track.o }}` is added; per recipient,
+ * `vars()` gives those two variables their signed URLs. One click token per recipient, not per
+ * link: SendGrid caps a personalization's substitutions at 10,000 bytes, which one signed URL per
+ * link would pass at about fifty links. The index is an unsigned path segment: it only selects
+ * among the campaign's own links, so the redirect can only lead to a URL the campaign contains.
  */
 export interface InstrumentedHtml {
   /** The source with tracked hrefs replaced and the pixel added. */
@@ -44,24 +46,42 @@ export const decodeAttribute = (value: string): string => {
   return decoded;
 };
 
+/** The `://` authority of an http(s) URL up to its first `/`, `?` or `#`, with the scheme. */
+const schemeAndHost = (href: string) => /^[a-z]+:\/\/[^/?#]*/i.exec(href)?.[0] ?? href;
+const LIQUID = /\{\{|\{%/;
+const balanced = (value: string) =>
+  value.split('{{').length === value.split('}}').length && value.split('{%').length === value.split('%}').length;
+
 /**
- * Links worth a redirect: an absolute http(s) URL written as such. A link whose scheme comes from
- * a variable, a relative one (a `<base>` resolves it), `mailto:`, `tel:`, `#…` and `javascript:`
+ * Links worth a redirect: an absolute http(s) URL written as such. A link whose scheme or host
+ * comes from a variable (recipient data may come from people who registered themselves: they
+ * would get a link of ours that leads to their site), a relative one (a `<base>` resolves it), `mailto:`, `tel:`, `#…` and `javascript:`
  * stay as written. The unsubscribe link is never rewritten: it must work without us in between,
  * and a click on it is no interest in the campaign.
  */
 const trackable = (decoded: string) => {
   const href = decoded.trim();
   if (!/^https?:\/\/./i.test(href)) return false;
+  if (LIQUID.test(schemeAndHost(href))) return false;
+  // A `{{` the parser cut off (or never closed) is no link we could render.
+  if (!balanced(href)) return false;
   if (/\{\{-?\s*unsubscribeUrl\b/.test(href)) return false;
   // A pasted unsubscribe (or tracking) link of this plugin, under any prefix.
   if (/\/email-server\/(unsubscribe|t\/[co])\//i.test(href)) return false;
   return true;
 };
 
+/**
+ * The source with each Liquid span blanked out, same length: a string literal in a filter
+ * (`default: "x"`) inside a double-quoted href would otherwise end the attribute for the parser.
+ * Offsets carry over to the source, whose bytes are what we keep.
+ */
+const maskLiquid = (source: string) => source.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, (span) => '_'.repeat(span.length));
+
 /** Finds `<a href>` in the source by the parser's offsets and rewrites only those bytes. */
 export const instrumentHtml = (source: string, opts: { clicks: boolean; opens: boolean }): InstrumentedHtml => {
   if (!opts.clicks && !opts.opens) return { html: source, links: [] };
+  const masked = maskLiquid(source);
   const edits: Array<{ start: number; end: number; text: string }> = [];
   const links: string[] = [];
   let tag = '';
@@ -73,21 +93,22 @@ export const instrumentHtml = (source: string, opts: { clicks: boolean; opens: b
         tag = name;
         sawHref = false;
       },
-      onattribute(name, value) {
+      onattribute(name) {
         if (tag !== 'a' || name !== 'href' || !opts.clicks) return;
         // Browsers follow the first href of a tag; a second one is ignored by them and by us.
         if (sawHref) return;
         sawHref = true;
-        if (!trackable(value)) return;
         const start = parser.startIndex;
-        const attribute = source.slice(start, parser.endIndex);
+        const attribute = masked.slice(start, parser.endIndex);
         const match = /^[^\s=]+\s*=\s*(["']?)/.exec(attribute);
         if (!match) return;
         const quote = match[1];
         const valueStart = start + match[0].length;
         const valueEnd = parser.endIndex - quote.length;
-        const variable = `{{ ${TRACK_VARIABLE}.c${links.length} }}`;
-        links.push(source.slice(valueStart, valueEnd));
+        const raw = source.slice(valueStart, valueEnd);
+        if (!trackable(decodeAttribute(raw))) return;
+        const variable = `{{ ${TRACK_VARIABLE}.c }}/${links.length}`;
+        links.push(raw);
         // Unquoted, the spaces inside the braces would end the value: quote it.
         edits.push({ start: valueStart, end: valueEnd, text: quote ? variable : `"${variable}"` });
       },
@@ -101,7 +122,7 @@ export const instrumentHtml = (source: string, opts: { clicks: boolean; opens: b
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }
   );
-  parser.end(source);
+  parser.end(masked);
   if (opts.opens) {
     const at = bodyClose >= 0 ? bodyClose : source.length;
     edits.push({ start: at, end: at, text: PIXEL });
@@ -117,10 +138,11 @@ export const instrumentHtml = (source: string, opts: { clicks: boolean; opens: b
 };
 
 /**
- * The campaign's HTML as the queue renders it. The render work (layouts) composes layout and
- * body here: the click route must see the same links, by index, as the mail it was sent in.
+ * The campaign's HTML as the queue renders it: the body in the copy of its layout taken when it
+ * was sent, so the click route sees the same links, by index, as the mail it was sent in.
  */
-export const composedHtml = (campaign: Pick<StoredCampaign, 'html'>) => campaign.html ?? '';
+type TrackedCampaign = Parameters<typeof campaignSource>[0] & Pick<StoredCampaign, 'trackClicks' | 'trackOpens'>;
+export const composedHtml = (campaign: TrackedCampaign) => campaignSource(campaign).html ?? '';
 
 const instrumented = new Map<string, InstrumentedHtml>();
 
@@ -128,7 +150,7 @@ const instrumented = new Map<string, InstrumentedHtml>();
  * The instrumented source of a campaign, by its own flags; the same source gives the same links.
  * Kept for the last few sources: the queue renders one campaign for many recipients in a row.
  */
-export const instrumentCampaign = (campaign: Pick<StoredCampaign, 'html' | 'trackClicks' | 'trackOpens'>) => {
+export const instrumentCampaign = (campaign: TrackedCampaign) => {
   const opts = { clicks: Boolean(campaign.trackClicks), opens: Boolean(campaign.trackOpens) };
   const source = composedHtml(campaign);
   const key = `${Number(opts.clicks)}${Number(opts.opens)}${source}`;
@@ -157,6 +179,13 @@ const trackingService = ({ strapi }: { strapi: Core.Strapi }) => {
     return fields.length === count ? fields : null;
   };
   const integer = (value: string) => (/^\d{1,15}$/.test(value) ? Number(value) : null);
+  const parseUrl = (value: string) => {
+    try {
+      return new URL(value.trim());
+    } catch {
+      return null;
+    }
+  };
 
   /** The campaign and recipient a verified token names, both still there and tracked that way. */
   const load = async (campaignId: string, recipientId: number, flag: 'trackClicks' | 'trackOpens') => {
@@ -171,22 +200,23 @@ const trackingService = ({ strapi }: { strapi: Core.Strapi }) => {
     strapi.db.query(UIDS.recipient).updateMany({ where: { id: recipientId, campaign, [field]: { $null: true } }, data: { [field]: new Date() } });
 
   return {
-    /** The `_track` variables of one recipient: `{ o: openUrl, c0: clickUrl, c1: … }`. */
-    vars(target: TrackingTarget, opts: { clicks: boolean; opens: boolean; links: number }): Record<string, string> {
+    /**
+     * The `_track` variables of one recipient: `{ o: openUrl, c: clickBase }`, a tracked href
+     * being `{{ _track.c }}/<index>`. `links` is accepted and unused (the count no longer matters).
+     */
+    vars(target: TrackingTarget, opts: { clicks: boolean; opens: boolean; links?: number }): { o?: string; c?: string } {
       const unsubscribe = getService(strapi, 'unsubscribe');
-      const out: Record<string, string> = {};
+      const out: { o?: string; c?: string } = {};
       if (opts.opens) out.o = unsubscribe.publicUrl(`t/o/${token(OPEN, [target.campaign, target.recipient])}`);
-      if (opts.clicks) {
-        for (let i = 0; i < opts.links; i++) out[`c${i}`] = unsubscribe.publicUrl(`t/c/${token(CLICK, [target.campaign, target.recipient, i])}`);
-      }
+      if (opts.clicks) out.c = unsubscribe.publicUrl(`t/c/${token(CLICK, [target.campaign, target.recipient])}`);
       return out;
     },
 
-    /** Where a click token leads, counting the click; null (a 404) for anything not made here. */
-    async click(value: string): Promise<string | null> {
-      const fields = verify(CLICK, value, 3);
+    /** Where a click on link `index` leads, counting the click; null (a 404) for anything not made here. */
+    async click(value: string, indexParam: string | undefined): Promise<string | null> {
+      const fields = verify(CLICK, value, 2);
       const recipientId = fields && integer(fields[1]);
-      const index = fields && integer(fields[2]);
+      const index = integer(String(indexParam ?? ''));
       if (!fields || recipientId === null || index === null) return null;
       const found = await load(fields[0], recipientId, 'trackClicks');
       if (!found) return null;
@@ -195,15 +225,13 @@ const trackingService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (source === undefined) return null;
       // Rendered as in the mail's HTML, then read as a browser reads the attribute.
       const { vars } = personal({ strapi }, campaign, recipient);
-      const target = decodeAttribute(render(source, vars, 'html') ?? '').trim();
-      let url: URL;
-      try {
-        url = new URL(target);
-      } catch {
-        return null;
-      }
+      const url = parseUrl(decodeAttribute(render(source, vars, 'html') ?? ''));
       // A variable may have made it something else: no redirect to javascript: or data:.
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+      if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return null;
+      // A second line behind `trackable`: the recipient's data must not move the link to another
+      // site (`https:///{{ site }}` has no Liquid before its first `/`, yet a host from it).
+      const written = parseUrl(decodeAttribute(render(source, {}, 'html') ?? ''));
+      if (!written || written.origin !== url.origin) return null;
       await stampOnce(recipient.id, campaign.documentId, 'clickedAt');
       // A click proves the mail was opened, also when its images stayed blocked.
       if (campaign.trackOpens) await stampOnce(recipient.id, campaign.documentId, 'openedAt');

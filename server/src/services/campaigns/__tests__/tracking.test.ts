@@ -11,22 +11,50 @@ describe('instrumentHtml', () => {
     const { html, links } = instrumentHtml(source, clicks);
     expect(links).toEqual(['https://a.example/1', 'http://b.example/2?x=1&amp;y=2', 'https://c.example/3']);
     expect(html).toBe(
-      '<p class=x>Hi <a  class="btn" href="{{ _track.c0 }}" target=_blank>one</a>,\n' +
-        "<a href='{{ _track.c1 }}'>two</a> <a title=t href=\"{{ _track.c2 }}\">three</a></p>"
+      '<p class=x>Hi <a  class="btn" href="{{ _track.c }}/0" target=_blank>one</a>,\n' +
+        "<a href='{{ _track.c }}/1'>two</a> <a title=t href=\"{{ _track.c }}/2\">three</a></p>"
     );
   });
 
   it('reads HREF and A in any case, and keeps their spelling', () => {
     const { html, links } = instrumentHtml('<A HREF = "HTTPS://Shop.example/">x</A>', clicks);
     expect(links).toEqual(['HTTPS://Shop.example/']);
-    expect(html).toBe('<A HREF = "{{ _track.c0 }}">x</A>');
+    expect(html).toBe('<A HREF = "{{ _track.c }}/0">x</A>');
   });
 
   it('keeps the Liquid inside an href as the link source', () => {
     const source = '<a href="https://shop.example/?u={{ email }}&amp;n={{ firstName | default: &quot;x&quot; }}">Shop</a>';
     const { html, links } = instrumentHtml(source, clicks);
     expect(links).toEqual(['https://shop.example/?u={{ email }}&amp;n={{ firstName | default: &quot;x&quot; }}']);
-    expect(html).toBe('<a href="{{ _track.c0 }}">Shop</a>');
+    expect(html).toBe('<a href="{{ _track.c }}/0">Shop</a>');
+  });
+
+  it('hides Liquid from the parser: a string literal in a double-quoted href does not end it', () => {
+    const source = '<a href="https://x.example/?n={{ firstName | default: "x" }}&amp;s={% if a > 1 %}b{% endif %}" class="btn">Hi</a>';
+    const { html, links } = instrumentHtml(source, clicks);
+    expect(links).toEqual(['https://x.example/?n={{ firstName | default: "x" }}&amp;s={% if a > 1 %}b{% endif %}']);
+    expect(html).toBe('<a href="{{ _track.c }}/0" class="btn">Hi</a>');
+  });
+
+  it('leaves a link with an unclosed {{ or {% as written', () => {
+    const source = '<a href="https://x.example/{{ a">one</a> <a href="https://y.example/{% if x">two</a>';
+    expect(instrumentHtml(source, clicks)).toEqual({ html: source, links: [] });
+  });
+
+  it('does not track a link whose scheme or host comes from a variable, and tracks one whose path does', () => {
+    const hosts = [
+      '<a href="https://{{ sub }}.shop.example/x">sub</a>',
+      '<a href="https://shop.example{{ path }}">path glued to the host</a>',
+      '<a href="https://shop.example:{{ port }}/">port</a>',
+      '<a href="https://{{user}}@shop.example/">userinfo</a>',
+      '<a href="https://{% if a %}a{% else %}b{% endif %}.example/">tag</a>',
+      '<a href="https://shop.example{{ \'/x\' }}">literal</a>',
+      '<a href="https://shop.example?{{ q }}">query</a>',
+    ];
+    // The last one has its Liquid after the `?`: the host is written out.
+    expect(instrumentHtml(hosts.join('\n'), clicks).links).toEqual(['https://shop.example?{{ q }}']);
+    const { links } = instrumentHtml('<a href="https://shop.example/{{ path }}#{{ h }}">p</a>', clicks);
+    expect(links).toEqual(['https://shop.example/{{ path }}#{{ h }}']);
   });
 
   it('leaves links it must not or cannot track as they are', () => {
@@ -55,20 +83,20 @@ describe('instrumentHtml', () => {
     const source = '<!-- <a href="https://old.example/">old</a> --><!--[if mso]><a href="https://mso.example/">o</a><![endif]--><a href="https://new.example/">new</a>';
     const { html, links } = instrumentHtml(source, clicks);
     expect(links).toEqual(['https://new.example/']);
-    expect(html).toBe('<!-- <a href="https://old.example/">old</a> --><!--[if mso]><a href="https://mso.example/">o</a><![endif]--><a href="{{ _track.c0 }}">new</a>');
+    expect(html).toBe('<!-- <a href="https://old.example/">old</a> --><!--[if mso]><a href="https://mso.example/">o</a><![endif]--><a href="{{ _track.c }}/0">new</a>');
   });
 
   it('does not rewrite <base>, and leaves the relative links it resolves alone', () => {
     const source = '<html><head><base href="https://shop.example/"></head><body><a href="sale">sale</a> <a href="https://shop.example/full">full</a></body></html>';
     const { html, links } = instrumentHtml(source, clicks);
     expect(links).toEqual(['https://shop.example/full']);
-    expect(html).toBe('<html><head><base href="https://shop.example/"></head><body><a href="sale">sale</a> <a href="{{ _track.c0 }}">full</a></body></html>');
+    expect(html).toBe('<html><head><base href="https://shop.example/"></head><body><a href="sale">sale</a> <a href="{{ _track.c }}/0">full</a></body></html>');
   });
 
   it('follows only the first href of a tag, as browsers do', () => {
     const { html, links } = instrumentHtml('<a href="https://one.example/" href="https://two.example/">x</a>', clicks);
     expect(links).toEqual(['https://one.example/']);
-    expect(html).toBe('<a href="{{ _track.c0 }}" href="https://two.example/">x</a>');
+    expect(html).toBe('<a href="{{ _track.c }}/0" href="https://two.example/">x</a>');
   });
 
   it('puts the pixel before </body>, or at the end without one', () => {
@@ -84,7 +112,7 @@ describe('instrumentHtml', () => {
   it('with both: links by index and the pixel, and the same links as with clicks alone', () => {
     const source = '<body><a href="https://a.example/">a</a><a href="https://b.example/">b</a></body>';
     const both = instrumentHtml(source, { clicks: true, opens: true });
-    expect(both.html).toBe(`<body><a href="{{ _track.c0 }}">a</a><a href="{{ _track.c1 }}">b</a>${PIXEL}</body>`);
+    expect(both.html).toBe(`<body><a href="{{ _track.c }}/0">a</a><a href="{{ _track.c }}/1">b</a>${PIXEL}</body>`);
     expect(both.links).toEqual(instrumentHtml(source, clicks).links);
   });
 

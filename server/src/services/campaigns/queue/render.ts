@@ -3,7 +3,7 @@ import type { OutgoingMessage } from '../../../adapters/types';
 import { getService } from '../../../utils';
 import type { StoredServer } from '../../servers/servers';
 import type { StoredCampaign } from '../campaigns';
-import { composeLayout, htmlToText, type MailSource, type RenderedMail } from '../content';
+import { campaignSource, htmlToText, type MailSource, type RenderedMail } from '../content';
 import { compile, renderCompiled, renderPieces, type Compiled, type Variables } from '../template';
 import { instrumentHtml } from '../tracking';
 import type { ClaimedRow, QueueContext } from './context';
@@ -40,12 +40,7 @@ export const SUBSTITUTION_BYTES = 10_000;
 // once; the bound only stops a long-running process from keeping every campaign it ever sent.
 const compiledCache = new Map<string, CompiledCampaign>();
 
-/** The campaign as it goes out: in the copy of its layout taken when it was sent or scheduled. */
-export const sourceOf = (campaign: StoredCampaign): MailSource =>
-  composeLayout(
-    { subject: campaign.subject, html: campaign.html, text: campaign.text },
-    campaign.status === 'draft' ? null : { html: campaign.layoutHtml ?? null, text: campaign.layoutText ?? null }
-  );
+export const sourceOf = campaignSource;
 
 export const compiledCampaign = (campaign: StoredCampaign): CompiledCampaign => {
   const key = `${campaign.documentId}\n${new Date(campaign.updatedAt).toISOString()}\n${campaign.status === 'draft'}`;
@@ -122,13 +117,29 @@ const isStatic = (node: any) => typeof node?.str === 'string' && node.value === 
 /** Static text joined with a key per dynamic piece, and the pieces in order. */
 const split = (template: Compiled, prefix: 'h' | 't') => {
   const pieces: Compiled = [];
+  const tracking = new Map<string, number>();
   let body = '';
   for (const node of template) {
-    if (isStatic(node)) body += (node as any).str;
-    else body += `{{${prefix}:${pieces.push(node) - 1}}}`;
+    if (isStatic(node)) {
+      body += (node as any).str;
+      continue;
+    }
+    // A tracking URL is the same wherever it occurs: one substitution serves every link of the
+    // mail, where one per link would pass SendGrid's 10,000 bytes after a few dozen links.
+    const text = String((node as any).token?.getText?.() ?? '');
+    const shared = TRACK_OUTPUT.test(text) ? text : null;
+    let index = shared !== null ? tracking.get(shared) : undefined;
+    if (index === undefined) {
+      index = pieces.push(node) - 1;
+      if (shared !== null) tracking.set(shared, index);
+    }
+    body += `{{${prefix}:${index}}}`;
   }
   return { body, pieces };
 };
+
+/** `{{ _track.c }}`: an output of the tracking variables only, which nothing else can assign. */
+const TRACK_OUTPUT = /^\{\{-?\s*_track\.[a-z]+\s*-?\}\}$/;
 
 const KEY = /\{\{([ht]):(\d+)\}\}/g;
 
