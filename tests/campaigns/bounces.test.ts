@@ -141,6 +141,28 @@ it('an ARF complaint unsubscribes the recipient and suppresses the address as co
   expect(await conversations()).toHaveLength(before);
 });
 
+it('a forged ARF complaint that names no address (To redacted) for a neighbour\'s recipient id changes nothing and stays an ordinary mail', async () => {
+  const c = await sendCampaign(['gil@customer.example', 'gia@customer.example']);
+  const before = (await conversations()).length;
+  const gil = await recipient(c.documentId, 'gil@customer.example');
+  const gia = await recipient(c.documentId, 'gia@customer.example');
+  // Gil knows his own mail's ids and forges a "redacted" complaint about the next id, Gia's.
+  const forged = arfReport({
+    original: c.original('gil@customer.example').replace(`${c.documentId}/${gil.id}`, `${c.documentId}/${gia.id}`).replace(`.${gil.id}@`, `.${gia.id}@`).replace(/^To: .*$/im, 'To: redacted@isp.example'),
+    recipient: null,
+  });
+  expect(headerOf(forged.slice(forged.indexOf('message/rfc822')), 'X-Campaign-Recipient')).toBe(`${c.documentId}/${gia.id}`);
+  expect(await deliverAndFetch(forged)).toEqual({ fetched: 1, stored: 1 });
+  for (const email of ['gil@customer.example', 'gia@customer.example']) {
+    expect(await recipient(c.documentId, email)).toMatchObject({ status: 'sent' });
+    expect(await suppression(email)).toBeUndefined();
+  }
+  expect(await app.strapi.db.query('plugin::email-server.campaign-bounce').count({ where: { campaign: c.documentId } })).toBe(0);
+  const now = await conversations();
+  expect(now).toHaveLength(before + 1);
+  expect(now.filter((x) => x.subject === 'Email Feedback Report for IP 192.0.2.1').every((x) => x.automatic && x.campaign === null)).toBe(true);
+});
+
 it('an out-of-office is counted as an auto-reply, once; a person\'s reply becomes a conversation linked to the campaign', async () => {
   const c = await sendCampaign(['dee@customer.example', 'eve@customer.example', 'eli@customer.example']);
   const before = await conversations();

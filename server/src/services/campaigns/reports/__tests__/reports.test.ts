@@ -133,7 +133,7 @@ describe('reports', () => {
     expect(classify(Buffer.from(dsn(null)), bounceFacts)).toBeNull();
   });
 
-  it('an ARF complaint by its ids when the provider redacted the recipient, not when it names another', () => {
+  it('an ARF complaint naming no address (redacted) or another address changes no recipient', () => {
     const arf = (rcpt: string | null, to: string) =>
       [
         'From: fbl@isp.example',
@@ -155,7 +155,8 @@ describe('reports', () => {
         '--a--',
       ].join(CRLF);
     const facts = { from: 'fbl@isp.example', subject: 'FBL', automatic: true };
-    expect(entryFor(report(arf(null, 'redacted@isp.example'), facts).report, 'ann@customer.example')).toMatchObject({ kind: 'complaint', diagnostic: 'Complaint (abuse) from FBL/1' });
+    expect(entryFor(report(arf(null, 'redacted@isp.example'), facts).report, 'ann@customer.example')).toBeNull();
+    expect(entryFor(report(arf(null, 'ann@customer.example'), facts).report, 'ann@customer.example')).toMatchObject({ kind: 'complaint', diagnostic: 'Complaint (abuse) from FBL/1' });
     expect(entryFor(report(arf('bob@customer.example', 'bob@customer.example'), facts).report, 'ann@customer.example')).toBeNull();
     expect(classify(Buffer.from(arf(null, 'x').replace('abuse', 'not-spam')), facts)).toBeNull();
   });
