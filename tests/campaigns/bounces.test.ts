@@ -103,7 +103,7 @@ it('a Gmail-style bounce in prose, quoting the original headers, bounces the rec
   expect(await conversations()).toHaveLength(before);
 });
 
-it('delayed DSNs (4.x.x) count soft bounces; the third within 30 days suppresses the address, a second copy counts once', async () => {
+it('delayed DSNs (4.x.x) count soft bounces; three warnings about one mail, one dated 2099, do not suppress the address, a second copy counts once', async () => {
   const c = await sendCampaign(['gus@customer.example']);
   const before = (await conversations()).length;
   const delayed = (messageId: string) =>
@@ -123,11 +123,26 @@ it('delayed DSNs (4.x.x) count soft bounces; the third within 30 days suppresses
   expect(await recipient(c.documentId, 'gus@customer.example')).toMatchObject({ status: 'sent', softBounces: 2 });
   expect(await suppression('gus@customer.example')).toBeUndefined();
 
-  await deliverAndFetch(delayed('<delay-3@mx.relay.example>'));
-  expect(await recipient(c.documentId, 'gus@customer.example')).toMatchObject({ softBounces: 3 });
-  expect(await suppression('gus@customer.example')).toMatchObject({ reason: 'bounced', source: expect.stringMatching(/^3 soft bounces within 30 days.*4\.2\.2/) });
+  // The third warning about the same mail, dated in 2099 by its sender.
+  await deliverAndFetch(delayed('<delay-3@mx.relay.example>').replace(/^Date: .*$/m, 'Date: Thu, 01 Jan 2099 00:00:00 +0000'));
+  expect(await recipient(c.documentId, 'gus@customer.example')).toMatchObject({ status: 'sent', softBounces: 3 });
+  expect(await suppression('gus@customer.example')).toBeUndefined();
+  const stored = await app.strapi.db.query('plugin::email-server.campaign-bounce').findMany({ where: { campaign: c.documentId } });
+  expect(stored).toHaveLength(3);
+  for (const b of stored) expect(new Date(b.receivedAt).getTime()).toBeLessThanOrEqual(Date.now());
   expect((await campaignOf(as(), c.documentId)).counts).toMatchObject({ sent: 1, bounced: 0 });
   expect(await conversations()).toHaveLength(before);
+});
+
+it('delayed DSNs for three campaigns\' mails to one address suppress it', async () => {
+  const email = 'gwen@customer.example';
+  for (let i = 1; i <= 3; i++) {
+    const c = await sendCampaign([email]);
+    expect(await suppression(email)).toBeUndefined();
+    await deliverAndFetch(postfixDsn({ original: c.original(email), recipient: email, action: 'delayed', status: '4.2.2', diagnostic: '452 4.2.2 Mailbox full', messageId: `<gwen-delay-${i}@mx.relay.example>` }));
+    expect(await recipient(c.documentId, email)).toMatchObject({ status: 'sent', softBounces: 1 });
+  }
+  expect(await suppression(email)).toMatchObject({ reason: 'bounced', source: expect.stringMatching(/^3 soft bounces within 30 days.*4\.2\.2/) });
 });
 
 it('an ARF complaint unsubscribes the recipient and suppresses the address as complained', async () => {

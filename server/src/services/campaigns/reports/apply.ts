@@ -86,9 +86,13 @@ const campaignReportsService = ({ strapi }: { strapi: Core.Strapi }) => {
         data: { softBounces: (row.softBounces ?? 0) + 1, lastError: entry.diagnostic ?? `Delayed${entry.statusCode ? ` (${entry.statusCode})` : ''}` },
       });
       const limit = pluginConfig(strapi).campaigns.softBounceLimit;
-      const recent = await q(UIDS.bounce).count({
+      // Mails, not reports: a relay warns about one undelivered mail every few hours, which says
+      // nothing about the next. receivedAt is our storing time, never the sender's Date.
+      const soft = await q(UIDS.bounce).findMany({
+        select: ['recipient'],
         where: { emailKey: row.emailKey, kind: 'soft', receivedAt: { $gte: new Date(Date.now() - SOFT_WINDOW_MS) } },
       });
+      const recent = new Set(soft.map((b: any) => b.recipient)).size;
       if (recent >= limit) await suppress(row, 'bounced', `${recent} soft bounces within 30 days${said ? `, last: ${said}` : ''}`);
     } else {
       await q(UIDS.recipient).update({ where: { id: row.id }, data: { status: 'unsubscribed' } });
