@@ -294,6 +294,24 @@ it(`hostile reports on ${testDb()}: a long diagnostic with a NUL is cut and stor
   expect(now.find((x) => x.subject === 'After the hostile ones')).toBeDefined();
 });
 
+it(`a reply naming a recipient id beyond int4 is an ordinary conversation on ${testDb()}, and the mail after it is stored too`, async () => {
+  const c = await sendCampaign(['hux@customer.example']);
+  const before = (await conversations()).length;
+  const reply = answerTo({
+    original: c.original('hux@customer.example').replace(/^Message-ID: .*$/im, `Message-ID: <${c.documentId}.99999999999@example.com>`),
+    from: 'Hux <hux@customer.example>',
+    body: 'Huge id',
+  });
+  expect(reply).toContain(`In-Reply-To: <${c.documentId}.99999999999@example.com>`);
+  const later = mail({ from: 'Ida <ida@customer.example>', to: 'news@example.com', subject: 'After the huge id', body: 'Still here' });
+  expect(await deliverAndFetch(reply, later)).toEqual({ fetched: 2, stored: 2 });
+  const now = await conversations();
+  expect(now).toHaveLength(before + 2);
+  expect(now.find((x) => x.subject === 'Autumn news' && x.campaign === null && !x.automatic)).toBeDefined();
+  expect(now.find((x) => x.subject === 'After the huge id')).toBeDefined();
+  expect(await recipient(c.documentId, 'hux@customer.example')).toMatchObject({ repliedAt: null });
+});
+
 it('POP3: a report is applied once and not fetched again, though no Inbox row keeps its UIDL', async () => {
   const popBox = dovecot.newMailbox();
   const pop = await createServer(as(), smtpRelay(sink.port, { name: 'News by POP3', ...incomingFrom(dovecot, popBox, 'pop3') }));
