@@ -103,7 +103,7 @@ it('a Gmail-style bounce in prose, quoting the original headers, bounces the rec
   expect(await conversations()).toHaveLength(before);
 });
 
-it('delayed DSNs (4.x.x) count soft bounces; the third within 30 days suppresses the address, a second copy counts once', async () => {
+it('delayed DSNs (4.x.x) count soft bounces; three warnings about one mail, one dated 2099, do not suppress the address, a second copy counts once', async () => {
   const c = await sendCampaign(['gus@customer.example']);
   const before = (await conversations()).length;
   const delayed = (messageId: string) =>
@@ -123,11 +123,26 @@ it('delayed DSNs (4.x.x) count soft bounces; the third within 30 days suppresses
   expect(await recipient(c.documentId, 'gus@customer.example')).toMatchObject({ status: 'sent', softBounces: 2 });
   expect(await suppression('gus@customer.example')).toBeUndefined();
 
-  await deliverAndFetch(delayed('<delay-3@mx.relay.example>'));
-  expect(await recipient(c.documentId, 'gus@customer.example')).toMatchObject({ softBounces: 3 });
-  expect(await suppression('gus@customer.example')).toMatchObject({ reason: 'bounced', source: expect.stringMatching(/^3 soft bounces within 30 days.*4\.2\.2/) });
+  // The third warning about the same mail, dated in 2099 by its sender.
+  await deliverAndFetch(delayed('<delay-3@mx.relay.example>').replace(/^Date: .*$/m, 'Date: Thu, 01 Jan 2099 00:00:00 +0000'));
+  expect(await recipient(c.documentId, 'gus@customer.example')).toMatchObject({ status: 'sent', softBounces: 3 });
+  expect(await suppression('gus@customer.example')).toBeUndefined();
+  const stored = await app.strapi.db.query('plugin::email-server.campaign-bounce').findMany({ where: { campaign: c.documentId } });
+  expect(stored).toHaveLength(3);
+  for (const b of stored) expect(new Date(b.receivedAt).getTime()).toBeLessThanOrEqual(Date.now());
   expect((await campaignOf(as(), c.documentId)).counts).toMatchObject({ sent: 1, bounced: 0 });
   expect(await conversations()).toHaveLength(before);
+});
+
+it('delayed DSNs for three campaigns\' mails to one address suppress it', async () => {
+  const email = 'gwen@customer.example';
+  for (let i = 1; i <= 3; i++) {
+    const c = await sendCampaign([email]);
+    expect(await suppression(email)).toBeUndefined();
+    await deliverAndFetch(postfixDsn({ original: c.original(email), recipient: email, action: 'delayed', status: '4.2.2', diagnostic: '452 4.2.2 Mailbox full', messageId: `<gwen-delay-${i}@mx.relay.example>` }));
+    expect(await recipient(c.documentId, email)).toMatchObject({ status: 'sent', softBounces: 1 });
+  }
+  expect(await suppression(email)).toMatchObject({ reason: 'bounced', source: expect.stringMatching(/^3 soft bounces within 30 days.*4\.2\.2/) });
 });
 
 it('an ARF complaint unsubscribes the recipient and suppresses the address as complained', async () => {
@@ -139,6 +154,28 @@ it('an ARF complaint unsubscribes the recipient and suppresses the address as co
   expect((await campaignOf(as(), c.documentId)).counts).toMatchObject({ sent: 1, unsubscribed: 1 });
   expect(await suppression('cid@customer.example')).toMatchObject({ reason: 'complained', source: expect.stringContaining(c.name) });
   expect(await conversations()).toHaveLength(before);
+});
+
+it('a forged ARF complaint that names no address (To redacted) for a neighbour\'s recipient id changes nothing and stays an ordinary mail', async () => {
+  const c = await sendCampaign(['gil@customer.example', 'gia@customer.example']);
+  const before = (await conversations()).length;
+  const gil = await recipient(c.documentId, 'gil@customer.example');
+  const gia = await recipient(c.documentId, 'gia@customer.example');
+  // Gil knows his own mail's ids and forges a "redacted" complaint about the next id, Gia's.
+  const forged = arfReport({
+    original: c.original('gil@customer.example').replace(`${c.documentId}/${gil.id}`, `${c.documentId}/${gia.id}`).replace(`.${gil.id}@`, `.${gia.id}@`).replace(/^To: .*$/im, 'To: redacted@isp.example'),
+    recipient: null,
+  });
+  expect(headerOf(forged.slice(forged.indexOf('message/rfc822')), 'X-Campaign-Recipient')).toBe(`${c.documentId}/${gia.id}`);
+  expect(await deliverAndFetch(forged)).toEqual({ fetched: 1, stored: 1 });
+  for (const email of ['gil@customer.example', 'gia@customer.example']) {
+    expect(await recipient(c.documentId, email)).toMatchObject({ status: 'sent' });
+    expect(await suppression(email)).toBeUndefined();
+  }
+  expect(await app.strapi.db.query('plugin::email-server.campaign-bounce').count({ where: { campaign: c.documentId } })).toBe(0);
+  const now = await conversations();
+  expect(now).toHaveLength(before + 1);
+  expect(now.filter((x) => x.subject === 'Email Feedback Report for IP 192.0.2.1').every((x) => x.automatic && x.campaign === null)).toBe(true);
 });
 
 it('an out-of-office is counted as an auto-reply, once; a person\'s reply becomes a conversation linked to the campaign', async () => {
@@ -255,6 +292,24 @@ it(`hostile reports on ${testDb()}: a long diagnostic with a NUL is cut and stor
   expect(now.find((x) => x.campaign?.documentId === c.documentId)).toMatchObject({ subject: 'Autumn news', campaign: { name: c.name } });
   expect(now.find((x) => x.subject === 'Undelivered Mail Returned to Sender' && x.automatic)).toBeDefined();
   expect(now.find((x) => x.subject === 'After the hostile ones')).toBeDefined();
+});
+
+it(`a reply naming a recipient id beyond int4 is an ordinary conversation on ${testDb()}, and the mail after it is stored too`, async () => {
+  const c = await sendCampaign(['hux@customer.example']);
+  const before = (await conversations()).length;
+  const reply = answerTo({
+    original: c.original('hux@customer.example').replace(/^Message-ID: .*$/im, `Message-ID: <${c.documentId}.99999999999@example.com>`),
+    from: 'Hux <hux@customer.example>',
+    body: 'Huge id',
+  });
+  expect(reply).toContain(`In-Reply-To: <${c.documentId}.99999999999@example.com>`);
+  const later = mail({ from: 'Ida <ida@customer.example>', to: 'news@example.com', subject: 'After the huge id', body: 'Still here' });
+  expect(await deliverAndFetch(reply, later)).toEqual({ fetched: 2, stored: 2 });
+  const now = await conversations();
+  expect(now).toHaveLength(before + 2);
+  expect(now.find((x) => x.subject === 'Autumn news' && x.campaign === null && !x.automatic)).toBeDefined();
+  expect(now.find((x) => x.subject === 'After the huge id')).toBeDefined();
+  expect(await recipient(c.documentId, 'hux@customer.example')).toMatchObject({ repliedAt: null });
 });
 
 it('POP3: a report is applied once and not fetched again, though no Inbox row keeps its UIDL', async () => {

@@ -80,7 +80,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (row.messageId) knownIds.add(row.messageId);
       // Reports and auto-replies about campaign mails are recorded on the campaign, not in the
       // inbox; a reply is linked to its campaign. Mail about nothing of ours is ordinary mail.
-      const applied = about ? await getService(strapi, 'campaign-reports').apply(about, row.date ?? storedAt) : null;
+      const applied = about ? await getService(strapi, 'campaign-reports').apply(about, storedAt) : null;
       if (applied?.consumed) {
         // Counted as stored when recorded now; POP3 keeps no row of it, so its UIDL is
         // remembered (as a duplicate's is) and it is not fetched again.

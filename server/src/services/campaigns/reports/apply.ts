@@ -24,13 +24,14 @@ export interface Applied {
  * ids name, and only when the address it names is that row's: an entry naming the address
  * (Final-Recipient, Original-Recipient, Original-Rcpt-To, or the bounce's prose), else a single
  * entry whose quoted original was sent To that address (forwarding changes the final one).
- * A complaint naming no address at all (providers redact it) is taken by its ids alone.
+ * A report naming no address at all (an ARF whose provider redacted the recipient) changes
+ * nothing: the ids are in every mail's headers and recipient ids are sequential, so ids alone
+ * would let one forged mail per id unsubscribe and suppress a whole list.
  */
 export const entryFor = (report: Report, email: string): ReportEntry | null => {
   const named = report.entries.find((e) => e.addresses.includes(email));
   if (named) return named;
   if (report.entries.length === 1 && report.original.to.includes(email)) return report.entries[0];
-  if (report.format === 'arf' && report.entries[0]?.addresses.length === 0 && report.original.to.length === 0) return report.entries[0];
   return null;
 };
 
@@ -85,9 +86,13 @@ const campaignReportsService = ({ strapi }: { strapi: Core.Strapi }) => {
         data: { softBounces: (row.softBounces ?? 0) + 1, lastError: entry.diagnostic ?? `Delayed${entry.statusCode ? ` (${entry.statusCode})` : ''}` },
       });
       const limit = pluginConfig(strapi).campaigns.softBounceLimit;
-      const recent = await q(UIDS.bounce).count({
+      // Mails, not reports: a relay warns about one undelivered mail every few hours, which says
+      // nothing about the next. receivedAt is our storing time, never the sender's Date.
+      const soft = await q(UIDS.bounce).findMany({
+        select: ['recipient'],
         where: { emailKey: row.emailKey, kind: 'soft', receivedAt: { $gte: new Date(Date.now() - SOFT_WINDOW_MS) } },
       });
+      const recent = new Set(soft.map((b: any) => b.recipient)).size;
       if (recent >= limit) await suppress(row, 'bounced', `${recent} soft bounces within 30 days${said ? `, last: ${said}` : ''}`);
     } else {
       await q(UIDS.recipient).update({ where: { id: row.id }, data: { status: 'unsubscribed' } });

@@ -15,9 +15,12 @@ const DOCUMENT_ID = '[a-z0-9]{24}';
 const MESSAGE_ID = new RegExp(`<(${DOCUMENT_ID})\\.(\\d{1,12})@[^<>\\s]{1,255}>`, 'gi');
 const RECIPIENT_HEADER = new RegExp(`^(${DOCUMENT_ID})/(\\d{1,12})$`, 'i');
 
+/** Ids are int4 on PostgreSQL: a larger one names nothing, and looking it up would fail the batch (22003). */
+const MAX_ID = 2147483647;
+
 const target = (campaign: string, recipient: string): CampaignTarget | null => {
   const id = Number(recipient);
-  return Number.isSafeInteger(id) && id > 0 ? { campaign: campaign.toLowerCase(), recipient: id } : null;
+  return Number.isSafeInteger(id) && id > 0 && id <= MAX_ID ? { campaign: campaign.toLowerCase(), recipient: id } : null;
 };
 
 /** The campaign mail a Message-ID names, or null. */

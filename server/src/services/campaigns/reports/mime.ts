@@ -31,10 +31,15 @@ export const splitHead = (source: Buffer): { head: string; body: Buffer } => {
   return { head: source.subarray(0, at).toString('latin1'), body: source.subarray(Math.min(source.length, at + gap)) };
 };
 
+/** A field or line longer than this is skipped unread (but thread ids): no header we read is, and crafted ones would cost regex time. */
+export const MAX_FIELD = 16 * 1024;
+
 /** Header fields, unfolded, in order. Lines that are not `Name: value` are skipped. */
 export const parseFields = (head: string): Header[] =>
   head
     .split(/\r?\n(?![ \t])/)
+    // In-Reply-To and References are only scanned with a bounded pattern (match.ts), and a thread may be long.
+    .filter((field) => field.length <= MAX_FIELD || /^(?:in-reply-to|references):/i.test(field))
     .map((field) => /^([!-9;-~]+):[ \t]*([\s\S]*)$/.exec(field))
     .filter((m): m is RegExpExecArray => Boolean(m))
     .map((m) => ({ name: m[1].toLowerCase(), value: m[2].replace(/\r?\n[ \t]+/g, ' ').trim() }));
@@ -47,7 +52,8 @@ export const parseContentType = (value: string | null): { type: string; params: 
   if (!value) return { type: 'text/plain', params: {} };
   const [type, ...rest] = value.split(';');
   const params: Record<string, string> = {};
-  const re = /([!#-'*+.0-9A-Z^-~-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)/gi;
+  // Bounded name (RFC 2231 keeps lines to 78): a long run without `=` stays linear.
+  const re = /([!#-'*+.0-9A-Z^-~-]{1,78})\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)/gi;
   const tail = rest.join(';');
   for (let m = re.exec(tail); m; m = re.exec(tail)) {
     params[m[1].toLowerCase()] = m[2].startsWith('"') ? m[2].slice(1, -1).replace(/\\(.)/g, '$1') : m[2];

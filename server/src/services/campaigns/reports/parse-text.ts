@@ -14,16 +14,18 @@ const SMTP_REPLY = /(?<!\d)[45]\d\d(?:[ -]|$)/m;
 const SOFT = /\b(delay(ed)?|temporar(y|ily)|will (retry|keep trying|continue trying|try again)|still trying|not yet been delivered)\b/i;
 const HARD = /\b(permanent(ly)?|could ?n[o']t be (delivered|found)|does ?n[o']t exist|no such (user|mailbox|recipient)|user unknown|unknown user|no mailbox|wasn't delivered|undeliverable|delivery has failed|given up|giving up)\b/i;
 const QUOTED_FIELD = /^[> \t]*(message-id|x-campaign-recipient)[ \t]*:/i;
-const HEADER_LINE = /^[> \t]*([!-9;-~]+:|[ \t]+\S)/;
+// The quote prefix is taken whole (a lookahead capture cannot backtrack), so a line of spaces costs one pass.
+const HEADER_LINE = /^(?=([> \t]*))\1(?:[!-9;-~]+:|(?<=[ \t])\S)/;
+const MAX_LINE = 16 * 1024;
 
 /** Splits the text at the quoted header block that holds the original's ids. */
 const splitQuote = (text: string): { prose: string; quoted: string } | null => {
   const lines = text.split(/\r?\n/);
-  const hit = lines.findIndex((line) => QUOTED_FIELD.test(line));
+  const hit = lines.findIndex((line) => line.length <= MAX_LINE && QUOTED_FIELD.test(line));
   if (hit < 0) return null;
   // The block starts after the last non-header line above the id, and ends at an empty line.
   let start = hit;
-  while (start > 0 && HEADER_LINE.test(lines[start - 1])) start -= 1;
+  while (start > 0 && lines[start - 1].length <= MAX_LINE && HEADER_LINE.test(lines[start - 1])) start -= 1;
   let end = hit + 1;
   while (end < lines.length && lines[end].replace(/^[> \t]+/, '') !== '') end += 1;
   const quoted = lines

@@ -61,4 +61,4 @@ export const originalFrom = (head: string): OriginalHeaders => {
 export const originalOf = (part: Part | null): OriginalHeaders | null => (part ? originalFrom(splitHead(part.body).head) : null);
 
 const addressesOfList = (value: string) =>
-  (value.match(/[^\s<>,;"()]+@[^\s<>,;"()]+/g) ?? []).slice(0, 20).map((a) => a.toLowerCase());
+  (value.match(/[^\s<>,;"()]{1,64}@[^\s<>,;"()]{1,255}/g) ?? []).slice(0, 20).map((a) => a.toLowerCase());

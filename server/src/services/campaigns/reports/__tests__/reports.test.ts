@@ -133,7 +133,7 @@ describe('reports', () => {
     expect(classify(Buffer.from(dsn(null)), bounceFacts)).toBeNull();
   });
 
-  it('an ARF complaint by its ids when the provider redacted the recipient, not when it names another', () => {
+  it('an ARF complaint naming no address (redacted) or another address changes no recipient', () => {
     const arf = (rcpt: string | null, to: string) =>
       [
         'From: fbl@isp.example',
@@ -155,7 +155,8 @@ describe('reports', () => {
         '--a--',
       ].join(CRLF);
     const facts = { from: 'fbl@isp.example', subject: 'FBL', automatic: true };
-    expect(entryFor(report(arf(null, 'redacted@isp.example'), facts).report, 'ann@customer.example')).toMatchObject({ kind: 'complaint', diagnostic: 'Complaint (abuse) from FBL/1' });
+    expect(entryFor(report(arf(null, 'redacted@isp.example'), facts).report, 'ann@customer.example')).toBeNull();
+    expect(entryFor(report(arf(null, 'ann@customer.example'), facts).report, 'ann@customer.example')).toMatchObject({ kind: 'complaint', diagnostic: 'Complaint (abuse) from FBL/1' });
     expect(entryFor(report(arf('bob@customer.example', 'bob@customer.example'), facts).report, 'ann@customer.example')).toBeNull();
     expect(classify(Buffer.from(arf(null, 'x').replace('abuse', 'not-spam')), facts)).toBeNull();
   });
@@ -169,5 +170,40 @@ describe('reports', () => {
     }
     expect(classify(answer(['Auto-Submitted: no']), facts)?.type).toBe('reply');
     expect(classifySafely(Buffer.from('Content-Type: multipart/report; boundary="\r\n\r\n--'), bounceFacts)).toBeNull();
+  });
+});
+
+describe('crafted mail cannot freeze the event loop', () => {
+  const big = 2 * 1024 * 1024;
+  it('a 2 MB Content-Type of parameters without "=" is an ordinary mail', () => {
+    const raw = [`Content-Type: text/plain; ${'a'.repeat(big)}`, 'Subject: x', '', 'hi'].join(CRLF);
+    expect(classify(Buffer.from(raw), bounceFacts)).toBeNull();
+  });
+  it('a quoted original with a 2 MB To without "@" names no original address', () => {
+    const raw = [
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; relay.example',
+      '',
+      'Final-Recipient: rfc822; ann@customer.example',
+      'Action: failed',
+      'Status: 5.1.1',
+      '',
+      '--b',
+      'Content-Type: text/rfc822-headers',
+      '',
+      original(`x${'a'.repeat(big)}`),
+      '--b--',
+    ].join(CRLF);
+    const mail = report(raw);
+    expect(mail.report.original.to).toEqual([]);
+    expect(mail.target).toEqual({ campaign: CAMPAIGN, recipient: 7 });
+  });
+  it('a prose bounce with a line of 2 MB spaces above a quoted Message-ID that says nothing failed is an ordinary mail', () => {
+    const raw = ['Subject: Undeliverable: Autumn news', 'Content-Type: text/plain', '', 'Your message:', ' '.repeat(big), original(), '', 'hi'].join(CRLF);
+    expect(classify(Buffer.from(raw), bounceFacts)).toBeNull();
   });
 });
