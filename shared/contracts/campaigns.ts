@@ -13,7 +13,11 @@ export const MAX_RECIPIENTS = 100_000;
 /** Variables every recipient has without a CSV column. */
 export const BUILT_IN_VARIABLES = ['email', 'unsubscribeUrl'];
 
-export const CAMPAIGN_FIELDS = ['name', 'server', 'subject', 'html', 'text', 'template', 'trackOpens', 'trackClicks'] as const;
+export const CAMPAIGN_FIELDS = ['name', 'server', 'subject', 'html', 'text', 'template', 'trackOpens', 'trackClicks', 'onLimit'] as const;
+
+/** What a campaign does when its server's daily or hourly limit is reached: wait for the next window, or go on through the server's fallback. */
+export const ON_LIMIT = ['wait', 'fallback'] as const;
+export type OnLimit = (typeof ON_LIMIT)[number];
 
 export interface CampaignInput {
   name: string;
@@ -29,6 +33,8 @@ export interface CampaignInput {
   trackOpens?: boolean;
   /** Off by default: links go through /api/email-server/t/c/<token>, which redirects (302). */
   trackClicks?: boolean;
+  /** Default 'wait'. */
+  onLimit?: OnLimit;
 }
 
 /** POST /campaigns/:documentId/preview; the content fields override the stored ones (the form's unsaved edits). */

@@ -7,10 +7,12 @@ import {
   BUILT_IN_VARIABLES,
   CAMPAIGN_FIELDS,
   MAX_TEST_ADDRESSES,
+  ON_LIMIT,
   TEMPLATE_FIELDS,
   RECIPIENT_STATUSES,
   SUPPRESSION_REASONS,
   type CampaignInput,
+  type OnLimit,
 } from '../contracts/campaigns';
 import { REQUIRED, body, isValidAddress, line, onlyKnownKeys, page } from './fields';
 import { addressList } from './inbox';
@@ -38,6 +40,7 @@ const fields = {
   template: line(100).nullable(),
   trackOpens: yup.boolean().typeError('Must be true or false.'),
   trackClicks: yup.boolean().typeError('Must be true or false.'),
+  onLimit: yup.mixed<OnLimit>().oneOf([...ON_LIMIT], 'Must be wait or fallback.'),
 };
 
 export const campaignSchema = yup

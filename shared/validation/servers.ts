@@ -6,6 +6,9 @@
 import * as yup from 'yup';
 import {
   AFTER_FETCH,
+  AUTH_METHODS,
+  OAUTH_FIELDS,
+  OAUTH_PROVIDERS,
   INCOMING_FIELDS,
   INCOMING_PROTOCOLS,
   INPUT_FIELDS,
@@ -98,6 +101,23 @@ function followsHost(field: HostBoundSecret, parent: Parent, ctx: yup.TestContex
 }
 
 const isSmtp = (parent: Parent) => parent.type === 'smtp';
+/** Whether this side logs in with XOAUTH2 (then it has no password). */
+export const usesOAuth = (parent: Parent, side: 'outgoing' | 'incoming') =>
+  isSmtp(parent) && (side === 'outgoing' ? parent.smtpAuthMethod === 'oauth2' : Boolean(parent.incomingProtocol) && parent.incomingAuthMethod === 'oauth2');
+const anyOAuth = (parent: Parent) => usesOAuth(parent, 'outgoing') || usesOAuth(parent, 'incoming');
+// An https URL without credentials; http only for loopback, so tests can run a local provider.
+const OAUTH_URL = /^(https:\/\/[^\s/@]+|http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?)(\/[^\s]*)?$/;
+const oauthUrl = () =>
+  text(2048).test('url', 'Must be an https:// URL.', (v) => !v || OAUTH_URL.test(v));
+const limit = () =>
+  yup
+    .number()
+    .nullable()
+    .transform((value, original) => (original === '' || original === null || original === undefined ? null : value))
+    .typeError('Must be a whole number of messages, or empty for no limit.')
+    .integer('Must be a whole number of messages, or empty for no limit.')
+    .min(1, 'Must be at least 1, or empty for no limit.')
+    .max(10_000_000, 'Must be at most 10000000.');
 /**
  * DKIM is all three fields or none. Clearing domain and selector turns it off, so only a key
  * given now (not a stored one) asks for the other two.
@@ -133,7 +153,7 @@ export const emailServerSchema = yup
       'Enter a username for this password, or leave both empty.',
       function (this: yup.TestContext, value) {
         const parent = this.parent as Parent;
-        if (!isSmtp(parent) || value) return true;
+        if (!isSmtp(parent) || value || usesOAuth(parent, 'outgoing')) return true;
         return !(typeof parent.smtpPassword === 'string' && parent.smtpPassword !== '');
       }
     ),
@@ -143,27 +163,27 @@ export const emailServerSchema = yup
         'Enter the password for this username, or leave both empty.',
         function (this: yup.TestContext) {
           const parent = this.parent as Parent;
-          if (!isSmtp(parent) || !parent.smtpUsername) return true;
+          if (!isSmtp(parent) || !parent.smtpUsername || usesOAuth(parent, 'outgoing')) return true;
           return hasSecret('smtpPassword', parent, this);
         }
       )
       .test('follows-host', '', function (this: yup.TestContext) {
         const parent = this.parent as Parent;
-        return !isSmtp(parent) || !parent.smtpUsername || followsHost('smtpPassword', parent, this);
+        return !isSmtp(parent) || !parent.smtpUsername || usesOAuth(parent, 'outgoing') || followsHost('smtpPassword', parent, this);
       }),
     incomingProtocol: oneOfOrNull(INCOMING_PROTOCOLS, 'Must be IMAP, POP3 or none.'),
     incomingHost: host().test('required-incoming', REQUIRED, requiredWhen(hasIncoming)),
     incomingPort: port().test('required-incoming', REQUIRED, requiredWhen(hasIncoming)),
     incomingSecurity: oneOfOrNull(SECURITY_MODES, 'Must be TLS, STARTTLS or none.'),
-    incomingUsername: text(255).test('required-incoming', REQUIRED, requiredWhen(hasIncoming)),
+    incomingUsername: text(255).test('required-incoming', REQUIRED, requiredWhen((p) => hasIncoming(p) && !usesOAuth(p, 'incoming'))),
     incomingPassword: secret()
       .test('required-incoming', REQUIRED, function (this: yup.TestContext) {
         const parent = this.parent as Parent;
-        return !hasIncoming(parent) || hasSecret('incomingPassword', parent, this);
+        return !hasIncoming(parent) || usesOAuth(parent, 'incoming') || hasSecret('incomingPassword', parent, this);
       })
       .test('follows-host', '', function (this: yup.TestContext) {
         const parent = this.parent as Parent;
-        return !hasIncoming(parent) || followsHost('incomingPassword', parent, this);
+        return !hasIncoming(parent) || usesOAuth(parent, 'incoming') || followsHost('incomingPassword', parent, this);
       }),
     incomingFolder: text(255),
     // Not `text()`: that turns '' into null, and here '' means "do not save" and null "find it".
@@ -212,6 +232,18 @@ export const emailServerSchema = yup
       .transform(emptyToNull)
       .max(4096, 'Must be at most 4096 characters.')
       .test('public-key', 'Must be the verification key SendGrid shows (base64) or a PEM public key.', (v) => !v || PUBLIC_KEY.test(v)),
+    smtpAuthMethod: oneOfOrNull(AUTH_METHODS, 'Must be password or OAuth2.'),
+    incomingAuthMethod: oneOfOrNull(AUTH_METHODS, 'Must be password or OAuth2.'),
+    oauthProvider: oneOfOrNull(OAUTH_PROVIDERS, 'Must be Google, Microsoft or custom.').test('required-oauth', REQUIRED, requiredWhen(anyOAuth)),
+    oauthClientId: text(512).test('required-oauth', REQUIRED, requiredWhen(anyOAuth)),
+    oauthClientSecret: secret(),
+    oauthTenant: text(255).test('tenant', 'Must be a tenant id or domain such as contoso.onmicrosoft.com, or "common".', (v) => !v || /^[A-Za-z0-9._-]+$/.test(v)),
+    oauthAuthorizeUrl: oauthUrl().test('required-custom', REQUIRED, requiredWhen((p) => anyOAuth(p) && p.oauthProvider === 'custom')),
+    oauthTokenUrl: oauthUrl().test('required-custom', REQUIRED, requiredWhen((p) => anyOAuth(p) && p.oauthProvider === 'custom')),
+    oauthScopes: text(2048).test('required-custom', REQUIRED, requiredWhen((p) => anyOAuth(p) && p.oauthProvider === 'custom')),
+    fallbackServer: text(64),
+    dailyLimit: limit(),
+    hourlyLimit: limit(),
   })
   .test('known-fields', '', onlyKnownKeys(INPUT_FIELDS, 'an email server'));
 
@@ -239,6 +271,21 @@ export const normalizeServerInput = (input: EmailServerInput): EmailServerInput 
   }
   out.apiToken = null;
   out.webhookPublicKey = null;
+  out.smtpAuthMethod = out.smtpAuthMethod || 'password';
+  out.incomingAuthMethod = out.incomingProtocol ? out.incomingAuthMethod || 'password' : null;
+  if (out.smtpAuthMethod === 'oauth2') out.smtpPassword = null;
+  if (out.incomingAuthMethod === 'oauth2') out.incomingPassword = null;
+  if (out.smtpAuthMethod !== 'oauth2' && out.incomingAuthMethod !== 'oauth2') {
+    for (const field of OAUTH_FIELDS) (out as any)[field] = null;
+  } else {
+    if (out.oauthProvider === 'microsoft') out.oauthTenant = out.oauthTenant || 'common';
+    else out.oauthTenant = null;
+    if (out.oauthProvider !== 'custom') {
+      out.oauthAuthorizeUrl = null;
+      out.oauthTokenUrl = null;
+      out.oauthScopes = null;
+    }
+  }
   if (!out.dkimDomain && !out.dkimSelector) {
     out.dkimDomain = null;
     out.dkimSelector = null;

@@ -80,6 +80,26 @@ export interface PluginConfig {
     /** Soft bounces (4.x.x) of an address within 30 days before it is suppressed. */
     softBounceLimit: number;
   };
+  oauth: {
+    /**
+     * The redirect URL registered with the provider; default `<admin URL>/settings/email-server/oauth/callback`
+     * (from `server.url` and `admin.url`).
+     */
+    redirectUri?: string;
+    /** How long a Connect may take from the redirect to the callback; its state is single-use. */
+    stateTtlSeconds: number;
+    /** Access tokens are refreshed when they have less than this left. */
+    refreshMarginSeconds: number;
+    timeoutMs: number;
+    /** Other endpoints for the built-in providers (national clouds, tests): { microsoft: { authorizeUrl, tokenUrl } }. */
+    endpoints?: Partial<Record<'google' | 'microsoft', { authorizeUrl?: string; tokenUrl?: string }>>;
+  };
+  detect: {
+    /** DNS servers for "Detect settings" ('127.0.0.1:5353'); the system's when empty. */
+    dnsServers: string[];
+    /** Each lookup (DNS query, autoconfig request) gives up after this long. */
+    timeoutMs: number;
+  };
 }
 
 const defaults: PluginConfig = {
@@ -114,6 +134,8 @@ const defaults: PluginConfig = {
     webhookMaxAgeSeconds: 600,
     softBounceLimit: 3,
   },
+  oauth: { stateTtlSeconds: 600, refreshMarginSeconds: 120, timeoutMs: 10_000 },
+  detect: { dnsServers: [], timeoutMs: 5_000 },
 };
 
 const positive = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0;

@@ -39,6 +39,10 @@ const DEFAULTS: Pick<FormValues, NonTextField> & Partial<FormValues> = {
   enabled: true,
   rateLimitPerSecond: 50,
   maxConnections: 5,
+  smtpAuthMethod: 'password',
+  incomingAuthMethod: 'password',
+  dailyLimit: undefined,
+  hourlyLimit: undefined,
 };
 
 export const emptyValues = Object.fromEntries(

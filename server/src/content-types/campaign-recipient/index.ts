@@ -46,6 +46,8 @@ export default {
       repliedAt: { type: 'datetime' },
       autoRepliedAt: { type: 'datetime' },
       softBounces: { type: 'integer', default: 0 },
+      /** documentId of the server that took the mail (the campaign's, or its fallback). */
+      sentVia: { type: 'string' },
     },
   } satisfies Partial<Struct.CollectionTypeSchema>,
 };

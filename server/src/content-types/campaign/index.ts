@@ -28,6 +28,8 @@ export default {
       layoutText: { type: 'richtext', private: true },
       trackOpens: { type: 'boolean', default: false },
       trackClicks: { type: 'boolean', default: false },
+      /** When the server's daily/hourly limit is reached: wait, or send through its fallback. */
+      onLimit: { type: 'enumeration', enum: ['wait', 'fallback'], default: 'wait' },
       status: {
         type: 'enumeration',
         enum: [...CAMPAIGN_STATUSES],

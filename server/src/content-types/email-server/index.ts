@@ -1,6 +1,6 @@
 import type { Struct } from '@strapi/strapi';
 import { hidden } from '../hidden';
-import { AFTER_FETCH, INCOMING_PROTOCOLS, SECURITY_MODES, SERVER_TYPES } from '../../../../shared/contracts/servers';
+import { AFTER_FETCH, AUTH_METHODS, INCOMING_PROTOCOLS, OAUTH_PROVIDERS, SECURITY_MODES, SERVER_TYPES } from '../../../../shared/contracts/servers';
 
 /**
  * One outgoing (and optionally incoming) email server. Secrets are stored encrypted and marked
@@ -62,6 +62,34 @@ export default {
       dkimSelector: { type: 'string' },
       dkimPrivateKey: { type: 'text', private: true },
       webhookPublicKey: { type: 'text' },
+      smtpAuthMethod: { type: 'enumeration', enum: [...AUTH_METHODS], default: 'password' },
+      incomingAuthMethod: { type: 'enumeration', enum: [...AUTH_METHODS] },
+      oauthProvider: { type: 'enumeration', enum: [...OAUTH_PROVIDERS] },
+      oauthClientId: { type: 'text' },
+      oauthClientSecret: { type: 'text', private: true },
+      oauthTenant: { type: 'string' },
+      oauthAuthorizeUrl: { type: 'text' },
+      oauthTokenUrl: { type: 'text' },
+      oauthScopes: { type: 'text' },
+      /** The connected account: refresh and access tokens encrypted like the passwords. */
+      oauthRefreshToken: { type: 'text', private: true },
+      oauthAccessToken: { type: 'text', private: true },
+      /** Epoch milliseconds. */
+      oauthTokenExpiresAt: { type: 'biginteger' },
+      oauthAccount: { type: 'string' },
+      /** "Needs attention: reconnect the account" after a refresh failed with invalid_grant. */
+      oauthAttention: { type: 'text' },
+      /** documentId of the server that takes over when this one cannot. */
+      fallbackServer: { type: 'string' },
+      dailyLimit: { type: 'integer' },
+      hourlyLimit: { type: 'integer' },
+      /** Health shown in the list; written below the query layer so updatedAt (the transport version) does not move. */
+      lastSendAt: { type: 'datetime' },
+      lastSendError: { type: 'text' },
+      lastSendErrorAt: { type: 'datetime' },
+      lastPollAt: { type: 'datetime' },
+      lastPollOk: { type: 'boolean' },
+      lastPollMessage: { type: 'text' },
     },
   } satisfies Partial<Struct.CollectionTypeSchema>,
 };

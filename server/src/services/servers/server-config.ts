@@ -13,6 +13,7 @@ const SECRET_LABELS: Record<SecretField, string> = {
   incomingPassword: 'incoming mail password',
   apiToken: 'SendGrid API token',
   dkimPrivateKey: 'DKIM private key',
+  oauthClientSecret: 'OAuth client secret',
 };
 
 export const unreadableSecretMessage = (server: Pick<StoredServer, 'name'>, field: SecretField) =>

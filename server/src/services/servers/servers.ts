@@ -13,6 +13,18 @@ import { resumeAfterFix } from '../inbox/attention';
 /** A stored email server row, secrets still encrypted. */
 export interface StoredServer extends EmailServerInput {
   id: number;
+  /** The connected OAuth account; tokens encrypted. */
+  oauthRefreshToken?: string | null;
+  oauthAccessToken?: string | null;
+  oauthTokenExpiresAt?: string | number | null;
+  oauthAccount?: string | null;
+  oauthAttention?: string | null;
+  lastSendAt?: string | null;
+  lastSendError?: string | null;
+  lastSendErrorAt?: string | null;
+  lastPollAt?: string | null;
+  lastPollOk?: boolean | null;
+  lastPollMessage?: string | null;
   incomingAttention?: string | null;
   documentId: string;
   nameKey: string;
@@ -45,7 +57,22 @@ export const toPublic = (server: StoredServer, unreadable: SecretField[] = []): 
   out.smtpPasswordSet = Boolean(server.smtpPassword);
   out.incomingPasswordSet = Boolean(server.incomingPassword);
   out.dkimPrivateKeySet = Boolean(server.dkimPrivateKey);
+  out.oauthClientSecretSet = Boolean(server.oauthClientSecret);
+  out.oauthConnected = Boolean(server.oauthRefreshToken);
+  out.oauthAccount = server.oauthAccount ?? null;
+  out.oauthAttention = server.oauthAttention ?? null;
   out.unreadableSecrets = unreadable;
+  out.status = {
+    sentToday: 0,
+    sentThisHour: 0,
+    lastSendAt: server.lastSendAt ?? null,
+    lastSendError: server.lastSendError ?? null,
+    lastSendErrorAt: server.lastSendErrorAt ?? null,
+    lastPollAt: server.lastPollAt ?? null,
+    lastPollOk: server.lastPollOk ?? null,
+    lastPollMessage: server.lastPollMessage ?? null,
+    needsAttention: [server.incomingAttention, server.oauthAttention].filter((m): m is string => Boolean(m)),
+  };
   return out as unknown as PublicServer;
 };
 
@@ -61,9 +88,10 @@ export const toInput = (server: StoredServer): Partial<EmailServerInput> => {
 /** Whether a secret still applies after normalisation; a secret that does not is cleared. */
 const secretApplies = (field: SecretField, input: EmailServerInput) => {
   if (field === 'apiToken') return input.type === 'sendgrid';
-  if (field === 'smtpPassword') return input.type === 'smtp' && Boolean(input.smtpUsername);
   if (field === 'dkimPrivateKey') return input.type === 'smtp' && Boolean(input.dkimDomain);
-  return input.type === 'smtp' && Boolean(input.incomingProtocol);
+  if (field === 'oauthClientSecret') return input.type === 'smtp' && (input.smtpAuthMethod === 'oauth2' || input.incomingAuthMethod === 'oauth2');
+  if (field === 'smtpPassword') return input.type === 'smtp' && Boolean(input.smtpUsername) && input.smtpAuthMethod !== 'oauth2';
+  return input.type === 'smtp' && Boolean(input.incomingProtocol) && input.incomingAuthMethod !== 'oauth2';
 };
 
 /**
