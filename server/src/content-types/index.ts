@@ -1,3 +1,4 @@
+import activity from './activity';
 import campaign from './campaign';
 import campaignBounce from './campaign-bounce';
 import campaignRecipient from './campaign-recipient';
@@ -32,4 +33,5 @@ export default {
   'saved-reply': savedReply,
   template,
   'campaign-bounce': campaignBounce,
+  activity,
 };
