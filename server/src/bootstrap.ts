@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { ACTION_GROUPS } from '../../shared/permissions';
 import { UIDS, getService } from './utils';
+import { registerActivityEvents } from './services/audit/events';
 
 /** Settings → Roles lists the actions under "Plugins", one sub-category per group. */
 const actionDefinitions = Object.entries(ACTION_GROUPS).flatMap(([subCategory, actions]) =>
@@ -9,6 +10,7 @@ const actionDefinitions = Object.entries(ACTION_GROUPS).flatMap(([subCategory, a
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(actionDefinitions);
+  registerActivityEvents(strapi);
   getService(strapi, 'email-provider').install();
   getService(strapi, 'changes').watch();
   await getService(strapi, 'read-state').backfill();

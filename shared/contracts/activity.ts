@@ -51,3 +51,16 @@ export interface ActivityEntry {
   details: Record<string, unknown>;
   createdAt: string;
 }
+
+/** GET /email-server/servers/:documentId/activity?before=<id>: newest first, a page at a time. */
+export interface ActivityPage {
+  data: ActivityEntry[];
+  /** Pass as `before` for the next (older) page; null: this was the last. */
+  meta: { nextBefore: number | null };
+}
+
+/** How many entries one page of a server's activity holds. */
+export const ACTIVITY_PAGE_SIZE = 30;
+
+/** The webhook store's key for an event: `email-server.server.create` → `EMAIL_SERVER_SERVER_CREATE`. */
+export const webhookEventKey = (event: ActivityEvent) => event.replace(/[.-]/g, '_').toUpperCase();

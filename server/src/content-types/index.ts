@@ -1,3 +1,4 @@
+import activity from './activity';
 import campaign from './campaign';
 import campaignBounce from './campaign-bounce';
 import campaignRecipient from './campaign-recipient';
@@ -34,4 +35,5 @@ export default {
   template,
   'campaign-bounce': campaignBounce,
   'oauth-state': oauthState,
+  activity,
 };

@@ -8,6 +8,8 @@ import { RAW_BODY, RAW_BODY_TYPE } from '../utils/raw-body';
 import type { Context } from '../utils/context';
 import { mergeOntoStored } from '../utils/merge';
 import { validate } from '../utils/validate';
+import { ACTIVITY_EVENTS } from '../../../shared/contracts/activity';
+import { recordCampaign, sendEventOf } from '../services/audit/campaign-events';
 
 const campaignsController = ({ strapi }: { strapi: Core.Strapi }) => {
   const campaigns = () => getService(strapi, 'campaigns');
@@ -140,19 +142,27 @@ const campaignsController = ({ strapi }: { strapi: Core.Strapi }) => {
     async send(ctx: Context) {
       const campaign = await load(ctx);
       const { at } = await validate<{ at?: Date | null }>(sendSchema, ctx.request.body ?? {});
-      await answer(ctx, await campaigns().send(campaign, at));
+      const sent = await campaigns().send(campaign, at);
+      await recordCampaign(strapi, sendEventOf(sent), sent);
+      await answer(ctx, sent);
     },
 
     async pause(ctx: Context) {
-      await answer(ctx, await campaigns().pause(await load(ctx)));
+      const paused = await campaigns().pause(await load(ctx));
+      await recordCampaign(strapi, ACTIVITY_EVENTS.campaignPause, paused);
+      await answer(ctx, paused);
     },
 
     async resume(ctx: Context) {
-      await answer(ctx, await campaigns().resume(await load(ctx)));
+      const resumed = await campaigns().resume(await load(ctx));
+      await recordCampaign(strapi, ACTIVITY_EVENTS.campaignResume, resumed);
+      await answer(ctx, resumed);
     },
 
     async cancel(ctx: Context) {
-      await answer(ctx, await campaigns().cancel(await load(ctx)));
+      const cancelled = await campaigns().cancel(await load(ctx));
+      await recordCampaign(strapi, ACTIVITY_EVENTS.campaignCancel, cancelled);
+      await answer(ctx, cancelled);
     },
   };
 };

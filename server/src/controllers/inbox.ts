@@ -3,6 +3,7 @@ import { NeedsAttentionError } from '../services/inbox/poller';
 import { OwnerChangedError } from '../services/inbox/ownership';
 import { getService } from '../utils';
 import type { Context } from '../utils/context';
+import { answerConflict } from '../utils/conflict';
 import { validate } from '../utils/validate';
 import { MULTIPART, type MultipartBody } from '../utils/multipart';
 import type { ConversationUpdate, ForwardInput, ReplyInput } from '../../../shared/contracts/inbox';
@@ -26,12 +27,6 @@ const viewer = (ctx: Context) => ctx.state?.user?.id as number | undefined;
 
 const agentOf = (ctx: Context) => ({ id: viewer(ctx), email: ctx.state?.user?.email as string | undefined });
 
-/** Strapi's error shape by hand: Strapi has no 409 error class, and ctx.throw would log a stack. */
-const conflict = (ctx: Context, message: string) => {
-  ctx.status = 409;
-  ctx.body = { data: null, error: { status: 409, name: 'ConflictError', message, details: {} } };
-};
-
 const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
   async fetch(ctx: Context) {
     const server = await getService(strapi, 'servers').getOrThrow(ctx.params.documentId);
@@ -40,7 +35,7 @@ const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
     } catch (error) {
       if (!(error instanceof NeedsAttentionError)) throw error;
       // 409: the server is in a state that forbids fetching until a person fixes it.
-      conflict(ctx, error.message);
+      answerConflict(ctx, error.message);
     }
   },
 
@@ -66,7 +61,7 @@ const inboxController = ({ strapi }: { strapi: Core.Strapi }) => ({
       ctx.body = { data: await getService(strapi, 'ownership').update(ctx.params.documentId, input, caller) };
     } catch (error) {
       if (!(error instanceof OwnerChangedError)) throw error;
-      conflict(ctx, error.message);
+      answerConflict(ctx, error.message);
     }
   },
 

@@ -1,3 +1,4 @@
+import activity from './activity';
 import campaigns from './campaigns';
 import customer from './customer';
 import inbox from './inbox';
@@ -9,6 +10,7 @@ import suppressions from './suppressions';
 import templates from './templates';
 
 export default {
+  activity,
   campaigns,
   customer,
   inbox,

@@ -8,6 +8,9 @@ import type { Context } from '../utils/context';
 import { mergeOntoStored } from '../utils/merge';
 import { validate } from '../utils/validate';
 import { toInput, touchesDefault, type StoredServer } from '../services/servers/servers';
+import { ServerInUseError } from '../services/servers/in-use';
+import { serverEvents } from '../services/audit/server-events';
+import { answerConflict } from '../utils/conflict';
 
 /**
  * The default server carries every Strapi password-reset and invitation mail: making a server the
@@ -38,6 +41,8 @@ const assertMayChangeWebhookKey = (ctx: Context, input: EmailServerInput, existi
 
 const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
   const servers = () => getService(strapi, 'servers');
+  const events = () => serverEvents(strapi);
+  const checkOf = (check: { ok: boolean; message: string } | null) => (check ? { ok: check.ok, message: check.message } : null);
 
   return {
     async find(ctx: Context) {
@@ -53,7 +58,9 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
     async create(ctx: Context) {
       const input = await validate<EmailServerInput>(emailServerSchema, ctx.request.body);
       assertMayTouchDefault(ctx, input);
+      const previousDefault = await events().defaultBefore(input);
       const created = await servers().create(input);
+      await events().saved(created, undefined, input, previousDefault);
       ctx.status = 201;
       ctx.body = { data: servers().toPublic(created) };
     },
@@ -67,25 +74,43 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
       const input = await validate<EmailServerInput>(emailServerSchema, merged, servers().schemaContext(existing) as Record<string, unknown>);
       assertMayTouchDefault(ctx, input, existing);
       assertMayChangeWebhookKey(ctx, input, existing);
+      const previousDefault = await events().defaultBefore(input, existing);
       const updated = await servers().update(existing, input);
+      await events().saved(updated, existing, input, previousDefault);
       ctx.body = { data: servers().toPublic(updated) };
     },
 
     async verify(ctx: Context) {
       const server = await servers().getOrThrow(ctx.params.documentId);
-      ctx.body = { data: await getService(strapi, 'checks').verify(server) };
+      const result = await getService(strapi, 'checks').verify(server);
+      const ok = result.outgoing.ok && (result.incoming?.ok ?? true);
+      await events().tested(server, { kind: 'verify', ok, outgoing: checkOf(result.outgoing), incoming: checkOf(result.incoming) });
+      ctx.body = { data: result };
     },
 
     async testEmail(ctx: Context) {
       const server = await servers().getOrThrow(ctx.params.documentId);
       const { to } = await validate<{ to: string }>(testEmailSchema, ctx.request.body);
-      const { messageId } = await getService(strapi, 'checks').sendTestEmail(server, to);
+      let messageId: string;
+      try {
+        ({ messageId } = await getService(strapi, 'checks').sendTestEmail(server, to));
+      } catch (error: any) {
+        await events().tested(server, { kind: 'email', to, ok: false, message: error?.message ?? 'The test email failed.' });
+        throw error;
+      }
+      await events().tested(server, { kind: 'email', to, ok: true, message: null });
       ctx.body = { data: { messageId } };
     },
 
     async delete(ctx: Context) {
       const existing = await servers().getOrThrow(ctx.params.documentId);
-      await servers().delete(existing);
+      try {
+        await servers().delete(existing);
+      } catch (error) {
+        if (!(error instanceof ServerInUseError)) throw error;
+        return answerConflict(ctx, error.message, { campaigns: error.campaigns });
+      }
+      await events().deleted(existing);
       ctx.body = { data: { documentId: existing.documentId } };
     },
   };

@@ -4,6 +4,7 @@ import { templateSchema } from '../../../shared/validation/campaigns';
 import { LayoutInUseError } from '../services/campaigns/templates';
 import { getService } from '../utils';
 import type { Context } from '../utils/context';
+import { answerConflict } from '../utils/conflict';
 import { mergeOntoStored } from '../utils/merge';
 import { validate } from '../utils/validate';
 
@@ -38,9 +39,7 @@ const templatesController = ({ strapi }: { strapi: Core.Strapi }) => {
         ctx.body = { data: await templates().delete(existing) };
       } catch (error) {
         if (!(error instanceof LayoutInUseError)) throw error;
-        // Strapi has no 409 error class; its error shape by hand, as the inbox controller does.
-        ctx.status = 409;
-        ctx.body = { data: null, error: { status: 409, name: 'ConflictError', message: error.message, details: { campaigns: error.campaigns } } };
+        answerConflict(ctx, error.message, { campaigns: error.campaigns });
       }
     },
   };

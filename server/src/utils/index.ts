@@ -23,6 +23,7 @@ export const UIDS = {
   template: 'plugin::email-server.template',
   bounce: 'plugin::email-server.campaign-bounce',
   oauthState: 'plugin::email-server.oauth-state',
+  activity: 'plugin::email-server.activity',
 } as const;
 
 /** The plugin's config, typed. */

@@ -11,6 +11,7 @@ export default () => ({
   routes: [
     { method: 'GET', path: '/servers', handler: 'servers.find', config: guard(ACTIONS.serversRead) },
     { method: 'GET', path: '/servers/:documentId', handler: 'servers.findOne', config: guard(ACTIONS.serversRead) },
+    { method: 'GET', path: '/servers/:documentId/activity', handler: 'activity.find', config: guard(ACTIONS.serversRead) },
     { method: 'POST', path: '/servers', handler: 'servers.create', config: guard(ACTIONS.serversCreate) },
     { method: 'PUT', path: '/servers/:documentId', handler: 'servers.update', config: guard(ACTIONS.serversUpdate) },
     { method: 'DELETE', path: '/servers/:documentId', handler: 'servers.delete', config: guard(ACTIONS.serversDelete) },

@@ -6,6 +6,7 @@ import { newDocumentId } from '../../utils/ids';
 import { UIDS, getService } from '../../utils';
 import { fieldError } from '../../utils/validate';
 import { rawTable } from '../../utils/raw-table';
+import { lockServerRow } from '../servers/in-use';
 import { isUniqueViolation } from '../../utils/db-errors';
 import type { StoredServer } from '../servers/servers';
 import { assertTemplatesParse } from './template';
@@ -366,10 +367,15 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       await service.assertVariablesCovered(campaign);
       await service.markSuppressed(campaign.documentId);
       const snapshot = await layoutSnapshot(campaign);
-      if (at && at.getTime() > Date.now()) {
-        return setStatus(campaign, EDITABLE, { status: 'scheduled', scheduledAt: at, pauseReason: null, ...snapshot });
-      }
-      return setStatus(campaign, EDITABLE, { status: 'sending', scheduledAt: null, startedAt: new Date(), pauseReason: null, ...snapshot });
+      const data =
+        at && at.getTime() > Date.now()
+          ? { status: 'scheduled', scheduledAt: at, pauseReason: null, ...snapshot }
+          : { status: 'sending', scheduledAt: null, startedAt: new Date(), pauseReason: null, ...snapshot };
+      // The server's row held shared: a delete of the server at this moment waits, then sees the campaign under way.
+      return strapi.db.transaction(async ({ trx }) => {
+        if (!(await lockServerRow(strapi, trx, campaign.server, 'share'))) throw fieldError('server', 'The campaign\'s email server no longer exists: choose another one.');
+        return setStatus(campaign, EDITABLE, data);
+      });
     },
 
     /** A template edited after recipients were added may use a variable some of them lack. */

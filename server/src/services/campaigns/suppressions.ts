@@ -52,7 +52,7 @@ const suppressionsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const existing = await query().findOne({ where: { documentId } });
       if (!existing) throw new errors.NotFoundError('This address is not on the suppression list.');
       await query().delete({ where: { id: existing.id } });
-      return { documentId };
+      return { documentId, email: existing.email as string };
     },
 
     /** Which of these lower-cased addresses are suppressed. */

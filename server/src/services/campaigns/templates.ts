@@ -18,7 +18,7 @@ export interface StoredTemplate {
 }
 
 /** Campaigns whose mails are being sent or about to be: their layout is copied already, but a person deleting it should know. */
-const UNDER_WAY = ['scheduled', 'sending', 'paused'];
+export const UNDER_WAY = ['scheduled', 'sending', 'paused'];
 
 const toPublic = (row: StoredTemplate): Template => ({
   documentId: row.documentId,

@@ -18,6 +18,7 @@ import { unreadableSecretMessage } from './server-config';
 import { fieldError } from '../../utils/validate';
 import { rawTable } from '../../utils/raw-table';
 import { resumeAfterFix } from '../inbox/attention';
+import { ServerInUseError, campaignsUsing, lockServerRow } from './in-use';
 
 /** A stored email server row, secrets still encrypted. */
 export interface StoredServer extends EmailServerInput {
@@ -398,8 +399,14 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
       return Number(count);
     },
 
+    /** Refused (ServerInUseError) while a campaign under way goes through it; see in-use.ts for the race. */
     async delete(existing: StoredServer): Promise<void> {
-      await documents().delete({ documentId: existing.documentId });
+      await strapi.db.transaction(async ({ trx }) => {
+        if (!(await lockServerRow(strapi, trx, existing.documentId, 'update'))) return;
+        const campaigns = await campaignsUsing(strapi, existing.documentId);
+        if (campaigns.length > 0) throw new ServerInUseError(campaigns);
+        await documents().delete({ documentId: existing.documentId });
+      });
       await forget(existing.documentId);
     },
   };
