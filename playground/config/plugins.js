@@ -29,6 +29,13 @@ module.exports = ({ env }) => ({
         // JSON, for tests that point the built-in providers at a loopback stand-in.
         ...(env('EMAIL_SERVER_OAUTH_ENDPOINTS') ? { endpoints: JSON.parse(env('EMAIL_SERVER_OAUTH_ENDPOINTS')) } : {}),
       },
+      // "Detect settings": the tests point DNS and the autoconfig URLs at loopback stand-ins.
+      detect: {
+        dnsServers: env.array('EMAIL_SERVER_DETECT_DNS', []),
+        timeoutMs: env.int('EMAIL_SERVER_DETECT_TIMEOUT_MS', 5000),
+        totalTimeoutMs: env.int('EMAIL_SERVER_DETECT_TOTAL_TIMEOUT_MS', 15000),
+        autoconfigUrls: env.array('EMAIL_SERVER_DETECT_AUTOCONFIG_URLS', []),
+      },
       campaigns: {
         sending: env.bool('EMAIL_SERVER_CAMPAIGNS', true),
         tickMs: env.int('EMAIL_SERVER_CAMPAIGN_TICK_MS', 1000),

@@ -99,8 +99,21 @@ export interface PluginConfig {
     dnsServers: string[];
     /** Each lookup (DNS query, autoconfig request) gives up after this long. */
     timeoutMs: number;
+    /** The whole detect answers within this long, with what it found so far. */
+    totalTimeoutMs: number;
+    /**
+     * Where the Thunderbird autoconfig file is looked for, in order; `{domain}` and `{email}` are
+     * filled in (URL-encoded). Tests point these at a loopback server. Empty: DEFAULT_AUTOCONFIG_URLS.
+     */
+    autoconfigUrls: string[];
   };
 }
+
+/** Thunderbird's two places for a domain's own autoconfig file. */
+export const DEFAULT_AUTOCONFIG_URLS = [
+  'https://autoconfig.{domain}/mail/config-v1.1.xml?emailaddress={email}',
+  'https://{domain}/.well-known/autoconfig/mail/config-v1.1.xml',
+];
 
 const defaults: PluginConfig = {
   blockPrivateNetworks: false,
@@ -135,10 +148,37 @@ const defaults: PluginConfig = {
     softBounceLimit: 3,
   },
   oauth: { stateTtlSeconds: 600, refreshMarginSeconds: 120, timeoutMs: 10_000 },
-  detect: { dnsServers: [], timeoutMs: 5_000 },
+  detect: {
+    dnsServers: [],
+    timeoutMs: 5_000,
+    totalTimeoutMs: 15_000,
+    // Empty = DEFAULT_AUTOCONFIG_URLS. Not the list itself: Strapi fills a user's list from the
+    // default one index by index (defaultsDeep), so one URL given would get the second default added.
+    autoconfigUrls: [],
+  },
 };
 
 const positive = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0;
+
+// An IPv4 or IPv6 address, optionally with a port ('127.0.0.1:5353', '[::1]:53'): what Resolver.setServers takes.
+const DNS_SERVER = /^(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|[0-9A-Fa-f:]+|\[[0-9A-Fa-f:]+\](:\d{1,5})?)$/;
+
+const validateDetect = (detect: Partial<PluginConfig['detect']> | undefined) => {
+  if (!detect) return;
+  const { dnsServers, autoconfigUrls } = detect;
+  if (dnsServers !== undefined && !(Array.isArray(dnsServers) && dnsServers.every((s) => typeof s === 'string' && DNS_SERVER.test(s)))) {
+    throw new Error("email-server: config.detect.dnsServers must be a list of DNS server addresses such as ['1.1.1.1', '127.0.0.1:5353']");
+  }
+  for (const key of ['timeoutMs', 'totalTimeoutMs'] as const) {
+    if (detect[key] !== undefined && !positive(detect[key])) throw new Error(`email-server: config.detect.${key} must be a positive integer`);
+  }
+  if (
+    autoconfigUrls !== undefined &&
+    !(Array.isArray(autoconfigUrls) && autoconfigUrls.every((u) => typeof u === 'string' && /^https?:\/\/\S*\{domain\}\S*$/.test(u)))
+  ) {
+    throw new Error("email-server: config.detect.autoconfigUrls must be a list of http(s) URLs containing {domain}, such as 'https://autoconfig.{domain}/mail/config-v1.1.xml'");
+  }
+};
 
 export default {
   default: defaults,
@@ -189,6 +229,7 @@ export default {
     if (redirectUri !== undefined && redirectUri !== '' && !/^https?:\/\/\S+$/.test(redirectUri)) {
       throw new Error('email-server: config.oauth.redirectUri must be a URL such as https://cms.example.com/admin/settings/email-server/oauth/callback');
     }
+    validateDetect(config.detect);
     const url = config.sendgrid?.apiBaseUrl;
     if (url !== undefined && !/^https?:\/\/[^\s/]+\/?$/.test(url)) {
       throw new Error('email-server: config.sendgrid.apiBaseUrl must be a URL such as https://api.sendgrid.com');

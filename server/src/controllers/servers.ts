@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { EmailServerInput } from '../../../shared/contracts/servers';
 import { emailServerSchema, testEmailSchema } from '../../../shared/validation/servers';
+import { detectSchema } from '../../../shared/validation/detect';
 import { ACTIONS } from '../../../shared/permissions';
 import { getService } from '../utils';
 import type { Context } from '../utils/context';
@@ -100,6 +101,12 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       await events().tested(server, { kind: 'email', to, ok: true, message: null });
       ctx.body = { data: { messageId } };
+    },
+
+    /** Proposes settings for an address (presets, MX, SRV, autoconfig); stores nothing. */
+    async detect(ctx: Context) {
+      const { email } = await validate<{ email: string }>(detectSchema, ctx.request.body);
+      ctx.body = { data: await getService(strapi, 'detect').detect(email) };
     },
 
     async delete(ctx: Context) {

@@ -13,6 +13,8 @@ export default () => ({
     { method: 'GET', path: '/servers/:documentId', handler: 'servers.findOne', config: guard(ACTIONS.serversRead) },
     { method: 'GET', path: '/servers/:documentId/activity', handler: 'activity.find', config: guard(ACTIONS.serversRead) },
     { method: 'POST', path: '/servers', handler: 'servers.create', config: guard(ACTIONS.serversCreate) },
+    // Proposes settings for the create form; it stores nothing, so the create action suffices.
+    { method: 'POST', path: '/servers/detect', handler: 'servers.detect', config: guard(ACTIONS.serversCreate) },
     { method: 'PUT', path: '/servers/:documentId', handler: 'servers.update', config: guard(ACTIONS.serversUpdate) },
     { method: 'DELETE', path: '/servers/:documentId', handler: 'servers.delete', config: guard(ACTIONS.serversDelete) },
     { method: 'POST', path: '/servers/:documentId/verify', handler: 'servers.verify', config: guard(ACTIONS.serversTest) },
