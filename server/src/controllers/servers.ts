@@ -38,16 +38,18 @@ const assertMayChangeWebhookKey = (ctx: Context, input: EmailServerInput, existi
 
 const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
   const servers = () => getService(strapi, 'servers');
+  /** One server as a response shows it, with its counts. */
+  const answer = async (server: StoredServer) => (await servers().toPublicWithUsage([server]))[0];
 
   return {
     async find(ctx: Context) {
       const list = await servers().list();
-      ctx.body = { data: list.map(servers().toPublic) };
+      ctx.body = { data: await servers().toPublicWithUsage(list) };
     },
 
     async findOne(ctx: Context) {
       const server = await servers().getOrThrow(ctx.params.documentId);
-      ctx.body = { data: servers().toPublic(server) };
+      ctx.body = { data: await answer(server) };
     },
 
     async create(ctx: Context) {
@@ -55,7 +57,7 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
       assertMayTouchDefault(ctx, input);
       const created = await servers().create(input);
       ctx.status = 201;
-      ctx.body = { data: servers().toPublic(created) };
+      ctx.body = { data: await answer(created) };
     },
 
     async update(ctx: Context) {
@@ -68,7 +70,7 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
       assertMayTouchDefault(ctx, input, existing);
       assertMayChangeWebhookKey(ctx, input, existing);
       const updated = await servers().update(existing, input);
-      ctx.body = { data: servers().toPublic(updated) };
+      ctx.body = { data: await answer(updated) };
     },
 
     async verify(ctx: Context) {
@@ -79,8 +81,9 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
     async testEmail(ctx: Context) {
       const server = await servers().getOrThrow(ctx.params.documentId);
       const { to } = await validate<{ to: string }>(testEmailSchema, ctx.request.body);
-      const { messageId } = await getService(strapi, 'checks').sendTestEmail(server, to);
-      ctx.body = { data: { messageId } };
+      // `server`: the name of the server that took it, a fallback when this one could not.
+      const { messageId, server: sentThrough } = await getService(strapi, 'checks').sendTestEmail(server, to);
+      ctx.body = { data: { messageId, server: sentThrough } };
     },
 
     async delete(ctx: Context) {
