@@ -142,6 +142,11 @@ export interface Campaign {
   completedAt: string | null;
   /** Why it paused itself; null when a person paused it. */
   pauseReason: string | null;
+  /** What it does when its server's daily or hourly limit is reached. */
+  onLimit: OnLimit;
+  /** While sending: held back by a server's limit until this time (the next window), and why; null otherwise. */
+  waitingUntil: string | null;
+  waitReason: string | null;
   counts: CampaignCounts;
   createdAt: string;
   updatedAt: string;
@@ -154,6 +159,8 @@ export interface Recipient {
   status: RecipientStatus;
   attempts: number;
   lastError: string | null;
+  /** documentId of the server that took the mail: the campaign's, or a fallback; null until sent. */
+  sentVia: string | null;
   sentAt: string | null;
   deliveredAt: string | null;
   openedAt: string | null;

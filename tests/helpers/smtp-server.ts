@@ -23,6 +23,10 @@ export interface ScriptedSmtpOptions {
   closeAfterMessage?: boolean;
   /** Reply to RCPT TO for this address with an error (e.g. 550, 451, 421). */
   rcptError?: (address: string) => { code: number; message: string } | undefined;
+  /** Answer the greeting with this error and close (e.g. 421 "too busy"). */
+  connectError?: { code: number; message: string };
+  /** Answer AUTH with this error (e.g. 454 "temporary authentication failure"). */
+  authError?: { code: number; message: string };
   /** Reply to MAIL FROM with an error (a relay refusing the sender, or over its quota). */
   mailFromError?: { code: number; message: string };
   /** Drop the connection when DATA arrives (for every mail, or those this says). */
@@ -59,6 +63,8 @@ export const startSmtpServer = async (options: ScriptedSmtpOptions = {}): Promis
     onConnect(_session, callback) {
       state.connections += 1;
       state.open += 1;
+      const error = options.connectError;
+      if (error) return callback(Object.assign(new Error(error.message), { responseCode: error.code }));
       callback();
     },
     onClose() {
@@ -73,6 +79,7 @@ export const startSmtpServer = async (options: ScriptedSmtpOptions = {}): Promis
       }
       const ok = auth.username === options.auth?.username && auth.password === options.auth?.password;
       state.authAttempts.push({ username: auth.username ?? '', ok });
+      if (options.authError) return callback(Object.assign(new Error(options.authError.message), { responseCode: options.authError.code }));
       if (!ok) return callback(new Error('Invalid username or password'));
       callback(null, { user: auth.username });
     },

@@ -15,13 +15,36 @@ export interface Failure {
   serverFault: boolean;
   /** Nothing will work until a person fixes the server's settings. */
   needsPerson: boolean;
+  /**
+   * The server could not take the mail at all (no connection, TLS, login, a session-level 4xx),
+   * so a fallback server may: never set for a reply about one recipient or one message.
+   */
+  failsOver?: boolean;
 }
 
 const NETWORK = /^(ECONNECTION|ETIMEDOUT|ESOCKET|ECONNRESET|ECONNREFUSED|EPIPE|EDNS|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEOUT|EPROTOCOL)$/;
 // Node's TLS codes spell the words with underscores (DEPTH_ZERO_SELF_SIGNED_CERT, UNABLE_TO_VERIFY_LEAF_SIGNATURE).
 const CERTIFICATE = /certificate|self[-_ ]signed|unable[_ ]to[_ ](verify|get)|altnames|CERT|TLS/i;
 
-export const classifySmtpFailure = (error: any): Failure => {
+// The stages of an SMTP session before any sender or recipient is named.
+const SESSION_COMMANDS = /^(CONN|EHLO|HELO|STARTTLS|AUTH)/i;
+
+/**
+ * Whether an SMTP failure moves the mail to the fallback server: a connection that could not be
+ * made or kept, TLS, authentication, any refusal at the greeting, EHLO, STARTTLS or AUTH, 421
+ * (closing the session) anywhere, or a 4xx to MAIL FROM (the relay cannot take mail now). Never a
+ * reply to RCPT TO or DATA other than 421, nor a 5xx to MAIL FROM: that is about this recipient,
+ * sender or message, and another server would only be asked to deliver what this one refused.
+ */
+const smtpFailsOver = (error: any, failure: Omit<Failure, 'failsOver'>): boolean => {
+  const code = typeof error?.responseCode === 'number' ? error.responseCode : null;
+  const command = String(error?.command ?? '');
+  if (code === 421 || error?.code === 'EAUTH' || error?.code === 'ETLS') return true;
+  if (code !== null) return SESSION_COMMANDS.test(command) || (code < 500 && /^MAIL FROM/i.test(command));
+  return failure.serverFault && !/^(RCPT|DATA|MAIL FROM)/i.test(command) && !['EMESSAGE', 'EENVELOPE', 'ESTREAM'].includes(error?.code);
+};
+
+const classifySmtpBase = (error: any): Omit<Failure, 'failsOver'> => {
   const code = typeof error?.responseCode === 'number' ? error.responseCode : null;
   if (error?.code === 'EAUTH' || code === 535 || code === 530 || code === 534) {
     return { transient: false, serverFault: true, needsPerson: true };
@@ -46,10 +69,17 @@ export const classifySmtpFailure = (error: any): Failure => {
   return { transient: true, serverFault: true, needsPerson: false };
 };
 
+export const classifySmtpFailure = (error: any): Failure => {
+  const failure = classifySmtpBase(error);
+  return { ...failure, failsOver: smtpFailsOver(error, failure) };
+};
+
 export const classifySendgridFailure = (error: any): Failure => {
   const status = error?.code ?? error?.response?.statusCode;
-  if (status === 401 || status === 403) return { transient: false, serverFault: true, needsPerson: true };
-  if (status === 429 || (typeof status === 'number' && status >= 500)) return { transient: true, serverFault: true, needsPerson: false };
-  if (typeof status === 'number' && status >= 400) return { transient: false, serverFault: false, needsPerson: false };
-  return { transient: true, serverFault: true, needsPerson: false };
+  // A bad token, throttling, SendGrid down or unreachable: another server may take the mail. A 400
+  // or 413 is about this request's content, which a fallback would refuse too.
+  if (status === 401 || status === 403) return { transient: false, serverFault: true, needsPerson: true, failsOver: true };
+  if (status === 429 || (typeof status === 'number' && status >= 500)) return { transient: true, serverFault: true, needsPerson: false, failsOver: true };
+  if (typeof status === 'number' && status >= 400) return { transient: false, serverFault: false, needsPerson: false, failsOver: false };
+  return { transient: true, serverFault: true, needsPerson: false, failsOver: true };
 };

@@ -44,16 +44,18 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
   const servers = () => getService(strapi, 'servers');
   const events = () => serverEvents(strapi);
   const checkOf = (check: { ok: boolean; message: string } | null) => (check ? { ok: check.ok, message: check.message } : null);
+  /** One server as a response shows it, with its counts. */
+  const answer = async (server: StoredServer) => (await servers().toPublicWithUsage([server]))[0];
 
   return {
     async find(ctx: Context) {
       const list = await servers().list();
-      ctx.body = { data: list.map(servers().toPublic) };
+      ctx.body = { data: await servers().toPublicWithUsage(list) };
     },
 
     async findOne(ctx: Context) {
       const server = await servers().getOrThrow(ctx.params.documentId);
-      ctx.body = { data: servers().toPublic(server) };
+      ctx.body = { data: await answer(server) };
     },
 
     async create(ctx: Context) {
@@ -63,7 +65,7 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
       const created = await servers().create(input);
       await events().saved(created, undefined, input, previousDefault);
       ctx.status = 201;
-      ctx.body = { data: servers().toPublic(created) };
+      ctx.body = { data: await answer(created) };
     },
 
     async update(ctx: Context) {
@@ -78,7 +80,7 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
       const previousDefault = await events().defaultBefore(input, existing);
       const updated = await servers().update(existing, input);
       await events().saved(updated, existing, input, previousDefault);
-      ctx.body = { data: servers().toPublic(updated) };
+      ctx.body = { data: await answer(updated) };
     },
 
     async verify(ctx: Context) {
@@ -92,15 +94,16 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
     async testEmail(ctx: Context) {
       const server = await servers().getOrThrow(ctx.params.documentId);
       const { to } = await validate<{ to: string }>(testEmailSchema, ctx.request.body);
-      let messageId: string;
+      // `server`: the name of the server that took it, a fallback when this one could not.
+      let sent: { messageId: string; server: string };
       try {
-        ({ messageId } = await getService(strapi, 'checks').sendTestEmail(server, to));
+        sent = await getService(strapi, 'checks').sendTestEmail(server, to);
       } catch (error: any) {
         await events().tested(server, { kind: 'email', to, ok: false, message: error?.message ?? 'The test email failed.' });
         throw error;
       }
       await events().tested(server, { kind: 'email', to, ok: true, message: null });
-      ctx.body = { data: { messageId } };
+      ctx.body = { data: { messageId: sent.messageId, server: sent.server } };
     },
 
     /** Proposes settings for an address (presets, MX, SRV, autoconfig); stores nothing. */

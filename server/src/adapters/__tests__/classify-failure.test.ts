@@ -1,4 +1,9 @@
-import { classifySendgridFailure, classifySmtpFailure } from '../classify-failure';
+import { classifySendgridFailure as sendgridFull, classifySmtpFailure as smtpFull, type Failure } from '../classify-failure';
+
+// The retry and blame half; whether the mail fails over is checked in its own block below.
+const retryHalf = ({ failsOver: _failsOver, ...rest }: Failure) => rest;
+const classifySmtpFailure = (error: unknown) => retryHalf(smtpFull(error));
+const classifySendgridFailure = (error: unknown) => retryHalf(sendgridFull(error));
 
 /** Errors shaped the way nodemailer reports them (code, responseCode, command). */
 const smtp = (fields: Record<string, unknown>) => Object.assign(new Error(String(fields.message ?? 'failed')), fields);
@@ -83,5 +88,37 @@ describe('classifySendgridFailure', () => {
 
   it('no status at all (the network) is retried', () => {
     expect(classifySendgridFailure(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toEqual(retryOnServer);
+  });
+});
+
+describe('failsOver: whether the fallback server may take the mail', () => {
+  const failsOver = (fields: Record<string, unknown>) => smtpFull(smtp(fields)).failsOver;
+
+  it('the server could not take the mail: no connection, TLS, login, a refused session', () => {
+    expect(failsOver({ code: 'ESOCKET', message: 'connect ECONNREFUSED 127.0.0.1:1', command: 'CONN' })).toBe(true);
+    expect(failsOver({ code: 'ETIMEDOUT', message: 'Connection timeout', command: 'CONN' })).toBe(true);
+    expect(failsOver({ code: 'ETLS', message: 'Error upgrading connection with STARTTLS', command: 'STARTTLS' })).toBe(true);
+    expect(failsOver({ code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN' })).toBe(true);
+    expect(failsOver({ code: 'EAUTH', responseCode: 454, command: 'AUTH PLAIN' })).toBe(true);
+    expect(failsOver({ code: 'EPROTOCOL', responseCode: 421, command: 'CONN' })).toBe(true);
+    expect(failsOver({ code: 'EPROTOCOL', responseCode: 554, command: 'CONN' })).toBe(true);
+    expect(failsOver({ code: 'EENVELOPE', responseCode: 451, command: 'MAIL FROM' })).toBe(true);
+    expect(failsOver({ code: 'EENVELOPE', responseCode: 421, command: 'RCPT TO' })).toBe(true);
+  });
+
+  it('never a refusal of one recipient, sender or message', () => {
+    expect(failsOver({ code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO' })).toBe(false);
+    expect(failsOver({ code: 'EENVELOPE', responseCode: 450, command: 'RCPT TO' })).toBe(false);
+    expect(failsOver({ code: 'EMESSAGE', responseCode: 552, command: 'DATA' })).toBe(false);
+    expect(failsOver({ code: 'EMESSAGE', responseCode: 451, command: 'DATA' })).toBe(false);
+    expect(failsOver({ code: 'EENVELOPE', responseCode: 550, command: 'MAIL FROM' })).toBe(false);
+  });
+
+  it('SendGrid: a bad token, throttling, an outage fail over; a refused request does not', () => {
+    expect(sendgridFull({ code: 401 }).failsOver).toBe(true);
+    expect(sendgridFull({ code: 503 }).failsOver).toBe(true);
+    expect(sendgridFull({ code: 'ECONNREFUSED' }).failsOver).toBe(true);
+    expect(sendgridFull({ code: 400 }).failsOver).toBe(false);
+    expect(sendgridFull({ code: 413 }).failsOver).toBe(false);
   });
 });

@@ -41,6 +41,9 @@ export default {
       completedAt: { type: 'datetime' },
       /** Quotes the relay's reply, which can be long. */
       pauseReason: { type: 'text', maxLength: 1000 },
+      /** While a server's limit holds the campaign back: the end of that window, and why. */
+      waitingUntil: { type: 'datetime' },
+      waitReason: { type: 'text' },
     },
   } satisfies Partial<Struct.CollectionTypeSchema>,
 };

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { BUILT_IN_VARIABLES, MAX_RECIPIENTS, RECIPIENT_STATUSES, type Campaign, type CampaignInput, type CampaignServerOption, type CampaignStatus, type Recipient, type RecipientInput, type RecipientStatus, type RejectedRecipient } from '../../../../shared/contracts/campaigns';
+import { BUILT_IN_VARIABLES, MAX_RECIPIENTS, RECIPIENT_STATUSES, type Campaign, type CampaignInput, type OnLimit, type CampaignServerOption, type CampaignStatus, type Recipient, type RecipientInput, type RecipientStatus, type RejectedRecipient } from '../../../../shared/contracts/campaigns';
 import { recipientProblem, variablesOf } from '../../../../shared/validation/campaigns';
 import { newDocumentId } from '../../utils/ids';
 import { UIDS, getService } from '../../utils';
@@ -29,11 +29,22 @@ export interface StoredCampaign {
   layoutText: string | null;
   trackOpens: boolean;
   trackClicks: boolean;
+  onLimit?: OnLimit | null;
+  /** Set by the queue while the server's daily or hourly limit holds the campaign back. */
+  waitingUntil?: string | null;
+  waitReason?: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
 export type Counts = Record<RecipientStatus | 'total' | 'delivered' | 'opened' | 'clicked' | 'replied' | 'autoReplied', number>;
+
+/** The wait shows while it lasts: a window that is over is no reason any more. */
+const waitingOf = (row: StoredCampaign) => {
+  const until = row.waitingUntil ? new Date(row.waitingUntil) : null;
+  const waiting = row.status === 'sending' && until !== null && until.getTime() > Date.now();
+  return { waitingUntil: waiting ? until!.toISOString() : null, waitReason: waiting ? row.waitReason ?? null : null };
+};
 
 const emptyCounts = (): Counts =>
   Object.fromEntries([...RECIPIENT_STATUSES, 'total', 'delivered', 'opened', 'clicked', 'replied', 'autoReplied'].map((k) => [k, 0])) as Counts;
@@ -112,6 +123,8 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       template: (row.template && layouts.get(row.template)) || null,
       trackOpens: Boolean(row.trackOpens),
       trackClicks: Boolean(row.trackClicks),
+      onLimit: row.onLimit === 'fallback' ? 'fallback' : 'wait',
+      ...waitingOf(row),
       scheduledAt: row.scheduledAt ?? null,
       startedAt: row.startedAt ?? null,
       completedAt: row.completedAt ?? null,
@@ -192,6 +205,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
           template,
           trackOpens: input.trackOpens === true,
           trackClicks: input.trackClicks === true,
+          onLimit: input.onLimit ?? 'wait',
           status: 'draft',
         },
       })) as StoredCampaign;
@@ -217,6 +231,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       // Left out of the edit, the flags stay as they are.
       if (input.trackOpens !== undefined) data.trackOpens = input.trackOpens === true;
       if (input.trackClicks !== undefined) data.trackClicks = input.trackClicks === true;
+      if (input.onLimit !== undefined) data.onLimit = input.onLimit;
       // Someone with campaigns.send approved what was scheduled: a changed mail or server goes back
       // to draft and is scheduled again by someone who may send.
       const contentChanged =
@@ -343,6 +358,7 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
           status: r.status,
           attempts: r.attempts ?? 0,
           lastError: r.lastError ?? null,
+          sentVia: r.sentVia ?? null,
           sentAt: r.sentAt ?? null,
           deliveredAt: r.deliveredAt ?? null,
           openedAt: r.openedAt ?? null,

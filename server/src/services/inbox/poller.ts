@@ -168,6 +168,7 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
         lastFetchAt: new Date(),
         nextPollAt: Date.now() + (server.pollIntervalSeconds ?? 60) * 1000,
       });
+      await getService(strapi, 'servers').recordPoll(server, true, `Fetched ${fetched}, stored ${stored}.`);
       return { fetched, stored };
     } catch (error) {
       if (error instanceof StoreError) {
@@ -188,6 +189,7 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
         );
       }
       await release(server.documentId, { failures, authFailures, lastError: message, nextPollAt: Date.now() + backoff * 1000 });
+      await getService(strapi, 'servers').recordPoll(server, false, message).catch(() => undefined);
       strapi.log.warn(`[email-server] Fetching mail for "${server.name}" failed: ${message}`);
       throw new errors.ApplicationError(`Fetching mail for "${server.name}" failed: ${message}`);
     }

@@ -159,7 +159,8 @@ const replyService = ({ strapi }: { strapi: Core.Strapi }) => {
       const attachments: Attachment[] = mail.files.map((f) =>
         'path' in f ? { filename: f.filename, contentType: f.contentType, path: f.path } : { filename: f.filename, contentType: f.contentType, content: f.content }
       );
-      await getService(strapi, 'mailer').sendThrough(server, {
+      // The server that took it: the conversation's, or its fallback when that one could not.
+      const { server: took } = await getService(strapi, 'mailer').deliver(server, {
         to: mail.to.map((a) => a.address),
         cc: mail.cc.map((a) => a.address),
         bcc: mail.bcc.map((a) => a.address),
@@ -178,11 +179,11 @@ const replyService = ({ strapi }: { strapi: Core.Strapi }) => {
       const stored = await q(UIDS.outbound).create({
         data: {
           documentId,
-          server: server.documentId,
+          server: took.documentId,
           messageId,
           inReplyTo: mail.inReplyTo,
           references: mail.references,
-          from: { address: server.senderEmail, ...(server.senderName ? { name: server.senderName } : {}) },
+          from: { address: took.senderEmail, ...(took.senderName ? { name: took.senderName } : {}) },
           to: mail.to,
           cc: mail.cc,
           bcc: mail.bcc,
@@ -204,6 +205,7 @@ const replyService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       await q(UIDS.conversation).update({ where: { id: conversation.id }, data: { lastMessageAt: date } });
       // Stored first: a failed or slow append (or a restart meanwhile) must not lose the record of a sent mail.
+      // The conversation's mailbox keeps the copy, whichever server took the mail.
       const problem = await saveToSent(server, rawFile, date);
       if (!problem) return stored;
       strapi.log.warn(`[email-server] "${server.name}": ${problem}`);

@@ -2,6 +2,9 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { describeError, scrub } from '../../adapters/describe-error';
 import { describeSendgridError } from '../../adapters/sendgrid';
+import { classifySendgridFailure, classifySmtpFailure } from '../../adapters/classify-failure';
+import { limitMessage } from '../campaigns/limit-windows';
+import { nextFallback } from './fallback-chain';
 import type { Address, Attachment, OutgoingMessage } from '../../adapters/types';
 import { getService, pluginConfig } from '../../utils';
 import type { StoredServer } from '../servers/servers';
@@ -41,7 +44,15 @@ export interface MailerSendOptions {
 
 export interface MailerResult {
   messageId: string;
+  /** The name of the server that took the mail: the one asked for, or a fallback. */
   server: string;
+}
+
+/** A send that failed on one server, and whether its fallback may take the mail instead. */
+class ServerFailure extends Error {
+  constructor(message: string, readonly failsOver: boolean) {
+    super(message);
+  }
 }
 
 const LINE_BREAK = /[\r\n]/;
@@ -87,6 +98,7 @@ const checkOptions = (options: MailerSendOptions) => {
 
 const mailerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const servers = () => getService(strapi, 'servers');
+  const throttle = () => getService(strapi, 'throttle');
 
   const service = {
     /** The default enabled server, or null when there is none (Strapi's provider applies then). */
@@ -107,9 +119,8 @@ const mailerService = ({ strapi }: { strapi: Core.Strapi }) => {
       return server;
     },
 
-    /** Sends one message through this server, with its sender and reply-to unless given. */
-    async sendThrough(server: StoredServer, options: MailerSendOptions): Promise<MailerResult> {
-      checkOptions(options);
+    /** Sends one message through exactly this server, with its sender and reply-to unless given. */
+    async sendOnce(server: StoredServer, options: MailerSendOptions): Promise<{ messageId: string }> {
       const message: OutgoingMessage = {
         from: options.from
           ? parseAddress(options.from)
@@ -130,18 +141,62 @@ const mailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         composeTo: options.composeTo,
       };
       const problem = await servers().refusedHost(server, 'outgoing');
-      if (problem) throw fail(`Sending through "${server.name}" is not possible: ${problem}`);
-      const { transport, secrets } = getService(strapi, 'transports').get(server);
+      if (problem) throw new ServerFailure(`Sending through "${server.name}" is not possible: ${problem}`, true);
+      let built;
       try {
-        const { messageId } = await transport.send(message);
-        return { messageId, server: server.name };
+        built = getService(strapi, 'transports').get(server);
       } catch (error) {
-        const reason =
-          server.type === 'sendgrid'
-            ? describeSendgridError(error, pluginConfig(strapi).sendgrid.apiBaseUrl)
-            : describeError(error, { host: server.smtpHost!, port: server.smtpPort! });
-        throw fail(scrub(`Sending through "${server.name}" failed: ${reason}`, secrets));
+        // A secret that no longer decrypts: this server cannot send until a person fixes it.
+        throw new ServerFailure(String((error as Error)?.message ?? error), true);
       }
+      const { transport, secrets } = built;
+      try {
+        return { messageId: (await transport.send(message)).messageId };
+      } catch (error) {
+        const sendgrid = server.type === 'sendgrid';
+        const reason = sendgrid
+          ? describeSendgridError(error, pluginConfig(strapi).sendgrid.apiBaseUrl)
+          : describeError(error, { host: server.smtpHost!, port: server.smtpPort! });
+        const failure = sendgrid ? classifySendgridFailure(error) : classifySmtpFailure(error);
+        throw new ServerFailure(scrub(`Sending through "${server.name}" failed: ${reason}`, secrets), failure.failsOver === true);
+      }
+    },
+
+    /**
+     * Sends one message through this server, or along its fallback chain when it cannot take the
+     * mail (no connection, TLS, login, a session-level refusal, or its hourly/daily limit
+     * reached). Every try counts in the servers' limits; one that did not go out is given back.
+     * Returns the server that took it.
+     */
+    async deliver(first: StoredServer, options: MailerSendOptions): Promise<{ messageId: string; server: StoredServer }> {
+      checkOptions(options);
+      const visited = new Set([first.documentId]);
+      const problems: string[] = [];
+      for (let server: StoredServer | null = first; server; server = await nextFallback(strapi, server, visited)) {
+        const quota = await throttle().takeQuota(server, 1);
+        if (quota.granted === 0) {
+          problems.push(limitMessage(server, quota.limitedBy!));
+          continue;
+        }
+        try {
+          const { messageId } = await service.sendOnce(server, options);
+          await servers().recordSend(server, null);
+          return { messageId, server };
+        } catch (error) {
+          await throttle().giveBack(server.documentId, quota, 1);
+          const message = String((error as Error)?.message ?? error);
+          await servers().recordSend(server, message);
+          problems.push(message);
+          if (!(error instanceof ServerFailure && error.failsOver)) break;
+        }
+      }
+      throw fail(problems.join(' '));
+    },
+
+    /** Sends one message through this server (or its fallback chain); `server` names the one that took it. */
+    async sendThrough(server: StoredServer, options: MailerSendOptions): Promise<MailerResult> {
+      const { messageId, server: took } = await service.deliver(server, options);
+      return { messageId, server: took.name };
     },
 
     /** For other plugins: `strapi.plugin('email-server').service('mailer').send({...})`. */

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { INPUT_FIELDS, SECRET_FIELDS, type SchemaContext, type EmailServerInput, type PublicServer, type SecretField } from '../../../../shared/contracts/servers';
+import { INPUT_FIELDS, SECRET_FIELDS, type SchemaContext, type EmailServerInput, type PublicServer, type SecretField, type ServerStatus } from '../../../../shared/contracts/servers';
 import {
   anyOAuth,
   clientSecretChange,
@@ -16,6 +16,7 @@ import { privateAddressOf, privateNetworkMessage } from '../../adapters/network-
 import { SERVER_UID, getService, pluginConfig } from '../../utils';
 import { unreadableSecretMessage } from './server-config';
 import { fieldError } from '../../utils/validate';
+import { fit } from '../../utils/fit';
 import { rawTable } from '../../utils/raw-table';
 import { resumeAfterFix } from '../inbox/attention';
 import { ServerInUseError, campaignsUsing, lockServerRow } from './in-use';
@@ -57,6 +58,33 @@ const PUBLIC_FIELDS = [
   'updatedAt',
 ] as const;
 
+const time = (value: string | Date | null | undefined) => (value ? new Date(value).getTime() : 0);
+const iso = (value: string | Date | null | undefined) => (value ? new Date(value).toISOString() : null);
+
+/**
+ * The health part of a response. The last send error is kept, but shown only while it is newer
+ * than the last success: a server that sent fine since has no error to act on. The counts are
+ * filled in by `withUsage` (one query for every server of a list).
+ */
+const statusOf = (server: StoredServer, unreadable: SecretField[]): ServerStatus => {
+  const errorCurrent = Boolean(server.lastSendError) && time(server.lastSendErrorAt) >= time(server.lastSendAt);
+  return {
+    sentToday: 0,
+    sentThisHour: 0,
+    lastSendAt: iso(server.lastSendAt),
+    lastSendError: errorCurrent ? server.lastSendError! : null,
+    lastSendErrorAt: errorCurrent ? iso(server.lastSendErrorAt) : null,
+    lastPollAt: iso(server.lastPollAt),
+    lastPollOk: server.lastPollOk ?? null,
+    lastPollMessage: server.lastPollMessage ?? null,
+    needsAttention: [
+      ...unreadable.map((field) => unreadableSecretMessage(server, field)),
+      server.incomingAttention,
+      server.oauthAttention,
+    ].filter((m): m is string => Boolean(m)),
+  };
+};
+
 /**
  * The allow-list mapper every response goes through. `unreadable` names the stored secrets that
  * no longer decrypt, so the admin can say which one to enter again.
@@ -73,17 +101,7 @@ export const toPublic = (server: StoredServer, unreadable: SecretField[] = []): 
   out.oauthAccount = server.oauthAccount ?? null;
   out.oauthAttention = server.oauthAttention ?? null;
   out.unreadableSecrets = unreadable;
-  out.status = {
-    sentToday: 0,
-    sentThisHour: 0,
-    lastSendAt: server.lastSendAt ?? null,
-    lastSendError: server.lastSendError ?? null,
-    lastSendErrorAt: server.lastSendErrorAt ?? null,
-    lastPollAt: server.lastPollAt ?? null,
-    lastPollOk: server.lastPollOk ?? null,
-    lastPollMessage: server.lastPollMessage ?? null,
-    needsAttention: [server.incomingAttention, server.oauthAttention].filter((m): m is string => Boolean(m)),
-  };
+  out.status = statusOf(server, unreadable);
   return out as unknown as PublicServer;
 };
 
@@ -145,6 +163,9 @@ const LOOKUP_TTL_MS = 1000;
 /** Callers pass any name they like: the cache keeps the most recent few, not every one. */
 const LOOKUP_MAX_ENTRIES = 200;
 
+/** A relay's reply can be long: the list shows this much of it. */
+const SEND_ERROR_CHARS = 1000;
+
 const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
   const documents = () => strapi.documents(SERVER_UID);
   const lookups = new Map<string, { at: number; value: StoredServer | null }>();
@@ -174,6 +195,34 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
       },
     });
     if (clash) throw fieldError('name', 'An email server with this name already exists.');
+  };
+
+  /**
+   * A fallback must exist and not be this server, and following fallbacks from it must not come
+   * back here (A → B → A would hand a mail back and forth). The send path stops at a visited
+   * server too, for rows edited around this check.
+   */
+  const assertFallbackValid = async (input: EmailServerInput, self?: string) => {
+    const start = input.fallbackServer;
+    if (!start) return;
+    if (start === self) throw fieldError('fallbackServer', 'A server cannot be its own fallback: choose another server.');
+    const names: string[] = [];
+    const seen = new Set<string>();
+    for (let ref: string | null | undefined = start; ref; ) {
+      const row = (await strapi.db.query(SERVER_UID).findOne({ select: ['documentId', 'name', 'fallbackServer'], where: { documentId: ref } })) as StoredServer | null;
+      if (!row) {
+        if (ref === start) throw fieldError('fallbackServer', 'No email server has this id: choose the fallback from the list.');
+        return;
+      }
+      names.push(row.name);
+      if (row.fallbackServer === self && self) {
+        const loop = [input.name, ...names, input.name].map((n) => `"${n}"`).join(' → ');
+        throw fieldError('fallbackServer', `This makes a loop: ${loop}. Choose a fallback whose own fallbacks do not lead back to this server.`);
+      }
+      if (seen.has(row.documentId)) return;
+      seen.add(row.documentId);
+      ref = row.fallbackServer;
+    }
   };
 
   /** Keys the schema can only check by their shape: node:crypto tells whether they really load. */
@@ -312,6 +361,30 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** A server as a response shows it. */
     toPublic: (server: StoredServer) => toPublic(server, unreadableSecrets(server)),
 
+    /** Servers as responses show them, with this hour's and today's counts from the shared throttle. */
+    async toPublicWithUsage(list: StoredServer[]): Promise<PublicServer[]> {
+      const usage = await getService(strapi, 'throttle').usage(list.map((s) => s.documentId));
+      return list.map((server) => {
+        const out = toPublic(server, unreadableSecrets(server));
+        Object.assign(out.status, usage.get(server.documentId));
+        return out;
+      });
+    },
+
+    /**
+     * Writes the outcome of a send (null = it went out) for the list. Below the query layer: a
+     * send is not an edit, so updatedAt (the transport version) must not move.
+     */
+    async recordSend(server: Pick<StoredServer, 'id'>, error: string | null): Promise<void> {
+      const patch = error === null ? { lastSendAt: new Date() } : { lastSendError: fit(error, SEND_ERROR_CHARS), lastSendErrorAt: new Date() };
+      await rawTable(strapi, SERVER_UID).update({ id: server.id }, patch);
+    },
+
+    /** Writes the outcome of a poll for the list, below the query layer like `recordSend`. */
+    async recordPoll(server: Pick<StoredServer, 'id'>, ok: boolean, message: string | null): Promise<void> {
+      await rawTable(strapi, SERVER_UID).update({ id: server.id }, { lastPollAt: new Date(), lastPollOk: ok, lastPollMessage: message === null ? null : fit(message, SEND_ERROR_CHARS) });
+    },
+
     /** What the shared schema needs to validate an update of `server`. */
     schemaContext: (server: StoredServer): SchemaContext => {
       const unreadable = unreadableSecrets(server);
@@ -356,6 +429,7 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
       assertKeysLoad(input);
       await assertHostsAllowed(input);
       await assertNameFree(input.name);
+      await assertFallbackValid(input);
       return write(async () => {
         const created = (await documents().create({ data: toRow(input) as any })) as unknown as StoredServer;
         if (created.isDefault) await clearOtherDefaults(created.documentId);
@@ -368,6 +442,7 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
       assertSecretsFollowHost(existing, input);
       await assertHostsAllowed(input);
       await assertNameFree(input.name, existing.documentId);
+      await assertFallbackValid(input, existing.documentId);
       return write(async () => {
         const updated = (await documents().update({
           documentId: existing.documentId,

@@ -13,7 +13,7 @@ export interface ClaimedRow {
   attempts: number;
 }
 
-export type Outcome = { row: ClaimedRow; ok: true; messageId?: string } | { row: ClaimedRow; ok: false; failure: Failure; message: string };
+export type Outcome = { row: ClaimedRow; ok: true; messageId?: string; /** documentId of the server that took it. */ via?: string } | { row: ClaimedRow; ok: false; failure: Failure; message: string };
 export type FailedOutcome = Extract<Outcome, { ok: false }>;
 
 /** The size of `lastError` and `pauseReason` (text columns): a relay's reply fits, a flood does not. */

@@ -10,14 +10,18 @@ export const recordOutcomes = async (q: QueueContext, token: string, outcomes: O
   const sent = outcomes.filter((o) => o.ok);
   const failed = outcomes.filter((o): o is FailedOutcome => !o.ok);
   const cleared = { [col('leaseOwner')]: null, [col('leaseUntil')]: null };
-  if (sent.length > 0) {
-    const messageId = (sent[0] as any).messageId ?? null;
-    await mine(sent.map((o) => o.row.id)).update({
+  // Grouped by the server that took them (the campaign's, or a fallback).
+  const byServer = new Map<string | null, Outcome[]>();
+  for (const o of sent) byServer.set((o as any).via ?? null, [...(byServer.get((o as any).via ?? null) ?? []), o]);
+  for (const [via, group] of byServer) {
+    const messageId = (group[0] as any).messageId ?? null;
+    await mine(group.map((o) => o.row.id)).update({
       ...cleared,
       [col('status')]: 'sent',
       [col('sentAt')]: new Date(now),
       [col('lastError')]: null,
-      ...(messageId && outcomes.length > 1 && sent.every((o: any) => o.messageId === messageId) ? { [col('messageId')]: messageId } : {}),
+      [col('sentVia')]: via,
+      ...(messageId && group.length > 1 && group.every((o: any) => o.messageId === messageId) ? { [col('messageId')]: messageId } : {}),
     });
   }
   // Rows with the same outcome are written together: a failed SendGrid request is 1,000 rows.

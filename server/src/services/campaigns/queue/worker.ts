@@ -7,14 +7,21 @@ import { createLeases } from './claim';
 import type { ClaimedRow, QueueContext } from './context';
 import { createPauseRules } from './pause';
 import { completeFinished, recordOutcomes } from './record';
-import { sendSendgrid } from './send-sendgrid';
-import { sendSmtp } from './send-smtp';
+import { createRouter, type Held } from './route';
 
 /** The loop of one server's worker: claim, send within the rate, record, pause when the rules say so. */
 export const createWorker = (q: QueueContext, isStopping: () => boolean) => {
   const leases = createLeases(q);
   const pauses = createPauseRules(q);
   const throttle = () => getService(q.strapi, 'throttle');
+  const route = createRouter(q, isStopping);
+
+  /** Campaigns a limit held back wait for the window to reset; the response shows until when and why. */
+  const markWaiting = async (held: Held) => {
+    for (const [campaign, { until, reason }] of held.waits) {
+      await q.campaigns().updateMany({ where: { documentId: campaign, status: 'sending' }, data: { waitingUntil: until, waitReason: reason } });
+    }
+  };
 
   const sendChunks = async (server: StoredServer, byId: Map<string, StoredCampaign>, token: string, rows: ClaimedRow[], lanes: number) => {
     let rest = rows;
@@ -30,9 +37,10 @@ export const createWorker = (q: QueueContext, isStopping: () => boolean) => {
       const chunk = await leases.skipSuppressed(token, await leases.keepSending(token, rest.slice(0, granted)));
       rest = rest.slice(granted);
       if (chunk.length === 0) continue;
-      const outcomes =
-        server.type === 'sendgrid' ? await sendSendgrid(q, server, byId, chunk, lanes) : await sendSmtp(q, server, byId, chunk, lanes);
+      const { outcomes, held } = await route(server, byId, chunk, lanes);
       await recordOutcomes(q, token, outcomes);
+      await leases.release(token, held.rows);
+      await markWaiting(held);
       const pauseReason = pauses.reasonAfter(server.documentId, outcomes);
       if (pauseReason) {
         await pauses.pauseServerCampaigns(server.documentId, pauseReason);
@@ -64,7 +72,9 @@ export const createWorker = (q: QueueContext, isStopping: () => boolean) => {
   return async (serverId: string) => {
     try {
       while (!isStopping()) {
-        const active = (await q.campaigns().findMany({ where: { server: serverId, status: 'sending' }, orderBy: { id: 'asc' } })) as StoredCampaign[];
+        const sending = (await q.campaigns().findMany({ where: { server: serverId, status: 'sending' }, orderBy: { id: 'asc' } })) as StoredCampaign[];
+        // A campaign held back by a limit rests until its window is over; the tick looks again.
+        const active = sending.filter((c) => !c.waitingUntil || new Date(c.waitingUntil).getTime() <= Date.now());
         if (active.length === 0) return;
         const server = await getService(q.strapi, 'servers').findOne(serverId);
         if (!server || !server.enabled) {
