@@ -33,6 +33,8 @@ export interface Dovecot {
   sessions(user?: string): DovecotSession[];
   /** How many times a client tried to log in as this user, accepted or refused (auth_verbose logs each refusal at once). */
   loginAttempts(user: string): number;
+  /** The SASL mechanism of each accepted login of this user, in order ('PLAIN', 'XOAUTH2', 'OAUTHBEARER'), from Dovecot's log. */
+  loginMethods(user: string): string[];
   /** The Subject of every mail in the user's INBOX, read with `doveadm` (not our own clients). */
   subjectsInMailbox(user: string): string[];
   /** The user's Maildir on disk, to tamper with a mail file underneath Dovecot. */
@@ -97,7 +99,35 @@ export interface DovecotFolder {
   specialUse?: string;
 }
 
-export const startDovecot = async (options: { addresses?: string[]; folders?: DovecotFolder[] } = {}): Promise<Dovecot> => {
+export interface DovecotOAuth {
+  /** RFC 7662 endpoint Dovecot asks about each token (the loopback stand-in's `introspectionUrl`). */
+  introspectionUrl: string;
+  /** The SASL mechanisms offered for tokens (default both): imapflow prefers OAUTHBEARER when offered. */
+  mechanisms?: Array<'xoauth2' | 'oauthbearer'>;
+}
+
+/**
+ * Dovecot's oauth2 passdb (2.3: https://doc.dovecot.org/2.3/configuration_manual/authentication/oauth2/):
+ * each XOAUTH2 / OAUTHBEARER login POSTs `token=...` to the introspection URL and is accepted
+ * only while it answers `active: true` with an `email` equal to the login name. Nothing is
+ * cached (auth_cache_size stays 0), so an expired or revoked token is refused at once.
+ */
+const oauth2PassdbArgs = (oauth: DovecotOAuth) => `introspection_mode = post
+introspection_url = ${oauth.introspectionUrl}
+force_introspection = yes
+username_attribute = email
+active_attribute = active
+active_value = true
+`;
+
+export const startDovecot = async (
+  options: {
+    addresses?: string[];
+    folders?: DovecotFolder[];
+    /** Also take XOAUTH2 and OAUTHBEARER logins, checked at this OAuth2 server; passwords still work. */
+    oauth?: DovecotOAuth;
+  } = {}
+): Promise<Dovecot> => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dovecot-'));
   fs.chmodSync(dir, 0o755);
   const cert = selfSignedCert();
@@ -119,6 +149,9 @@ export const startDovecot = async (options: { addresses?: string[]; folders?: Do
     fs.utimesSync(passwd, passwdStamp, passwdStamp);
   };
   writeUsers();
+  const oauth2Args = path.join(dir, 'dovecot-oauth2.conf.ext');
+  if (options.oauth) fs.writeFileSync(oauth2Args, oauth2PassdbArgs(options.oauth));
+  const tokenMechanisms = options.oauth ? (options.oauth.mechanisms ?? ['xoauth2', 'oauthbearer']).join(' ') : '';
 
   const conf = path.join(dir, 'dovecot.conf');
   fs.writeFileSync(
@@ -133,7 +166,7 @@ ssl_cert = <${cert.certFile}
 ssl_key = <${cert.keyFile}
 ssl_dh = </usr/share/dovecot/dh.pem
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login ${tokenMechanisms}
 auth_failure_delay = 0
 auth_verbose = yes
 mail_location = maildir:~/Maildir
@@ -141,9 +174,19 @@ pop3_uidl_format = %08Xu%08Xv
 first_valid_uid = 1
 passdb {
   driver = passwd-file
+  mechanisms = plain login none
   args = scheme=PLAIN username_format=%u ${passwd}
 }
-userdb {
+${
+  options.oauth
+    ? `passdb {
+  driver = oauth2
+  mechanisms = ${tokenMechanisms}
+  args = ${oauth2Args}
+}
+`
+    : ''
+}userdb {
   driver = static
   args = uid=vmail gid=vmail home=${mail}/%u
 }
@@ -251,6 +294,9 @@ ${f.specialUse ? `    special_use = ${f.specialUse}\n` : ''}  }`)
       return readLog()
         .split('\n')
         .filter((line) => line.includes(`-login: Info: Login: user=<${user}>`) || line.includes(`passwd-file(${user},`)).length;
+    },
+    loginMethods(user) {
+      return [...readLog().matchAll(/-login: Info: Login: user=<([^>]*)>, method=([A-Z0-9-]+)/g)].filter((m) => m[1] === user).map((m) => m[2]);
     },
     subjectsInMailbox(user) {
       const out = execFileSync('doveadm', ['-c', conf, '-f', 'tab', 'fetch', '-u', user, 'hdr.subject', 'mailbox', 'INBOX', 'all'], { encoding: 'utf8' });

@@ -34,8 +34,12 @@ export const isMailProtocolReply = (text: string) =>
 const notAMailServer = (target: string) =>
   `${target} did not answer like a mail server: check the host, the port and the security setting.`;
 
-export const describeError = (error: any, where: { host: string; port: number } | string): string => {
+/** Where the error happened; an `auth` with an access token makes a refused login read as OAuth2's. */
+type Where = { host: string; port: number; auth?: object | null } | string;
+
+export const describeError = (error: any, where: Where): string => {
   const target = typeof where === 'string' ? where : `${where.host}:${where.port}`;
+  const oauth = typeof where !== 'string' && Boolean(where.auth && 'accessToken' in where.auth);
   const host = typeof where === 'string' ? where : where.host;
   const code = findCode(error);
   const message = String(error?.message ?? error ?? 'unknown error');
@@ -56,7 +60,12 @@ export const describeError = (error: any, where: { host: string; port: number } 
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `No route to ${target}.`;
   if (code === 'ECONNRESET' || code === 'EPIPE') return `The connection to ${target} was closed unexpectedly.`;
   if (code === 'EAUTH' || error?.authenticationFailed || /auth(entication)? ?failed|invalid credentials|\[AUTHENTICATIONFAILED\]|-ERR.*(auth|password|login)/i.test(message)) {
-    return `Authentication failed on ${target}: check the username and password.`;
+    return oauth
+      ? `Authentication failed on ${target}: the OAuth2 access token of the connected account was refused (is it the account of this mailbox, with mail access?).`
+      : `Authentication failed on ${target}: check the username and password.`;
+  }
+  if (/Unsupported authentication mechanism/i.test(message)) {
+    return `${target} offers no login method this server is set up for${oauth ? ' (OAuth2 needs XOAUTH2 or OAUTHBEARER)' : ''}.`;
   }
   if (/STARTTLS/i.test(message)) return `${target} does not offer STARTTLS; choose TLS or none as security.`;
   if (/wrong version number|packet length too long|unknown protocol/i.test(message)) {

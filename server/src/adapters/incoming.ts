@@ -1,11 +1,13 @@
 import { ImapFlow } from 'imapflow';
 import { describeError } from './describe-error';
 import { Pop3Client } from './pop3-client';
-import type { Check, Credentials, Endpoint } from './types';
+import type { Check, Endpoint } from './types';
+import { usesToken, type IncomingAuth } from './xoauth2';
 
 export interface IncomingConfig extends Endpoint {
   protocol: 'imap' | 'pop3';
-  auth: Credentials;
+  /** A password, or an OAuth2 access token (then IMAP logs in with OAUTHBEARER or XOAUTH2, POP3 with XOAUTH2). */
+  auth: IncomingAuth;
   folder?: string | null;
 }
 
@@ -16,7 +18,10 @@ export const imapClient = (config: IncomingConfig, timeoutMs: number) => {
     secure: config.security === 'tls',
     // true: STARTTLS required; false: never; the library's default would be opportunistic.
     doSTARTTLS: config.security === 'starttls' ? true : config.security === 'none' ? false : undefined,
-    auth: { user: config.auth.username, pass: config.auth.password },
+    // imapflow does the SASL itself: OAUTHBEARER when offered, else XOAUTH2.
+    auth: usesToken(config.auth)
+      ? { user: config.auth.username, accessToken: config.auth.accessToken }
+      : { user: config.auth.username, pass: config.auth.password },
     tls: { rejectUnauthorized: config.rejectUnauthorized },
     logger: false,
     connectionTimeout: timeoutMs,

@@ -1,12 +1,15 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import type { Credentials, Endpoint } from './types';
+import type { Endpoint } from './types';
+import { usesToken, xoauth2Response, type IncomingAuth, type TokenCredentials } from './xoauth2';
 
 /**
  * A small POP3 client (RFC 1939, STLS from RFC 2595). Written here because the npm clients
  * compared do not fit: node-pop3 0.11 has no STLS and keeps the socket open after a failed
  * login, poplib 0.1.7 and yapople 0.4 are unmaintained. It does only what the poller needs:
  * login, UIDL, RETR, DELE and QUIT, each bounded by a timeout, and it always closes its socket.
+ * Nor does any maintained POP3 library log in with OAuth2, so XOAUTH2 (AUTH from RFC 5034 with
+ * an initial response) is done here too.
  */
 export class Pop3Error extends Error {
   constructor(message: string, public readonly code?: string) {
@@ -100,11 +103,14 @@ export class Pop3Client {
   }
 
   private async status(what: string): Promise<string> {
-    const line = await this.readLine();
+    return this.expectOk(await this.readLine(), what);
+  }
+
+  private expectOk(line: string, what: string): string {
     if (!line.startsWith('+OK')) {
       // Not a POP3 reply at all: another service's banner, which is not repeated to anyone.
       if (!line.startsWith('-ERR')) throw new Pop3Error(`${what}: not a POP3 reply`, 'ENOTMAIL');
-      throw new Pop3Error(`${what}: ${line.replace(/^-ERR\s*/, '') || 'refused'}`, what === 'PASS' ? 'EAUTH' : undefined);
+      throw new Pop3Error(`${what}: ${line.replace(/^-ERR\s*/, '') || 'refused'}`, what === 'PASS' || what === 'AUTH' ? 'EAUTH' : undefined);
     }
     return line;
   }
@@ -114,7 +120,24 @@ export class Pop3Client {
     return this.status(what);
   }
 
-  async connect(credentials: Credentials): Promise<void> {
+  /**
+   * AUTH XOAUTH2 with the token in the initial response. A refused token is answered with a
+   * "+ <base64 JSON error>" challenge; the client must send an empty line, then gets the -ERR.
+   * The token is only ever written to the socket, never into an error.
+   */
+  private async xoauth2(credentials: TokenCredentials): Promise<void> {
+    this.socket!.write(`AUTH XOAUTH2 ${xoauth2Response(credentials)}\r\n`);
+    const line = await this.readLine();
+    if (line !== '+' && !line.startsWith('+ ')) {
+      this.expectOk(line, 'AUTH');
+      return;
+    }
+    // The challenge's JSON (status, scope) is not passed on: the -ERR that follows says enough.
+    this.socket!.write('\r\n');
+    await this.status('AUTH');
+  }
+
+  async connect(credentials: IncomingAuth): Promise<void> {
     const { host, port, security } = this.endpoint;
     const connected = new Promise<void>((resolve) => {
       const socket =
@@ -150,6 +173,7 @@ export class Pop3Client {
       this.chunks = [];
       this.attach(secured);
     }
+    if (usesToken(credentials)) return this.xoauth2(credentials);
     await this.command(`USER ${credentials.username}`, 'USER');
     await this.command(`PASS ${credentials.password}`, 'PASS');
   }

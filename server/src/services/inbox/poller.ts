@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { describeError, scrub } from '../../adapters/describe-error';
+import { loginSecret } from '../../adapters/xoauth2';
 import { fetchImap, fetchPop3, type FetchOptions } from '../../adapters/fetch-mailbox';
 import type { IncomingConfig } from '../../adapters/incoming';
 import { UIDS, getService, pluginConfig } from '../../utils';
@@ -175,7 +176,7 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
         // The database's own message can quote mail content: it goes to the log, not the admin.
         strapi.log.error(`[email-server] Storing mail for "${server.name}" failed: ${String((error.cause as Error)?.message).slice(0, 200)}`);
       }
-      const message = error instanceof StoreError ? error.message : scrub(describeError(error, incoming), [incoming.auth.password]).slice(0, 255);
+      const message = error instanceof StoreError ? error.message : scrub(describeError(error, incoming), [loginSecret(incoming.auth)]).slice(0, 255);
       const auth = isAuthFailure(error);
       const failures = (state?.failures ?? 0) + 1;
       const authFailures = auth ? (state?.authFailures ?? 0) + 1 : 0;

@@ -6,6 +6,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { appendToSent } from '../../adapters/sent-folder';
 import { scrub } from '../../adapters/describe-error';
+import { loginSecret } from '../../adapters/xoauth2';
 import type { Attachment } from '../../adapters/types';
 import { UIDS, getService, pluginConfig } from '../../utils';
 import { newDocumentId } from '../../utils/ids';
@@ -120,7 +121,7 @@ const replyService = ({ strapi }: { strapi: Core.Strapi }) => {
       const problem = await getService(strapi, 'servers').connectionProblem(server, 'incoming');
       if (problem) return note(wanted ?? 'Sent', problem);
       const config = incomingConfigOf(server, getService(strapi, 'secrets').decrypt);
-      secrets = [config.auth.password];
+      secrets = [loginSecret(config.auth) ?? ''];
       const result = await appendToSent(config, await fs.promises.readFile(rawFile), date, wanted, pluginConfig(strapi).incoming.timeoutMs);
       return result.error ? note(result.folder, scrub(result.error, secrets).slice(0, 500)) : null;
     } catch (error: any) {

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { scrub } from '../../adapters/describe-error';
 import { verifyIncoming } from '../../adapters/incoming';
+import { loginSecret } from '../../adapters/xoauth2';
 import { verifySendgrid } from '../../adapters/sendgrid';
 import { verifySmtp } from '../../adapters/smtp';
 import type { Check } from '../../adapters/types';
@@ -58,7 +59,7 @@ const checksService = ({ strapi }: { strapi: Core.Strapi }) => {
             ? attempt('incoming', () => incomingConfigOf(server, decrypt), (c) => verifyIncoming(c, timeout))
             : Promise.resolve(null),
         ]);
-        secrets = [smtp?.auth?.password, smtp?.dkim?.privateKey, inc?.[1]?.auth.password];
+        secrets = [smtp?.auth?.password, smtp?.dkim?.privateKey, loginSecret(inc?.[1]?.auth)];
         outgoing = out;
         incoming = inc?.[0] ?? null;
       }
