@@ -13,8 +13,10 @@ import { DkimSection } from './sections/DkimSection';
 import { GeneralSection } from './sections/GeneralSection';
 import { IncomingSection } from './sections/IncomingSection';
 import { LimitsSection } from './sections/LimitsSection';
+import { OAuthSection } from './sections/OAuthSection';
 import { OutgoingSection } from './sections/OutgoingSection';
 import { SendgridSection } from './sections/SendgridSection';
+import { usesOAuthApp } from './serverValues';
 import { useServerForm } from './useServerForm';
 
 /** Create and edit: only the sections of the chosen server type are shown and sent. */
@@ -65,6 +67,7 @@ export const ServerForm = ({ server }: { server?: PublicServer }) => {
                 <OutgoingSection form={form} />
                 <DkimSection form={form} />
                 <IncomingSection form={form} />
+                {usesOAuthApp(form.values) ? <OAuthSection form={form} canConnect={canSave} /> : null}
               </>
             )}
             <LimitsSection form={form} />

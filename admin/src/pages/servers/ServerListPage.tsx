@@ -81,7 +81,16 @@ export const ServerListPage = () => {
                   style={{ cursor: 'pointer' }}
                   data-testid={`server-row-${server.name}`}
                 >
-                  <Td><Typography fontWeight="bold">{server.name}</Typography></Td>
+                  <Td>
+                    <Flex gap={2}>
+                      <Typography fontWeight="bold">{server.name}</Typography>
+                      {server.oauthAttention ? (
+                        <Badge textColor="danger600" title={server.oauthAttention} data-testid="oauth-attention-badge">
+                          {t('list.reconnect', 'Needs attention: reconnect the account')}
+                        </Badge>
+                      ) : null}
+                    </Flex>
+                  </Td>
                   <Td><Typography>{TYPE_LABELS[server.type] ?? server.type}</Typography></Td>
                   <Td><Typography>{server.senderEmail}</Typography></Td>
                   <Td>

@@ -1,6 +1,7 @@
 import { Page } from '@strapi/strapi/admin';
 import { Route, Routes } from 'react-router-dom';
 import { PERMISSIONS } from '../../permissions';
+import { OAuthCallbackPage } from './OAuthCallbackPage';
 import { CreateServerPage, EditServerPage } from './ServerFormPage';
 import { ServerListPage } from './ServerListPage';
 
@@ -9,6 +10,7 @@ const ServerRoutes = () => (
     <Routes>
       <Route index element={<ServerListPage />} />
       <Route path="create" element={<CreateServerPage />} />
+      <Route path="oauth/callback" element={<OAuthCallbackPage />} />
       <Route path=":documentId" element={<EditServerPage />} />
       <Route path="*" element={<Page.Error />} />
     </Routes>

@@ -89,12 +89,15 @@ export const toPayload = (values: FormValues): Partial<EmailServerInput> => {
     payload.apiToken = orUndefined(values.apiToken);
     payload.webhookPublicKey = orNull(values.webhookPublicKey);
   } else {
+    const outgoingOAuth = values.smtpAuthMethod === 'oauth2';
     Object.assign(payload, {
       smtpHost: values.smtpHost,
       smtpPort: values.smtpPort ?? null,
       smtpSecurity: orNull(values.smtpSecurity),
+      smtpAuthMethod: values.smtpAuthMethod || 'password',
       smtpUsername: orNull(values.smtpUsername),
-      smtpPassword: orUndefined(values.smtpPassword),
+      // With OAuth2 the side has no password: a half-typed one is not sent.
+      smtpPassword: outgoingOAuth ? undefined : orUndefined(values.smtpPassword),
       tlsRejectUnauthorized: values.tlsRejectUnauthorized,
       incomingProtocol: orNull(values.incomingProtocol),
       dkimDomain: orNull(values.dkimDomain),
@@ -106,8 +109,9 @@ export const toPayload = (values: FormValues): Partial<EmailServerInput> => {
         incomingHost: values.incomingHost,
         incomingPort: values.incomingPort ?? null,
         incomingSecurity: orNull(values.incomingSecurity),
-        incomingUsername: values.incomingUsername,
-        incomingPassword: orUndefined(values.incomingPassword),
+        incomingAuthMethod: values.incomingAuthMethod || 'password',
+        incomingUsername: values.incomingAuthMethod === 'oauth2' ? orNull(values.incomingUsername) : values.incomingUsername,
+        incomingPassword: values.incomingAuthMethod === 'oauth2' ? undefined : orUndefined(values.incomingPassword),
         incomingFolder: values.incomingProtocol === 'imap' ? orNull(values.incomingFolder) : null,
         sentFolder:
           values.incomingProtocol !== 'imap' ? null : values.sentFolder === SENT_FOLDER_OFF ? '' : orNull(values.sentFolder),
@@ -115,10 +119,27 @@ export const toPayload = (values: FormValues): Partial<EmailServerInput> => {
         afterFetch: values.afterFetch || 'keep',
       });
     }
+    if (usesOAuthApp(values)) Object.assign(payload, oauthPayload(values));
   }
   for (const key of Object.keys(payload)) if (payload[key] === undefined) delete payload[key];
   return payload as Partial<EmailServerInput>;
 };
+
+/** Whether either side logs in with OAuth2, so the form shows (and sends) the OAuth app. */
+export const usesOAuthApp = (values: FormValues) =>
+  values.type === 'smtp' &&
+  (values.smtpAuthMethod === 'oauth2' || (Boolean(values.incomingProtocol) && values.incomingAuthMethod === 'oauth2'));
+
+/** The OAuth app's fields of the chosen provider only: the tenant is Microsoft's, the URLs and scopes custom's. */
+const oauthPayload = (values: FormValues) => ({
+  oauthProvider: orNull(values.oauthProvider),
+  oauthClientId: orNull(values.oauthClientId),
+  oauthClientSecret: orUndefined(values.oauthClientSecret),
+  oauthTenant: values.oauthProvider === 'microsoft' ? orNull(values.oauthTenant) : null,
+  oauthAuthorizeUrl: values.oauthProvider === 'custom' ? orNull(values.oauthAuthorizeUrl) : null,
+  oauthTokenUrl: values.oauthProvider === 'custom' ? orNull(values.oauthTokenUrl) : null,
+  oauthScopes: values.oauthProvider === 'custom' ? orNull(values.oauthScopes) : null,
+});
 
 /** Runs the shared schema in the browser, one message per field. */
 export const validateForm = (values: FormValues, context: SchemaContext): Promise<FieldErrors> =>

@@ -7,7 +7,8 @@ import { useT } from '../../hooks/useT';
 import { errorsFromResponse, type FieldErrors } from '../../utils/formErrors';
 import { emptyValues, toPayload, validateForm, valuesFromServer, type FormValues } from './serverValues';
 
-const REENTER = 'Re-enter the password';
+// "Re-enter the password: …" and "Re-enter the client secret: …" from the shared schema.
+const REENTER = 'Re-enter the ';
 
 /**
  * The server form's state and rules: the shared schema runs on every change, its errors show once
@@ -37,6 +38,7 @@ export const useServerForm = (server?: PublicServer) => {
         smtpPassword: readable('smtpPassword'),
         incomingPassword: readable('incomingPassword'),
         dkimPrivateKey: readable('dkimPrivateKey'),
+        oauthClientSecret: readable('oauthClientSecret'),
       },
       // The saved connection: editing its host, port, security or certificate check asks for the
       // password again, with the same rule the server applies.
@@ -45,7 +47,7 @@ export const useServerForm = (server?: PublicServer) => {
     [server]
   );
   /** Whether the stored password must be typed again now (the schema said so on its field). */
-  const mustReenter = (field: HostBoundSecret) =>
+  const mustReenter = (field: HostBoundSecret | 'oauthClientSecret') =>
     Boolean((serverErrors[field] ?? errors[field])?.startsWith(REENTER)) || !readable(field);
 
   React.useEffect(() => {
@@ -57,6 +59,12 @@ export const useServerForm = (server?: PublicServer) => {
       current = false;
     };
   }, [values, context]);
+
+  /** Whether the form differs from what is stored: Connect account uses the saved settings only. */
+  const dirty = React.useMemo(
+    () => !context.original || JSON.stringify(toPayload(values)) !== JSON.stringify(context.original),
+    [values, context]
+  );
 
   const set =
     <K extends keyof FormValues>(key: K) =>
@@ -103,7 +111,7 @@ export const useServerForm = (server?: PublicServer) => {
     }
   };
 
-  return { server, values, set, shown, field, readable, mustReenter, submit, saving: save.isLoading };
+  return { server, values, set, shown, field, readable, mustReenter, dirty, submit, saving: save.isLoading };
 };
 
 export type ServerFormState = ReturnType<typeof useServerForm>;

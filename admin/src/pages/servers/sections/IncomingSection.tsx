@@ -7,9 +7,10 @@ import { useSharedLabels } from './labels';
 
 export const IncomingSection = ({ form }: { form: ServerFormState }) => {
   const t = useT();
-  const { secret, security } = useSharedLabels();
+  const { secret, security, authMethods, oauthUsernameHint } = useSharedLabels();
   const { field, mustReenter, server, values } = form;
   const imap = values.incomingProtocol === 'imap';
+  const oauth = values.incomingAuthMethod === 'oauth2';
   return (
     <Section title={t('section.incoming', 'Incoming mail server')}>
       <Cell>
@@ -48,22 +49,33 @@ export const IncomingSection = ({ form }: { form: ServerFormState }) => {
             />
           </Cell>
           <Cell>
+            <SelectField
+              {...field('incomingAuthMethod')}
+              label={t('field.incomingAuthMethod', 'Incoming authentication')}
+              options={authMethods}
+            />
+          </Cell>
+          <Cell size={6} />
+          <Cell>
             <TextField
               {...field('incomingUsername')}
               label={t('field.incomingUsername', 'Incoming username')}
-              required
+              required={!oauth}
+              hint={oauth ? oauthUsernameHint : undefined}
               autoComplete="off"
             />
           </Cell>
-          <Cell>
-            <SecretField
-              {...field('incomingPassword')}
-              label={t('field.incomingPassword', 'Incoming password')}
-              required
-              isSet={Boolean(server?.incomingPasswordSet) && !mustReenter('incomingPassword')}
-              labels={secret}
-            />
-          </Cell>
+          {oauth ? null : (
+            <Cell>
+              <SecretField
+                {...field('incomingPassword')}
+                label={t('field.incomingPassword', 'Incoming password')}
+                required
+                isSet={Boolean(server?.incomingPasswordSet) && !mustReenter('incomingPassword')}
+                labels={secret}
+              />
+            </Cell>
+          )}
           {imap ? (
             <Cell>
               <TextField

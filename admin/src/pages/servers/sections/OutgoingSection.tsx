@@ -6,8 +6,9 @@ import { useSharedLabels } from './labels';
 
 export const OutgoingSection = ({ form }: { form: ServerFormState }) => {
   const t = useT();
-  const { secret, toggle, security } = useSharedLabels();
-  const { field, mustReenter, server } = form;
+  const { secret, toggle, security, authMethods, oauthUsernameHint } = useSharedLabels();
+  const { field, mustReenter, server, values } = form;
+  const oauth = values.smtpAuthMethod === 'oauth2';
   return (
     <Section title={t('section.outgoing', 'Outgoing mail server')}>
       <Cell>
@@ -33,20 +34,27 @@ export const OutgoingSection = ({ form }: { form: ServerFormState }) => {
         />
       </Cell>
       <Cell>
+        <SelectField {...field('smtpAuthMethod')} label={t('field.smtpAuthMethod', 'Outgoing authentication')} options={authMethods} />
+      </Cell>
+      <Cell size={6} />
+      <Cell>
         <TextField
           {...field('smtpUsername')}
           label={t('field.smtpUsername', 'SMTP username')}
+          hint={oauth ? oauthUsernameHint : undefined}
           autoComplete="off"
         />
       </Cell>
-      <Cell>
-        <SecretField
-          {...field('smtpPassword')}
-          label={t('field.smtpPassword', 'SMTP password')}
-          isSet={Boolean(server?.smtpPasswordSet) && !mustReenter('smtpPassword')}
-          labels={secret}
-        />
-      </Cell>
+      {oauth ? null : (
+        <Cell>
+          <SecretField
+            {...field('smtpPassword')}
+            label={t('field.smtpPassword', 'SMTP password')}
+            isSet={Boolean(server?.smtpPasswordSet) && !mustReenter('smtpPassword')}
+            labels={secret}
+          />
+        </Cell>
+      )}
       <Cell>
         <ToggleField
           {...field('tlsRejectUnauthorized')}

@@ -11,6 +11,11 @@ export const useSharedLabels = () => {
       keep: t('secret.keep', 'Keep current'),
     },
     toggle: { onLabel: t('toggle.yes', 'Yes'), offLabel: t('toggle.no', 'No') },
+    authMethods: [
+      { value: 'password', label: t('authMethod.password', 'Password') },
+      { value: 'oauth2', label: t('authMethod.oauth2', 'OAuth2 (Google, Microsoft 365, other)') },
+    ],
+    oauthUsernameHint: t('hint.oauthUsername', 'Optional: defaults to the connected account'),
     security: [
       { value: '', label: t('security.auto', 'Automatic (from the port)') },
       { value: 'tls', label: t('security.tls', 'TLS (implicit)') },
