@@ -186,6 +186,20 @@ it('does not follow an autoconfig redirect to another host', async () => {
   expect(web.requests.some((r) => r.host === 'elsewhere.test')).toBe(false);
 });
 
+it('proposes nothing from an autoconfig file whose hostnames are not hostnames', async () => {
+  dns.set('autoconfig.junk.test', { A: ['127.0.0.1'] });
+  web.serve(
+    'autoconfig.junk.test',
+    autoconfigXml('junk.test', {
+      incoming: [serverXml('incomingServer', { type: 'imap', hostname: 'imap.junk.test; rm -rf', port: 993, socketType: 'SSL', authentication: ['password-cleartext'], username: '%EMAILADDRESS%' })],
+      outgoing: [serverXml('outgoingServer', { type: 'smtp', hostname: 'smtp://junk.test:25', port: 587, socketType: 'STARTTLS', authentication: ['password-cleartext'], username: '%EMAILADDRESS%' })],
+    })
+  );
+  const res = await detect('x@junk.test');
+  expect(res.body.data).toMatchObject({ source: null, settings: {} });
+  expect(res.body.data.notes).toContain(`The autoconfig file at autoconfig.junk.test:${web.port} names no server this plugin can use.`);
+});
+
 it('answers source null with a note when nothing is found', async () => {
   const res = await detect('someone@nothing.test');
   expect(res.status).toBe(200);

@@ -169,12 +169,10 @@ const detectService = ({ strapi }: { strapi: Core.Strapi }) => ({
         try {
           const xml = await bounded(fetchAutoconfig(url, { lookup, blockPrivate: config.blockPrivateNetworks, timeoutMs, signal: abort.signal }));
           const parsed = xml ? parseAutoconfig(xml, email) : null;
-          if (parsed) {
-            return {
-              source: 'autoconfig',
-              settings: fromAutoconfig(parsed.outgoing, parsed.incoming, email),
-              notes: [`Found in the autoconfig file at ${where}.`, ...notes],
-            };
+          const settings = parsed ? fromAutoconfig(parsed.outgoing, parsed.incoming, email) : null;
+          // A file whose hostnames are not hostnames proposes nothing.
+          if (settings && (settings.smtpHost || settings.incomingHost)) {
+            return { source: 'autoconfig', settings, notes: [`Found in the autoconfig file at ${where}.`, ...notes] };
           }
           if (xml !== null) notes.push(`The autoconfig file at ${where} names no server this plugin can use.`);
         } catch (error) {

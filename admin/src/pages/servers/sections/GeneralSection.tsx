@@ -4,11 +4,14 @@ import { useT } from '../../../hooks/useT';
 import type { FormValues } from '../serverValues';
 import type { ServerFormState } from '../useServerForm';
 import { useSharedLabels } from './labels';
+import { DetectSettings, ProviderSelect, useProvider } from './ProviderPicker';
 
 export const GeneralSection = ({ form, canSetDefault }: { form: ServerFormState; canSetDefault: boolean }) => {
   const t = useT();
   const { toggle } = useSharedLabels();
   const { field, set } = form;
+  const provider = useProvider(form);
+  const smtp = form.values.type === 'smtp';
   return (
     <Section title={t('section.general', 'Server')}>
       <Cell>
@@ -35,6 +38,17 @@ export const GeneralSection = ({ form, canSetDefault }: { form: ServerFormState;
           hint={t('hint.senderEmail', 'The From address, e.g. support@example.com')}
         />
       </Cell>
+      {smtp ? (
+        <>
+          <Cell size={3}>
+            <DetectSettings form={form} provider={provider} />
+          </Cell>
+          <Cell size={3} />
+          <Cell size={12}>
+            <ProviderSelect provider={provider} />
+          </Cell>
+        </>
+      ) : null}
       <Cell>
         <TextField
           {...field('senderName')}
