@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { useClipboard } from '@strapi/strapi/admin';
-import { Alert, Badge, Box, Button, Field, Flex, TextInput, Typography } from '@strapi/design-system';
+import { Alert, Box, Button, Field, Flex, TextInput, Typography } from '@strapi/design-system';
 import { Duplicate, Link as LinkIcon } from '@strapi/icons';
 import { ConfirmActionDialog } from '../../../components/ConfirmActionDialog';
 import { SecretField, SelectField, TextField } from '../../../components/FormFields';
@@ -151,7 +151,6 @@ const AccountState = ({ form, canConnect }: { form: ServerFormState; canConnect:
       {server?.oauthAttention && hidden !== server.oauthAttention ? (
         <Alert
           variant="danger"
-          title={t('oauth.attention', 'The account must be connected again')}
           closeLabel={t('oauth.dismiss', 'Dismiss')}
           onClose={() => setHidden(server.oauthAttention)}
           data-testid="oauth-attention"
@@ -160,13 +159,13 @@ const AccountState = ({ form, canConnect }: { form: ServerFormState; canConnect:
         </Alert>
       ) : null}
       <Flex gap={3} wrap="wrap" alignItems="center">
-        <Badge active={connected} data-testid="oauth-account">
+        <Typography fontWeight="bold" textColor={server?.oauthAttention ? 'danger600' : connected ? 'success600' : 'neutral600'} data-testid="oauth-account">
           {connected
             ? account
               ? t('oauth.connectedAs', 'Connected as {account}', { account })
               : t('oauth.connected', 'Connected')
             : t('oauth.notConnected', 'Not connected')}
-        </Badge>
+        </Typography>
         {canConnect ? (
           <Button type="button" variant={connected ? 'secondary' : 'default'} startIcon={<LinkIcon />} disabled={mustSave} loading={start.isLoading} onClick={connect}>
             {mustSave
