@@ -13,6 +13,8 @@ let fake: FakeOAuth;
 let smtp: ScriptedSmtp;
 /** Every response body the admin API gave in this file: none may hold a token or the client secret. */
 const seen: string[] = [];
+/** The stored (encrypted) tokens and client secrets: no response may carry them either. */
+const stored = new Set<string>();
 
 beforeAll(async () => {
   fake = await startOAuthServer();
@@ -25,6 +27,8 @@ afterAll(async () => {
   await fake?.stop();
 });
 afterEach(async () => {
+  const rows = await app.db.query('select oauth_access_token, oauth_refresh_token, oauth_client_secret from email_servers');
+  for (const row of rows) for (const value of Object.values(row)) if (value) stored.add(String(value));
   for (const s of (await app.as().get('/email-server/servers')).body.data) {
     await app.as().delete(`/email-server/servers/${s.documentId}`);
   }
@@ -256,6 +260,23 @@ it('sends with XOAUTH2 and refreshes a token that expired between two mails exac
   expect(refreshGrants()).toBe(grants + 1);
 });
 
+it('logs in as the username when one is given, and says what to check when the relay refuses the token after renewing it once', async () => {
+  const server = await createServer({ smtpUsername: 'shared-mailbox@example.test' });
+  await connect(server.documentId);
+  const grants = refreshGrants();
+  const attempts = smtp.authAttempts.length;
+  await expect(mailer().send({ to: 'customer@example.org', subject: 'Refused', text: 'x' })).rejects.toThrow(
+    /refused the OAuth2 login of shared-mailbox@example\.test \(XOAUTH2\): check that this mailbox may log in with OAuth2/
+  );
+  expect(smtp.authAttempts.slice(attempts)).toEqual([
+    { username: 'shared-mailbox@example.test', ok: false, method: 'XOAUTH2' },
+    { username: 'shared-mailbox@example.test', ok: false, method: 'XOAUTH2' },
+  ]);
+  // One renewal, then it gave up; the account itself is fine, so no "reconnect".
+  expect(refreshGrants()).toBe(grants + 1);
+  expect((await getServer(server.documentId)).oauthAttention).toBeNull();
+});
+
 it('marks the server "Needs attention" on invalid_grant, stops asking the provider, and a reconnect clears it', async () => {
   const server = await createServer();
   await connect(server.documentId);
@@ -336,6 +357,8 @@ it('never answers with a token or the client secret', () => {
   expect(all).not.toContain('client-secret-1');
   expect(all).not.toContain('another-secret');
   for (const token of fake.issued) expect(all).not.toContain(token.accessToken);
+  expect(stored.size).toBeGreaterThan(10);
+  for (const value of stored) expect(all).not.toContain(value);
   for (const request of fake.tokenRequests) {
     if (request.body.refresh_token) expect(all).not.toContain(request.body.refresh_token);
     if (request.body.code_verifier) expect(all).not.toContain(request.body.code_verifier);
