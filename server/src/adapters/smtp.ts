@@ -14,8 +14,16 @@ export interface DkimConfig {
   privateKey: string;
 }
 
+/** An XOAUTH2 login: the account, and where its access tokens come from (`renew` after a refusal). */
+export interface OAuth2Login {
+  user: string;
+  getAccessToken: (renew: boolean) => Promise<string>;
+}
+
 export interface SmtpConfig extends Endpoint {
   auth?: Credentials | null;
+  /** Log in with XOAUTH2 instead of a password. */
+  oauth2?: OAuth2Login | null;
   /** Sign every message with this key (nodemailer's DKIM signer). */
   dkim?: DkimConfig | null;
 }
@@ -41,7 +49,11 @@ const transportOptions = (config: SmtpConfig, timeouts: { connection: number; so
   // STARTTLS is required, not opportunistic: a relay that does not offer it fails the send.
   requireTLS: config.security === 'starttls',
   ignoreTLS: config.security === 'none',
-  auth: config.auth ? { user: config.auth.username, pass: config.auth.password } : undefined,
+  auth: config.oauth2
+    ? { type: 'OAuth2' as const, user: config.oauth2.user }
+    : config.auth
+      ? { user: config.auth.username, pass: config.auth.password }
+      : undefined,
   tls: {
     rejectUnauthorized: config.rejectUnauthorized,
     // SNI needs a hostname; an IP address is not allowed there.
@@ -52,6 +64,47 @@ const transportOptions = (config: SmtpConfig, timeouts: { connection: number; so
   greetingTimeout: timeouts.connection,
   socketTimeout: timeouts.socket,
 });
+
+/**
+ * The token source failed (the account needs reconnecting, the token endpoint is down): its
+ * message is already one a person can act on, so describeError passes it through.
+ */
+export class AccessTokenError extends Error {
+  readonly accessTokenProblem = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'AccessTokenError';
+  }
+}
+
+/**
+ * nodemailer's own XOAUTH2 (with its retry on a refused token, `renew`): it asks this callback
+ * for a token on every login instead of refreshing one itself.
+ */
+const provideTokens = (transporter: Transporter<any>, config: SmtpConfig) => {
+  const login = config.oauth2;
+  if (!login) return;
+  transporter.set('oauth2_provision_cb', (_user: string, renew: boolean, callback: (error: Error | null, token?: string) => void) => {
+    login.getAccessToken(renew).then(
+      (token) => callback(null, token),
+      (error) => callback(new AccessTokenError(String((error as Error)?.message ?? error)))
+    );
+  });
+};
+
+/**
+ * The relay refused the access token itself, even after nodemailer renewed it once: not a
+ * password to check, but the mailbox's OAuth2 permission (the codes stay, for the queue's rules).
+ */
+const explainRefusedToken = (error: any, config: SmtpConfig) => {
+  if (!config.oauth2 || error?.code !== 'EAUTH' || error?.accessTokenProblem) return error;
+  return Object.assign(
+    new AccessTokenError(
+      `${config.host}:${config.port} refused the OAuth2 login of ${config.oauth2.user} (XOAUTH2): check that this mailbox may log in with OAuth2 (Microsoft 365: SMTP AUTH enabled for it), that the app was granted the mail scope, and the username.`
+    ),
+    { code: error.code, responseCode: error.responseCode, response: error.response }
+  );
+};
 
 export interface SmtpTransport {
   send(message: OutgoingMessage): Promise<SendResult>;
@@ -67,39 +120,48 @@ export const createSmtpTransport = (config: SmtpConfig, pool: PoolOptions): Smtp
     maxMessages: pool.maxMessages,
     maxRequeues: pool.maxRequeues ?? 1,
   } as SMTPPool.Options);
+  provideTokens(transporter, config);
 
   return {
     async send(message) {
-      if (message.composeTo) {
-        const envelope = await composeMime(message, message.composeTo);
-        // Streamed from the file: a large attachment is never held whole in memory.
-        // A stream, not `{ path }`: nodemailer reads a path into one buffer before sending it.
-        await transporter.sendMail({ envelope, raw: fs.createReadStream(message.composeTo) });
-        return { messageId: message.messageId ?? '' };
+      try {
+        return await sendWith(transporter, message);
+      } catch (error) {
+        throw explainRefusedToken(error, config);
       }
-      const info = await transporter.sendMail({
-        from: message.from,
-        replyTo: message.replyTo,
-        to: message.to,
-        cc: message.cc,
-        bcc: message.bcc,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        attachments: message.attachments,
-        headers: message.headers,
-        messageId: message.messageId,
-        date: message.date,
-        // nodemailer's own guard, under the mailer's check: no file or URL is read unless allowed.
-        disableFileAccess: !message.allowFileAccess,
-        disableUrlAccess: !message.allowFileAccess,
-      });
-      return { messageId: info.messageId };
     },
     close() {
       transporter.close();
     },
   };
+};
+
+const sendWith = async (transporter: Transporter<SMTPPool.SentMessageInfo>, message: OutgoingMessage): Promise<SendResult> => {
+  if (message.composeTo) {
+    const envelope = await composeMime(message, message.composeTo);
+    // Streamed from the file: a large attachment is never held whole in memory.
+    // A stream, not `{ path }`: nodemailer reads a path into one buffer before sending it.
+    await transporter.sendMail({ envelope, raw: fs.createReadStream(message.composeTo) });
+    return { messageId: message.messageId ?? '' };
+  }
+  const info = await transporter.sendMail({
+    from: message.from,
+    replyTo: message.replyTo,
+    to: message.to,
+    cc: message.cc,
+    bcc: message.bcc,
+    subject: message.subject,
+    text: message.text,
+    html: message.html,
+    attachments: message.attachments,
+    headers: message.headers,
+    messageId: message.messageId,
+    date: message.date,
+    // nodemailer's own guard, under the mailer's check: no file or URL is read unless allowed.
+    disableFileAccess: !message.allowFileAccess,
+    disableUrlAccess: !message.allowFileAccess,
+  });
+  return { messageId: info.messageId };
 };
 
 /**
@@ -134,15 +196,16 @@ export const verifySmtp = async (config: SmtpConfig, timeoutMs = 10_000): Promis
   const transporter = nodemailer.createTransport(
     transportOptions(config, { connection: timeoutMs, socket: timeoutMs })
   );
+  provideTokens(transporter, config);
   try {
     await transporter.verify();
     return {
       ok: true,
-      message: config.auth ? `Connected to ${config.host}:${config.port} and logged in.` : `Connected to ${config.host}:${config.port}.`,
+      message: config.auth || config.oauth2 ? `Connected to ${config.host}:${config.port} and logged in.` : `Connected to ${config.host}:${config.port}.`,
       durationMs: Date.now() - started,
     };
   } catch (error) {
-    return { ok: false, message: describeError(error, config), durationMs: Date.now() - started };
+    return { ok: false, message: describeError(explainRefusedToken(error, config), config), durationMs: Date.now() - started };
   } finally {
     transporter.close();
   }
