@@ -153,6 +153,25 @@ it('builds the consent URL of each provider with its scopes, PKCE S256 and a ref
   expect(redirect.body.data.redirectUri).toMatch(/^https?:\/\/.+\/admin\/settings\/email-server\/oauth\/callback$/);
 });
 
+it('connects a Microsoft 365 account through the configured endpoints (national clouds), asking only for the scopes of the OAuth2 sides', async () => {
+  const oauthConfig = app.strapi.config.get('plugin::email-server.oauth') as Record<string, unknown>;
+  app.strapi.config.set('plugin::email-server.oauth', { ...oauthConfig, endpoints: { microsoft: { authorizeUrl: fake.authorizeUrl, tokenUrl: fake.tokenUrl } } });
+  try {
+    const server = await createServer({ oauthProvider: 'microsoft', oauthTenant: null, oauthAuthorizeUrl: null, oauthTokenUrl: null, oauthScopes: null });
+    const { state, code } = await authorize(server.documentId);
+    const consent = fake.tokenRequests.length;
+    const connected = await callback({ state, code });
+    expect(connected.body.data).toMatchObject({ oauthConnected: true, oauthAccount: 'agent@example.test', oauthTenant: 'common' });
+    expect(fake.tokenRequests.slice(consent).map((r) => [r.grantType, r.status])).toEqual([['authorization_code', 200]]);
+    const grant = fake.issued.at(-1)!;
+    expect(grant.scope).toBe('https://outlook.office.com/SMTP.Send offline_access openid email');
+    await mailer().send({ to: 'customer@example.org', subject: 'Through Microsoft', text: 'ok' });
+    expect(smtp.received.at(-1)?.mail.subject).toBe('Through Microsoft');
+  } finally {
+    app.strapi.config.set('plugin::email-server.oauth', oauthConfig);
+  }
+});
+
 it('refuses to start without an OAuth2 side or a client secret, on the field to fix', async () => {
   const password = record(
     await app.as().post('/email-server/servers').send(oauthServer({ name: 'Password', smtpAuthMethod: 'password', smtpUsername: 'u', smtpPassword: 'p-Secret-9', isDefault: false }))
