@@ -148,6 +148,18 @@ it('connects an account through the provider, shows it, and disconnects it', asy
   expect(relay.received.map((m) => m.rcptTo)).toEqual([['me@example.org']]);
   expect(relay.authAttempts).toEqual([{ username: provider.account.email, ok: true, method: 'XOAUTH2' }]);
 
+  // An edit that would clear the tokens says so before it is saved, as the server will apply it.
+  await input('smtpPort').fill('2525');
+  await visible('Saving disconnects the account: the port changed. Connect it again after saving.').waitFor();
+  await input('smtpPort').fill(String(relay.port));
+  await page.getByTestId('oauth-will-disconnect').waitFor({ state: 'detached' });
+  // A stored client secret is asked for again when its token endpoint changes (another provider).
+  await chooseOption('Provider', 'Microsoft 365 / Outlook.com');
+  await visible('Re-enter the client secret: the OAuth provider changed.').waitFor();
+  expect(await page.getByTestId('oauthClientSecret-status').textContent()).toBe('Not set');
+  await chooseOption('Provider', 'Google (Gmail, Google Workspace)');
+  await page.getByTestId('oauthClientSecret-status').filter({ hasText: /^Set$/ }).waitFor();
+
   // Back (history) does not replay the used callback.
   await page.goBack();
   await page.waitForURL((url) => !url.pathname.endsWith('/oauth/callback'));

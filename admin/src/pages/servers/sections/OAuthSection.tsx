@@ -8,6 +8,8 @@ import { Cell, Section } from '../../../components/Layout';
 import { useNotify } from '../../../hooks/useNotify';
 import { useDisconnectOAuth, useRedirectUri, useStartOAuth } from '../../../hooks/useOAuth';
 import { useT } from '../../../hooks/useT';
+import { oauthConnectionChange } from '../../../../../shared/validation/servers';
+import { toPayload } from '../serverValues';
 import type { ServerFormState } from '../useServerForm';
 import { useSharedLabels } from './labels';
 
@@ -123,7 +125,7 @@ const RedirectUri = () => {
 /** "Not connected" + Connect account, or "Connected as …" + Reconnect and Disconnect. */
 const AccountState = ({ form, canConnect }: { form: ServerFormState; canConnect: boolean }) => {
   const t = useT();
-  const { server, dirty } = form;
+  const { server, dirty, values, original } = form;
   const documentId = server?.documentId ?? '';
   const { failed, attempt } = useNotify();
   const start = useStartOAuth(documentId);
@@ -134,6 +136,11 @@ const AccountState = ({ form, canConnect }: { form: ServerFormState; canConnect:
   const account = server?.oauthAccount ?? '';
   // The flow runs with the stored app settings, so unsaved edits would not be the ones used.
   const mustSave = !server || dirty;
+  // The same rule the server applies on save: a token never follows a changed app or host.
+  const change = React.useMemo(
+    () => (connected && dirty ? oauthConnectionChange(toPayload(values), original) : null),
+    [connected, dirty, values, original]
+  );
 
   const connect = async () => {
     try {
@@ -181,6 +188,11 @@ const AccountState = ({ form, canConnect }: { form: ServerFormState; canConnect:
           </Button>
         ) : null}
       </Flex>
+      {change ? (
+        <Typography textColor="warning600" data-testid="oauth-will-disconnect">
+          {t('oauth.willDisconnect', 'Saving disconnects the account: the {change} changed. Connect it again after saving.', { change })}
+        </Typography>
+      ) : null}
       <Typography variant="pi" textColor="neutral600">
         {mustSave
           ? t('oauth.saveFirstHint', 'Connect uses the saved settings: press Done (or Create) first.')
