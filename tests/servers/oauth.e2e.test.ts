@@ -113,6 +113,8 @@ it('connects an account through the provider, shows it, and disconnects it', asy
   expect(await accountState().textContent()).toBe('Not connected');
   expect(await page.getByTestId('oauthClientSecret-status').textContent()).toBe('Set');
   await redirectField().scrollIntoViewIfNeeded();
+  // The earlier "Some fields need your attention." must not show in the README's picture.
+  await waitUntil(async () => (await visible('Some fields need your attention.').count()) === 0, 15_000, 'the notifications to close');
   await screenshot(page, 'oauth-section');
 
   // An unsaved change disables Connect until it is saved.
