@@ -13,6 +13,8 @@ let fake: FakeOAuth;
 let smtp: ScriptedSmtp;
 /** Every response body the admin API gave in this file: none may hold a token or the client secret. */
 const seen: string[] = [];
+/** The stored (encrypted) tokens and client secrets: no response may carry them either. */
+const stored = new Set<string>();
 
 beforeAll(async () => {
   fake = await startOAuthServer();
@@ -25,6 +27,8 @@ afterAll(async () => {
   await fake?.stop();
 });
 afterEach(async () => {
+  const rows = await app.db.query('select oauth_access_token, oauth_refresh_token, oauth_client_secret from email_servers');
+  for (const row of rows) for (const value of Object.values(row)) if (value) stored.add(String(value));
   for (const s of (await app.as().get('/email-server/servers')).body.data) {
     await app.as().delete(`/email-server/servers/${s.documentId}`);
   }
@@ -149,6 +153,25 @@ it('builds the consent URL of each provider with its scopes, PKCE S256 and a ref
   expect(redirect.body.data.redirectUri).toMatch(/^https?:\/\/.+\/admin\/settings\/email-server\/oauth\/callback$/);
 });
 
+it('connects a Microsoft 365 account through the configured endpoints (national clouds), asking only for the scopes of the OAuth2 sides', async () => {
+  const oauthConfig = app.strapi.config.get('plugin::email-server.oauth') as Record<string, unknown>;
+  app.strapi.config.set('plugin::email-server.oauth', { ...oauthConfig, endpoints: { microsoft: { authorizeUrl: fake.authorizeUrl, tokenUrl: fake.tokenUrl } } });
+  try {
+    const server = await createServer({ oauthProvider: 'microsoft', oauthTenant: null, oauthAuthorizeUrl: null, oauthTokenUrl: null, oauthScopes: null });
+    const { state, code } = await authorize(server.documentId);
+    const consent = fake.tokenRequests.length;
+    const connected = await callback({ state, code });
+    expect(connected.body.data).toMatchObject({ oauthConnected: true, oauthAccount: 'agent@example.test', oauthTenant: 'common' });
+    expect(fake.tokenRequests.slice(consent).map((r) => [r.grantType, r.status])).toEqual([['authorization_code', 200]]);
+    const grant = fake.issued.at(-1)!;
+    expect(grant.scope).toBe('https://outlook.office.com/SMTP.Send offline_access openid email');
+    await mailer().send({ to: 'customer@example.org', subject: 'Through Microsoft', text: 'ok' });
+    expect(smtp.received.at(-1)?.mail.subject).toBe('Through Microsoft');
+  } finally {
+    app.strapi.config.set('plugin::email-server.oauth', oauthConfig);
+  }
+});
+
 it('refuses to start without an OAuth2 side or a client secret, on the field to fix', async () => {
   const password = record(
     await app.as().post('/email-server/servers').send(oauthServer({ name: 'Password', smtpAuthMethod: 'password', smtpUsername: 'u', smtpPassword: 'p-Secret-9', isDefault: false }))
@@ -256,6 +279,23 @@ it('sends with XOAUTH2 and refreshes a token that expired between two mails exac
   expect(refreshGrants()).toBe(grants + 1);
 });
 
+it('logs in as the username when one is given, and says what to check when the relay refuses the token after renewing it once', async () => {
+  const server = await createServer({ smtpUsername: 'shared-mailbox@example.test' });
+  await connect(server.documentId);
+  const grants = refreshGrants();
+  const attempts = smtp.authAttempts.length;
+  await expect(mailer().send({ to: 'customer@example.org', subject: 'Refused', text: 'x' })).rejects.toThrow(
+    /refused the OAuth2 login of shared-mailbox@example\.test \(XOAUTH2\): check that this mailbox may log in with OAuth2/
+  );
+  expect(smtp.authAttempts.slice(attempts)).toEqual([
+    { username: 'shared-mailbox@example.test', ok: false, method: 'XOAUTH2' },
+    { username: 'shared-mailbox@example.test', ok: false, method: 'XOAUTH2' },
+  ]);
+  // One renewal, then it gave up; the account itself is fine, so no "reconnect".
+  expect(refreshGrants()).toBe(grants + 1);
+  expect((await getServer(server.documentId)).oauthAttention).toBeNull();
+});
+
 it('marks the server "Needs attention" on invalid_grant, stops asking the provider, and a reconnect clears it', async () => {
   const server = await createServer();
   await connect(server.documentId);
@@ -336,6 +376,8 @@ it('never answers with a token or the client secret', () => {
   expect(all).not.toContain('client-secret-1');
   expect(all).not.toContain('another-secret');
   for (const token of fake.issued) expect(all).not.toContain(token.accessToken);
+  expect(stored.size).toBeGreaterThan(10);
+  for (const value of stored) expect(all).not.toContain(value);
   for (const request of fake.tokenRequests) {
     if (request.body.refresh_token) expect(all).not.toContain(request.body.refresh_token);
     if (request.body.code_verifier) expect(all).not.toContain(request.body.code_verifier);

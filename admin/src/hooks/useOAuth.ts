@@ -1,5 +1,6 @@
 import { useFetchClient } from '@strapi/strapi/admin';
 import { useMutation, useQuery, useQueryClient } from 'react-query';
+import type { OAuthCallback, OAuthRedirectUri, OAuthStartResult } from '../../../shared/contracts/oauth';
 import type { PublicServer } from '../../../shared/contracts/servers';
 import { PLUGIN_ID } from '../pluginId';
 
@@ -11,7 +12,7 @@ export const useRedirectUri = (enabled: boolean) => {
   const { get } = useFetchClient();
   return useQuery(
     [PLUGIN_ID, 'oauth', 'redirect-uri'],
-    async () => (await get<{ data: { redirectUri: string } }>(`${base}/oauth/redirect-uri`)).data.data.redirectUri,
+    async () => (await get<{ data: OAuthRedirectUri }>(`${base}/oauth/redirect-uri`)).data.data.redirectUri,
     { enabled, staleTime: Infinity }
   );
 };
@@ -23,15 +24,13 @@ export const useRedirectUri = (enabled: boolean) => {
 export const useStartOAuth = (documentId: string) => {
   const { post } = useFetchClient();
   return useMutation(async () => {
-    const res = await post<{ data: { authorizeUrl: string } }>(`${base}/servers/${documentId}/oauth/start`, {});
+    const res = await post<{ data: OAuthStartResult }>(`${base}/servers/${documentId}/oauth/start`, {});
     window.location.assign(res.data.data.authorizeUrl);
   });
 };
 
 /** What the provider put on the callback URL, handed to the server as it came. */
-export type OAuthCallbackBody =
-  | { state: string; code: string }
-  | { state: string; error: string; error_description?: string };
+export type OAuthCallbackBody = OAuthCallback;
 
 export const useFinishOAuth = () => {
   const { post } = useFetchClient();

@@ -92,6 +92,20 @@ const provideTokens = (transporter: Transporter<any>, config: SmtpConfig) => {
   });
 };
 
+/**
+ * The relay refused the access token itself, even after nodemailer renewed it once: not a
+ * password to check, but the mailbox's OAuth2 permission (the codes stay, for the queue's rules).
+ */
+const explainRefusedToken = (error: any, config: SmtpConfig) => {
+  if (!config.oauth2 || error?.code !== 'EAUTH' || error?.accessTokenProblem) return error;
+  return Object.assign(
+    new AccessTokenError(
+      `${config.host}:${config.port} refused the OAuth2 login of ${config.oauth2.user} (XOAUTH2): check that this mailbox may log in with OAuth2 (Microsoft 365: SMTP AUTH enabled for it), that the app was granted the mail scope, and the username.`
+    ),
+    { code: error.code, responseCode: error.responseCode, response: error.response }
+  );
+};
+
 export interface SmtpTransport {
   send(message: OutgoingMessage): Promise<SendResult>;
   close(): void;
@@ -110,36 +124,44 @@ export const createSmtpTransport = (config: SmtpConfig, pool: PoolOptions): Smtp
 
   return {
     async send(message) {
-      if (message.composeTo) {
-        const envelope = await composeMime(message, message.composeTo);
-        // Streamed from the file: a large attachment is never held whole in memory.
-        // A stream, not `{ path }`: nodemailer reads a path into one buffer before sending it.
-        await transporter.sendMail({ envelope, raw: fs.createReadStream(message.composeTo) });
-        return { messageId: message.messageId ?? '' };
+      try {
+        return await sendWith(transporter, message);
+      } catch (error) {
+        throw explainRefusedToken(error, config);
       }
-      const info = await transporter.sendMail({
-        from: message.from,
-        replyTo: message.replyTo,
-        to: message.to,
-        cc: message.cc,
-        bcc: message.bcc,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        attachments: message.attachments,
-        headers: message.headers,
-        messageId: message.messageId,
-        date: message.date,
-        // nodemailer's own guard, under the mailer's check: no file or URL is read unless allowed.
-        disableFileAccess: !message.allowFileAccess,
-        disableUrlAccess: !message.allowFileAccess,
-      });
-      return { messageId: info.messageId };
     },
     close() {
       transporter.close();
     },
   };
+};
+
+const sendWith = async (transporter: Transporter<SMTPPool.SentMessageInfo>, message: OutgoingMessage): Promise<SendResult> => {
+  if (message.composeTo) {
+    const envelope = await composeMime(message, message.composeTo);
+    // Streamed from the file: a large attachment is never held whole in memory.
+    // A stream, not `{ path }`: nodemailer reads a path into one buffer before sending it.
+    await transporter.sendMail({ envelope, raw: fs.createReadStream(message.composeTo) });
+    return { messageId: message.messageId ?? '' };
+  }
+  const info = await transporter.sendMail({
+    from: message.from,
+    replyTo: message.replyTo,
+    to: message.to,
+    cc: message.cc,
+    bcc: message.bcc,
+    subject: message.subject,
+    text: message.text,
+    html: message.html,
+    attachments: message.attachments,
+    headers: message.headers,
+    messageId: message.messageId,
+    date: message.date,
+    // nodemailer's own guard, under the mailer's check: no file or URL is read unless allowed.
+    disableFileAccess: !message.allowFileAccess,
+    disableUrlAccess: !message.allowFileAccess,
+  });
+  return { messageId: info.messageId };
 };
 
 /**
@@ -183,7 +205,7 @@ export const verifySmtp = async (config: SmtpConfig, timeoutMs = 10_000): Promis
       durationMs: Date.now() - started,
     };
   } catch (error) {
-    return { ok: false, message: describeError(error, config), durationMs: Date.now() - started };
+    return { ok: false, message: describeError(explainRefusedToken(error, config), config), durationMs: Date.now() - started };
   } finally {
     transporter.close();
   }

@@ -64,7 +64,7 @@ export const OAuthCallbackPage = () => {
       <Layouts.Content>
         {message ? (
           <Flex direction="column" alignItems="flex-start" gap={4}>
-            <Alert variant="danger" title={t('oauth.failed', 'The account was not connected')} closeLabel={t('oauth.back', 'Back to email servers')} onClose={() => navigate('../..', { relative: 'path' })} data-testid="oauth-error">
+            <Alert variant="danger" title={t('oauth.failed', 'The account was not connected')} closeLabel={t('oauth.dismiss', 'Dismiss')} onClose={() => navigate('../..', { relative: 'path' })} data-testid="oauth-error">
               {message}
             </Alert>
             <Button variant="secondary" startIcon={<ArrowLeft />} onClick={() => navigate('../..', { relative: 'path' })}>

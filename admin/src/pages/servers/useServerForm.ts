@@ -111,7 +111,7 @@ export const useServerForm = (server?: PublicServer) => {
     }
   };
 
-  return { server, values, set, shown, field, readable, mustReenter, dirty, submit, saving: save.isLoading };
+  return { server, original: context.original, values, set, shown, field, readable, mustReenter, dirty, submit, saving: save.isLoading };
 };
 
 export type ServerFormState = ReturnType<typeof useServerForm>;

@@ -1,6 +1,6 @@
 import * as React from 'react';
 import { useClipboard } from '@strapi/strapi/admin';
-import { Alert, Badge, Box, Button, Field, Flex, TextInput, Typography } from '@strapi/design-system';
+import { Alert, Box, Button, Field, Flex, TextInput, Typography } from '@strapi/design-system';
 import { Duplicate, Link as LinkIcon } from '@strapi/icons';
 import { ConfirmActionDialog } from '../../../components/ConfirmActionDialog';
 import { SecretField, SelectField, TextField } from '../../../components/FormFields';
@@ -8,6 +8,8 @@ import { Cell, Section } from '../../../components/Layout';
 import { useNotify } from '../../../hooks/useNotify';
 import { useDisconnectOAuth, useRedirectUri, useStartOAuth } from '../../../hooks/useOAuth';
 import { useT } from '../../../hooks/useT';
+import { oauthConnectionChange } from '../../../../../shared/validation/servers';
+import { toPayload } from '../serverValues';
 import type { ServerFormState } from '../useServerForm';
 import { useSharedLabels } from './labels';
 
@@ -123,7 +125,7 @@ const RedirectUri = () => {
 /** "Not connected" + Connect account, or "Connected as …" + Reconnect and Disconnect. */
 const AccountState = ({ form, canConnect }: { form: ServerFormState; canConnect: boolean }) => {
   const t = useT();
-  const { server, dirty } = form;
+  const { server, dirty, values, original } = form;
   const documentId = server?.documentId ?? '';
   const { failed, attempt } = useNotify();
   const start = useStartOAuth(documentId);
@@ -134,6 +136,11 @@ const AccountState = ({ form, canConnect }: { form: ServerFormState; canConnect:
   const account = server?.oauthAccount ?? '';
   // The flow runs with the stored app settings, so unsaved edits would not be the ones used.
   const mustSave = !server || dirty;
+  // The same rule the server applies on save: a token never follows a changed app or host.
+  const change = React.useMemo(
+    () => (connected && dirty ? oauthConnectionChange(toPayload(values), original) : null),
+    [connected, dirty, values, original]
+  );
 
   const connect = async () => {
     try {
@@ -151,7 +158,6 @@ const AccountState = ({ form, canConnect }: { form: ServerFormState; canConnect:
       {server?.oauthAttention && hidden !== server.oauthAttention ? (
         <Alert
           variant="danger"
-          title={t('oauth.attention', 'The account must be connected again')}
           closeLabel={t('oauth.dismiss', 'Dismiss')}
           onClose={() => setHidden(server.oauthAttention)}
           data-testid="oauth-attention"
@@ -160,13 +166,13 @@ const AccountState = ({ form, canConnect }: { form: ServerFormState; canConnect:
         </Alert>
       ) : null}
       <Flex gap={3} wrap="wrap" alignItems="center">
-        <Badge active={connected} data-testid="oauth-account">
+        <Typography fontWeight="bold" textColor={server?.oauthAttention ? 'danger600' : connected ? 'success600' : 'neutral600'} data-testid="oauth-account">
           {connected
             ? account
               ? t('oauth.connectedAs', 'Connected as {account}', { account })
               : t('oauth.connected', 'Connected')
             : t('oauth.notConnected', 'Not connected')}
-        </Badge>
+        </Typography>
         {canConnect ? (
           <Button type="button" variant={connected ? 'secondary' : 'default'} startIcon={<LinkIcon />} disabled={mustSave} loading={start.isLoading} onClick={connect}>
             {mustSave
@@ -182,6 +188,11 @@ const AccountState = ({ form, canConnect }: { form: ServerFormState; canConnect:
           </Button>
         ) : null}
       </Flex>
+      {change ? (
+        <Typography textColor="warning600" data-testid="oauth-will-disconnect">
+          {t('oauth.willDisconnect', 'Saving disconnects the account: the {change} changed. Connect it again after saving.', { change })}
+        </Typography>
+      ) : null}
       <Typography variant="pi" textColor="neutral600">
         {mustSave
           ? t('oauth.saveFirstHint', 'Connect uses the saved settings: press Done (or Create) first.')
