@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { FakeOAuth } from './oauth-server';
+import type { TestApp } from './strapi';
 
 export interface BrowserTokens {
   accessToken: string;
@@ -65,4 +66,26 @@ export const tokensFor = async (oauth: FakeOAuth, scope = 'https://mail.example.
   const body = (await res.json()) as Record<string, any>;
   if (res.status !== 200) throw new Error(`token endpoint answered ${res.status} ${body.error}`);
   return { accessToken: body.access_token, refreshToken: body.refresh_token, expiresIn: body.expires_in };
+};
+
+/**
+ * "Connect account" through the plugin's own routes, as the admin page and the browser do it:
+ * start (the consent URL), the provider's consent (approve=1 is the click on "Allow"), then the
+ * callback with the state and code the provider put in the redirect. Answers the server as the
+ * callback returned it.
+ */
+export const connectAccount = async (app: TestApp, documentId: string) => {
+  const start = await app.as().post(`/email-server/servers/${documentId}/oauth/start`).send({});
+  if (start.status !== 200) throw new Error(`oauth/start answered ${start.status}: ${start.text}`);
+  const consent = new URL(start.body.data.authorizeUrl);
+  consent.searchParams.set('approve', '1');
+  const redirect = await getNoRedirect(consent.toString());
+  if (redirect.status !== 302 || !redirect.location) throw new Error(`the consent page answered ${redirect.status}`);
+  const back = new URL(redirect.location);
+  const done = await app
+    .as()
+    .post('/email-server/oauth/callback')
+    .send({ state: back.searchParams.get('state'), code: back.searchParams.get('code') });
+  if (done.status !== 200) throw new Error(`oauth/callback answered ${done.status}: ${done.text}`);
+  return done.body.data;
 };
