@@ -23,6 +23,12 @@ module.exports = ({ env }) => ({
         // JSON, for the tests of inbox.contactSources; absent: the default (users-permissions' user).
         ...(env('EMAIL_SERVER_CONTACT_SOURCES') ? { contactSources: JSON.parse(env('EMAIL_SERVER_CONTACT_SOURCES')) } : {}),
       },
+      oauth: {
+        stateTtlSeconds: env.int('EMAIL_SERVER_OAUTH_STATE_TTL', 600),
+        ...(env('EMAIL_SERVER_OAUTH_REDIRECT_URI') ? { redirectUri: env('EMAIL_SERVER_OAUTH_REDIRECT_URI') } : {}),
+        // JSON, for tests that point the built-in providers at a loopback stand-in.
+        ...(env('EMAIL_SERVER_OAUTH_ENDPOINTS') ? { endpoints: JSON.parse(env('EMAIL_SERVER_OAUTH_ENDPOINTS')) } : {}),
+      },
       campaigns: {
         sending: env.bool('EMAIL_SERVER_CAMPAIGNS', true),
         tickMs: env.int('EMAIL_SERVER_CAMPAIGN_TICK_MS', 1000),

@@ -7,6 +7,7 @@ import * as yup from 'yup';
 import {
   AFTER_FETCH,
   AUTH_METHODS,
+  OAUTH_CONNECTION_FIELDS,
   OAUTH_FIELDS,
   OAUTH_PROVIDERS,
   INCOMING_FIELDS,
@@ -68,6 +69,65 @@ export const connectionChange = (
 
 export const reenterPasswordMessage = (change: string) => `Re-enter the password: the server's ${change} changed.`;
 
+const OAUTH_WORDS: Record<(typeof OAUTH_CONNECTION_FIELDS)[number], string> = {
+  oauthProvider: 'provider',
+  oauthClientId: 'client id',
+  oauthTenant: 'tenant',
+  oauthAuthorizeUrl: 'authorization URL',
+  oauthTokenUrl: 'token URL',
+  oauthScopes: 'scopes',
+};
+
+/** An OAuth field as the provider sees it: the tenant only for Microsoft (default common), URLs and scopes only for custom. */
+const effectiveOAuthValue = (field: (typeof OAUTH_CONNECTION_FIELDS)[number], server: Partial<EmailServerInput>): unknown => {
+  const provider = server.oauthProvider ?? null;
+  if (field === 'oauthProvider') return provider;
+  if (field === 'oauthClientId') return String(server.oauthClientId ?? '').trim();
+  if (field === 'oauthTenant') return provider === 'microsoft' ? String(server.oauthTenant || 'common').trim().toLowerCase() : null;
+  if (provider !== 'custom') return null;
+  if (field === 'oauthScopes') return String(server.oauthScopes ?? '').trim().split(/\s+/).join(' ');
+  return String(server[field] ?? '').trim();
+};
+
+/**
+ * Why the stored tokens of a connected account no longer apply after this edit, or null: the OAuth
+ * app or endpoints changed, a side's login method changed (the scopes follow the sides), or the
+ * host, port, security or certificate check of a side that logs in with OAuth2 changed (a token
+ * never follows a changed host). Used by the service, for every caller, before it writes.
+ */
+export const oauthConnectionChange = (next: Partial<EmailServerInput>, original?: Partial<EmailServerInput> | null): string | null => {
+  if (!original || !anyOAuth(original)) return null;
+  if (!anyOAuth(next)) return 'login method';
+  for (const field of OAUTH_CONNECTION_FIELDS) {
+    if (effectiveOAuthValue(field, next) !== effectiveOAuthValue(field, original)) return OAUTH_WORDS[field];
+  }
+  for (const [side, secret] of [['outgoing', 'smtpPassword'], ['incoming', 'incomingPassword']] as const) {
+    if (usesOAuth(next, side) !== usesOAuth(original, side)) return 'login method';
+    if (!usesOAuth(next, side)) continue;
+    if (side === 'incoming' && next.incomingProtocol !== original.incomingProtocol) return 'incoming protocol';
+    for (const field of SECRET_CONNECTION_FIELDS[secret]) {
+      if (field === 'tlsRejectUnauthorized' && effectiveValue(field, next) === true) continue;
+      if (effectiveValue(field, next) !== effectiveValue(field, original)) return CONNECTION_WORDS[field];
+    }
+  }
+  return null;
+};
+
+/**
+ * What changed of the token endpoint a stored client secret was entered for, or null. A client
+ * secret follows its endpoint as a password follows its host: it is never sent to a token URL
+ * the person who typed it did not choose.
+ */
+export const clientSecretChange = (next: Partial<EmailServerInput>, original?: Partial<EmailServerInput> | null): string | null => {
+  if (!original || !anyOAuth(original)) return null;
+  for (const field of ['oauthProvider', 'oauthTenant', 'oauthTokenUrl', 'oauthClientId'] as const) {
+    if (effectiveOAuthValue(field, next) !== effectiveOAuthValue(field, original)) return OAUTH_WORDS[field];
+  }
+  return null;
+};
+
+export const reenterClientSecretMessage = (change: string) => `Re-enter the client secret: the OAuth ${change} changed.`;
+
 // A PEM block spans lines, so it cannot use secret()'s no-line-break rule.
 const PEM_PRIVATE_KEY = /^-----BEGIN (RSA |EC )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END (RSA |EC )?PRIVATE KEY-----\s*$/;
 const pemSecret = () =>
@@ -104,7 +164,7 @@ const isSmtp = (parent: Parent) => parent.type === 'smtp';
 /** Whether this side logs in with XOAUTH2 (then it has no password). */
 export const usesOAuth = (parent: Parent, side: 'outgoing' | 'incoming') =>
   isSmtp(parent) && (side === 'outgoing' ? parent.smtpAuthMethod === 'oauth2' : Boolean(parent.incomingProtocol) && parent.incomingAuthMethod === 'oauth2');
-const anyOAuth = (parent: Parent) => usesOAuth(parent, 'outgoing') || usesOAuth(parent, 'incoming');
+export const anyOAuth = (parent: Parent) => usesOAuth(parent, 'outgoing') || usesOAuth(parent, 'incoming');
 // An https URL without credentials; http only for loopback, so tests can run a local provider.
 const OAUTH_URL = /^(https:\/\/[^\s/@]+|http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?)(\/[^\s]*)?$/;
 const oauthUrl = () =>
@@ -236,7 +296,19 @@ export const emailServerSchema = yup
     incomingAuthMethod: oneOfOrNull(AUTH_METHODS, 'Must be password or OAuth2.'),
     oauthProvider: oneOfOrNull(OAUTH_PROVIDERS, 'Must be Google, Microsoft or custom.').test('required-oauth', REQUIRED, requiredWhen(anyOAuth)),
     oauthClientId: text(512).test('required-oauth', REQUIRED, requiredWhen(anyOAuth)),
-    oauthClientSecret: secret(),
+    oauthClientSecret: secret()
+      .test('required-oauth', REQUIRED, function (this: yup.TestContext) {
+        const parent = this.parent as Parent;
+        return !anyOAuth(parent) || hasSecret('oauthClientSecret', parent, this);
+      })
+      .test('follows-endpoint', '', function (this: yup.TestContext) {
+        const parent = this.parent as Parent;
+        const context = this.options.context as SchemaContext | undefined;
+        const given = parent.oauthClientSecret;
+        if (!anyOAuth(parent) || (typeof given === 'string' && given !== '') || !context?.stored?.oauthClientSecret) return true;
+        const change = clientSecretChange(parent, context.original);
+        return change ? this.createError({ message: reenterClientSecretMessage(change) }) : true;
+      }),
     oauthTenant: text(255).test('tenant', 'Must be a tenant id or domain such as contoso.onmicrosoft.com, or "common".', (v) => !v || /^[A-Za-z0-9._-]+$/.test(v)),
     oauthAuthorizeUrl: oauthUrl().test('required-custom', REQUIRED, requiredWhen((p) => anyOAuth(p) && p.oauthProvider === 'custom')),
     oauthTokenUrl: oauthUrl().test('required-custom', REQUIRED, requiredWhen((p) => anyOAuth(p) && p.oauthProvider === 'custom')),

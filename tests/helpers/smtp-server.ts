@@ -13,6 +13,14 @@ export interface ScriptedSmtpOptions {
   mode?: 'tls' | 'starttls' | 'plain';
   /** Require AUTH with these credentials. */
   auth?: { username: string; password: string };
+  /**
+   * Require AUTH XOAUTH2 only (as Gmail and Exchange Online do for OAuth apps): the user must be
+   * `user` and the bearer token one `isActive` accepts (the loopback OAuth server's check). A
+   * refused token gets the 334 challenge Gmail sends, so the client may renew and try again.
+   */
+  oauth?: { user: string; isActive(accessToken: string): boolean };
+  /** Close the connection after each accepted message, so the next one logs in anew. */
+  closeAfterMessage?: boolean;
   /** Reply to RCPT TO for this address with an error (e.g. 550, 451, 421). */
   rcptError?: (address: string) => { code: number; message: string } | undefined;
   /** Reply to MAIL FROM with an error (a relay refusing the sender, or over its quota). */
@@ -25,14 +33,16 @@ export interface ScriptedSmtp {
   port: number;
   received: ReceivedMail[];
   connections: number;
-  authAttempts: Array<{ username: string; ok: boolean }>;
+  /** Connections open now (a closed one is gone from both sides). */
+  open: number;
+  authAttempts: Array<{ username: string; ok: boolean; method?: string }>;
   stop(): Promise<void>;
 }
 
 export const startSmtpServer = async (options: ScriptedSmtpOptions = {}): Promise<ScriptedSmtp> => {
   const port = await freePort();
   const mode = options.mode ?? 'plain';
-  const state: ScriptedSmtp = { port, received: [], connections: 0, authAttempts: [], stop: async () => undefined };
+  const state: ScriptedSmtp = { port, received: [], connections: 0, open: 0, authAttempts: [], stop: async () => undefined };
   const cert = mode === 'plain' ? undefined : selfSignedCert();
 
   const config: SMTPServerOptions = {
@@ -40,16 +50,27 @@ export const startSmtpServer = async (options: ScriptedSmtpOptions = {}): Promis
     key: cert?.key,
     cert: cert?.cert,
     hideSTARTTLS: mode !== 'starttls',
-    disabledCommands: [...(options.auth ? [] : ['AUTH']), ...(mode === 'starttls' ? [] : ['STARTTLS'])],
-    authOptional: !options.auth,
+    disabledCommands: [...(options.auth || options.oauth ? [] : ['AUTH']), ...(mode === 'starttls' ? [] : ['STARTTLS'])],
+    authOptional: !options.auth && !options.oauth,
+    ...(options.oauth ? { authMethods: ['XOAUTH2'] } : {}),
     allowInsecureAuth: true,
     disableReverseLookup: true,
     logger: false,
     onConnect(_session, callback) {
       state.connections += 1;
+      state.open += 1;
       callback();
     },
+    onClose() {
+      state.open -= 1;
+    },
     onAuth(auth, _session, callback) {
+      if (options.oauth) {
+        const ok = auth.method === 'XOAUTH2' && auth.username === options.oauth.user && options.oauth.isActive(auth.accessToken ?? '');
+        state.authAttempts.push({ username: auth.username ?? '', ok, method: auth.method });
+        if (!ok) return callback(null, { data: { status: '401', schemes: 'bearer', scope: 'https://mail.google.com/' } } as any);
+        return callback(null, { user: auth.username });
+      }
       const ok = auth.username === options.auth?.username && auth.password === options.auth?.password;
       state.authAttempts.push({ username: auth.username ?? '', ok });
       if (!ok) return callback(new Error('Invalid username or password'));
@@ -85,6 +106,14 @@ export const startSmtpServer = async (options: ScriptedSmtpOptions = {}): Promis
           mail: await simpleParser(raw),
         });
         callback();
+        if (options.closeAfterMessage) {
+          // After the 250 reply is out: a relay that takes one message per connection.
+          setImmediate(() => {
+            for (const connection of (server as any).connections as Set<any>) {
+              if (connection.id === session.id) connection._socket.end();
+            }
+          });
+        }
       });
     },
   };

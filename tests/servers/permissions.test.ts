@@ -26,6 +26,10 @@ const routes = (): Array<[string, string, object | undefined, string]> => [
   ['put', `/email-server/servers/${documentId}`, { senderName: 'Changed' }, ACTIONS.update],
   ['post', `/email-server/servers/${documentId}/verify`, {}, ACTIONS.test],
   ['post', `/email-server/servers/${documentId}/test-email`, { to: 'a@example.org' }, ACTIONS.test],
+  ['post', `/email-server/servers/${documentId}/oauth/start`, {}, ACTIONS.update],
+  ['post', `/email-server/servers/${documentId}/oauth/disconnect`, {}, ACTIONS.update],
+  ['post', '/email-server/oauth/callback', { state: 'some-state', code: 'some-code' }, ACTIONS.update],
+  ['get', '/email-server/oauth/redirect-uri', undefined, ACTIONS.read],
   ['delete', `/email-server/servers/${documentId}`, undefined, ACTIONS.delete],
 ];
 

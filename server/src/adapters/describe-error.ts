@@ -43,6 +43,8 @@ export const describeError = (error: any, where: Where): string => {
   const host = typeof where === 'string' ? where : where.host;
   const code = findCode(error);
   const message = String(error?.message ?? error ?? 'unknown error');
+  // An OAuth2 token source's own words ("Needs attention: reconnect the account"), not a login refusal.
+  if (error?.accessTokenProblem) return message.split('\n')[0].slice(0, 300);
 
   if (code && TLS_UNTRUSTED.has(code)) {
     return `Certificate not trusted on ${target} (${code.toLowerCase().replace(/_/g, ' ')}). Fix the certificate, or turn off certificate verification for this server if you trust it.`;

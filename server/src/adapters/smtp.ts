@@ -14,8 +14,16 @@ export interface DkimConfig {
   privateKey: string;
 }
 
+/** An XOAUTH2 login: the account, and where its access tokens come from (`renew` after a refusal). */
+export interface OAuth2Login {
+  user: string;
+  getAccessToken: (renew: boolean) => Promise<string>;
+}
+
 export interface SmtpConfig extends Endpoint {
   auth?: Credentials | null;
+  /** Log in with XOAUTH2 instead of a password. */
+  oauth2?: OAuth2Login | null;
   /** Sign every message with this key (nodemailer's DKIM signer). */
   dkim?: DkimConfig | null;
 }
@@ -41,7 +49,11 @@ const transportOptions = (config: SmtpConfig, timeouts: { connection: number; so
   // STARTTLS is required, not opportunistic: a relay that does not offer it fails the send.
   requireTLS: config.security === 'starttls',
   ignoreTLS: config.security === 'none',
-  auth: config.auth ? { user: config.auth.username, pass: config.auth.password } : undefined,
+  auth: config.oauth2
+    ? { type: 'OAuth2' as const, user: config.oauth2.user }
+    : config.auth
+      ? { user: config.auth.username, pass: config.auth.password }
+      : undefined,
   tls: {
     rejectUnauthorized: config.rejectUnauthorized,
     // SNI needs a hostname; an IP address is not allowed there.
@@ -52,6 +64,33 @@ const transportOptions = (config: SmtpConfig, timeouts: { connection: number; so
   greetingTimeout: timeouts.connection,
   socketTimeout: timeouts.socket,
 });
+
+/**
+ * The token source failed (the account needs reconnecting, the token endpoint is down): its
+ * message is already one a person can act on, so describeError passes it through.
+ */
+export class AccessTokenError extends Error {
+  readonly accessTokenProblem = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'AccessTokenError';
+  }
+}
+
+/**
+ * nodemailer's own XOAUTH2 (with its retry on a refused token, `renew`): it asks this callback
+ * for a token on every login instead of refreshing one itself.
+ */
+const provideTokens = (transporter: Transporter<any>, config: SmtpConfig) => {
+  const login = config.oauth2;
+  if (!login) return;
+  transporter.set('oauth2_provision_cb', (_user: string, renew: boolean, callback: (error: Error | null, token?: string) => void) => {
+    login.getAccessToken(renew).then(
+      (token) => callback(null, token),
+      (error) => callback(new AccessTokenError(String((error as Error)?.message ?? error)))
+    );
+  });
+};
 
 export interface SmtpTransport {
   send(message: OutgoingMessage): Promise<SendResult>;
@@ -67,6 +106,7 @@ export const createSmtpTransport = (config: SmtpConfig, pool: PoolOptions): Smtp
     maxMessages: pool.maxMessages,
     maxRequeues: pool.maxRequeues ?? 1,
   } as SMTPPool.Options);
+  provideTokens(transporter, config);
 
   return {
     async send(message) {
@@ -134,11 +174,12 @@ export const verifySmtp = async (config: SmtpConfig, timeoutMs = 10_000): Promis
   const transporter = nodemailer.createTransport(
     transportOptions(config, { connection: timeoutMs, socket: timeoutMs })
   );
+  provideTokens(transporter, config);
   try {
     await transporter.verify();
     return {
       ok: true,
-      message: config.auth ? `Connected to ${config.host}:${config.port} and logged in.` : `Connected to ${config.host}:${config.port}.`,
+      message: config.auth || config.oauth2 ? `Connected to ${config.host}:${config.port} and logged in.` : `Connected to ${config.host}:${config.port}.`,
       durationMs: Date.now() - started,
     };
   } catch (error) {

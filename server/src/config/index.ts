@@ -92,7 +92,7 @@ export interface PluginConfig {
     refreshMarginSeconds: number;
     timeoutMs: number;
     /** Other endpoints for the built-in providers (national clouds, tests): { microsoft: { authorizeUrl, tokenUrl } }. */
-    endpoints?: Partial<Record<'google' | 'microsoft', { authorizeUrl?: string; tokenUrl?: string }>>;
+    endpoints?: Partial<Record<'google' | 'microsoft', { authorizeUrl?: string; tokenUrl?: string; userinfoUrl?: string }>>;
   };
   detect: {
     /** DNS servers for "Detect settings" ('127.0.0.1:5353'); the system's when empty. */
@@ -179,6 +179,15 @@ export default {
     const publicUrl = config.campaigns?.publicUrl;
     if (publicUrl !== undefined && publicUrl !== '' && !/^https?:\/\/\S+$/.test(publicUrl)) {
       throw new Error('email-server: config.campaigns.publicUrl must be a URL such as https://cms.example.com');
+    }
+    for (const key of ['stateTtlSeconds', 'refreshMarginSeconds', 'timeoutMs'] as const) {
+      if (config.oauth?.[key] !== undefined && !positive(config.oauth[key])) {
+        throw new Error(`email-server: config.oauth.${key} must be a positive integer`);
+      }
+    }
+    const redirectUri = config.oauth?.redirectUri;
+    if (redirectUri !== undefined && redirectUri !== '' && !/^https?:\/\/\S+$/.test(redirectUri)) {
+      throw new Error('email-server: config.oauth.redirectUri must be a URL such as https://cms.example.com/admin/settings/email-server/oauth/callback');
     }
     const url = config.sendgrid?.apiBaseUrl;
     if (url !== undefined && !/^https?:\/\/[^\s/]+\/?$/.test(url)) {

@@ -8,6 +8,7 @@ import inboundMessage from './inbound-message';
 import mailboxState from './mailbox-state';
 import messageAttachment from './message-attachment';
 import note from './note';
+import oauthState from './oauth-state';
 import outboundMessage from './outbound-message';
 import savedReply from './saved-reply';
 import sendThrottle from './send-throttle';
@@ -32,4 +33,5 @@ export default {
   'saved-reply': savedReply,
   template,
   'campaign-bounce': campaignBounce,
+  'oauth-state': oauthState,
 };

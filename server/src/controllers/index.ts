@@ -1,6 +1,7 @@
 import campaigns from './campaigns';
 import customer from './customer';
 import inbox from './inbox';
+import oauth from './oauth';
 import publicRoutes from './public';
 import savedReplies from './saved-replies';
 import servers from './servers';
@@ -11,6 +12,7 @@ export default {
   campaigns,
   customer,
   inbox,
+  oauth,
   public: publicRoutes,
   'saved-replies': savedReplies,
   servers,

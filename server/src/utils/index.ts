@@ -22,6 +22,7 @@ export const UIDS = {
   savedReply: 'plugin::email-server.saved-reply',
   template: 'plugin::email-server.template',
   bounce: 'plugin::email-server.campaign-bounce',
+  oauthState: 'plugin::email-server.oauth-state',
 } as const;
 
 /** The plugin's config, typed. */

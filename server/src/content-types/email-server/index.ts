@@ -76,7 +76,10 @@ export default {
       oauthAccessToken: { type: 'text', private: true },
       /** Epoch milliseconds. */
       oauthTokenExpiresAt: { type: 'biginteger' },
-      oauthAccount: { type: 'string' },
+      /** Text, not varchar(255): a provider's account name (a UPN) is not bounded by us. */
+      oauthAccount: { type: 'text' },
+      /** Epoch ms until which one instance refreshes the access token; the others wait for its result. */
+      oauthRefreshLeaseUntil: { type: 'biginteger' },
       /** "Needs attention: reconnect the account" after a refresh failed with invalid_grant. */
       oauthAttention: { type: 'text' },
       /** documentId of the server that takes over when this one cannot. */

@@ -49,7 +49,11 @@ const checksService = ({ strapi }: { strapi: Core.Strapi }) => {
         outgoing = check;
       } else {
         const [[out, smtp], inc] = await Promise.all([
-          attempt('outgoing', () => smtpConfigOf(server, decrypt), (c) => verifySmtp(c, timeout)),
+          attempt(
+            'outgoing',
+            () => smtpConfigOf(server, decrypt, async (renew) => (await getService(strapi, 'oauth').accessToken(server, { renew })).accessToken),
+            (c) => verifySmtp(c, timeout)
+          ),
           server.incomingProtocol
             ? attempt('incoming', () => null, () => verifyIncomingLogin(strapi, server, timeout))
             : Promise.resolve(null),

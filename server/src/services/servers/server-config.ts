@@ -44,12 +44,17 @@ const secretOf = (server: StoredServer, field: SecretField, decrypt: Decrypt): s
  * A stored server as the adapters' plain config, secrets decrypted. The one place that knows how
  * server fields map onto a connection, for sending, "Test connection" and polling alike.
  */
-export const smtpConfigOf = (server: StoredServer, decrypt: Decrypt): SmtpConfig => ({
+/** Access tokens of the connected account, for a side that logs in with OAuth2 (`renew` after a refusal). */
+export type TokenSource = (renew: boolean) => Promise<string>;
+
+export const smtpConfigOf = (server: StoredServer, decrypt: Decrypt, tokens?: TokenSource): SmtpConfig => ({
   host: server.smtpHost!,
   port: server.smtpPort!,
   security: server.smtpSecurity ?? 'starttls',
   rejectUnauthorized: server.tlsRejectUnauthorized !== false,
-  auth: server.smtpUsername ? { username: server.smtpUsername, password: secretOf(server, 'smtpPassword', decrypt) } : null,
+  // XOAUTH2 logs in as the username when one is given, else as the connected account.
+  oauth2: server.smtpAuthMethod === 'oauth2' && tokens ? { user: server.smtpUsername || server.oauthAccount || '', getAccessToken: tokens } : null,
+  auth: server.smtpAuthMethod !== 'oauth2' && server.smtpUsername ? { username: server.smtpUsername, password: secretOf(server, 'smtpPassword', decrypt) } : null,
   dkim:
     server.dkimDomain && server.dkimSelector && server.dkimPrivateKey
       ? { domainName: server.dkimDomain, keySelector: server.dkimSelector, privateKey: secretOf(server, 'dkimPrivateKey', decrypt) }

@@ -2,7 +2,16 @@ import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { INPUT_FIELDS, SECRET_FIELDS, type SchemaContext, type EmailServerInput, type PublicServer, type SecretField } from '../../../../shared/contracts/servers';
-import { connectionChange, normalizeServerInput, reenterPasswordMessage } from '../../../../shared/validation/servers';
+import {
+  anyOAuth,
+  clientSecretChange,
+  connectionChange,
+  normalizeServerInput,
+  oauthConnectionChange,
+  reenterClientSecretMessage,
+  reenterPasswordMessage,
+  usesOAuth,
+} from '../../../../shared/validation/servers';
 import { privateAddressOf, privateNetworkMessage } from '../../adapters/network-guard';
 import { SERVER_UID, getService, pluginConfig } from '../../utils';
 import { unreadableSecretMessage } from './server-config';
@@ -19,6 +28,7 @@ export interface StoredServer extends EmailServerInput {
   oauthTokenExpiresAt?: string | number | null;
   oauthAccount?: string | null;
   oauthAttention?: string | null;
+  oauthRefreshLeaseUntil?: string | number | null;
   lastSendAt?: string | null;
   lastSendError?: string | null;
   lastSendErrorAt?: string | null;
@@ -84,6 +94,16 @@ export const toInput = (server: StoredServer): Partial<EmailServerInput> => {
   }
   return out;
 };
+
+/** The stored-only columns of a connected account: cleared together when the account no longer applies. */
+export const OAUTH_TOKEN_COLUMNS = {
+  oauthRefreshToken: null,
+  oauthAccessToken: null,
+  oauthTokenExpiresAt: null,
+  oauthAccount: null,
+  oauthAttention: null,
+  oauthRefreshLeaseUntil: null,
+} as const;
 
 /** Whether a secret still applies after normalisation; a secret that does not is cleared. */
 const secretApplies = (field: SecretField, input: EmailServerInput) => {
@@ -195,6 +215,11 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
       else if (typeof given === 'string' && given !== '') row[field] = secrets().encrypt(given);
       else row[field] = secrets().reseal(existing?.[field] ?? null);
     }
+    // Tokens were granted for one app, endpoint, set of scopes and hosts: any change, or no side
+    // using OAuth2 any more, disconnects the account (the form says so before saving).
+    if (existing?.oauthRefreshToken && (!anyOAuth(normalized) || oauthConnectionChange(normalized, existing))) {
+      Object.assign(row, OAUTH_TOKEN_COLUMNS);
+    }
     return row;
   };
 
@@ -226,6 +251,11 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!secretApplies(field, normalizeServerInput(input)) || (typeof given === 'string' && given !== '') || !existing[field]) continue;
       const change = connectionChange(field, input, existing);
       if (change) throw fieldError(field, reenterPasswordMessage(change));
+    }
+    const given = input.oauthClientSecret;
+    if (existing.oauthClientSecret && anyOAuth(input) && !(typeof given === 'string' && given !== '')) {
+      const change = clientSecretChange(input, existing);
+      if (change) throw fieldError('oauthClientSecret', reenterClientSecretMessage(change));
     }
   };
 
@@ -268,8 +298,11 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async connectionProblem(server: StoredServer, side: 'outgoing' | 'incoming'): Promise<string | null> {
       const fields: SecretField[] = side === 'incoming' ? ['incomingPassword'] : ['smtpPassword', 'dkimPrivateKey', 'apiToken'];
+      if (usesOAuth(server, side)) fields.push('oauthClientSecret');
       const unreadable = unreadableSecrets(server).find((field) => fields.includes(field));
       if (unreadable) return unreadableSecretMessage(server, unreadable);
+      if (usesOAuth(server, side) && !server.oauthRefreshToken) return `Connect the account first: "${server.name}" logs in with OAuth2 and no account is connected.`;
+      if (usesOAuth(server, side) && server.oauthAttention) return server.oauthAttention;
       return refusedHost(server, side);
     },
 
@@ -349,6 +382,20 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
       // Below the query layer: this is not an edit and must not move updatedAt.
       await rawTable(strapi, SERVER_UID).update({ id: server.id }, { incomingAttention: message ? message.slice(0, 255) : null });
       lookups.clear();
+    },
+
+    /**
+     * Writes a connected account's columns below the query layer. A token refresh is bookkeeping and
+     * leaves updatedAt (the transport version) alone; a connect or disconnect (`edit`) moves it, so
+     * every instance rebuilds its pool with the new account. Answers the rows written (0 when
+     * `where` no longer matched: another instance got there first).
+     */
+    async writeOAuth(server: Pick<StoredServer, 'id' | 'documentId'>, patch: Record<string, unknown>, options: { edit?: boolean; where?: Record<string, unknown> } = {}): Promise<number> {
+      const data = options.edit ? { ...patch, updatedAt: new Date() } : patch;
+      const count = await rawTable(strapi, SERVER_UID).update({ ...options.where, id: server.id }, data);
+      lookups.clear();
+      if (options.edit) getService(strapi, 'transports').close(server.documentId);
+      return Number(count);
     },
 
     async delete(existing: StoredServer): Promise<void> {

@@ -32,7 +32,8 @@ const transportsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const sendgrid = sendgridConfigOf(server, decrypt, config().sendgrid);
       return { version, transport: createSendgridTransport(sendgrid), secrets: [sendgrid.apiToken] };
     }
-    const smtp = smtpConfigOf(server, decrypt);
+    const oauth = getService(strapi, 'oauth');
+    const smtp = smtpConfigOf(server, decrypt, async (renew) => (await oauth.accessToken(server, { renew })).accessToken);
     return {
       version,
       // The server's own connection limit (its campaign throttle) sizes its pool.
