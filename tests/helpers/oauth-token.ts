@@ -5,7 +5,6 @@
  * below the plugin (the adapters); the plugin's own Connect flow goes through its routes.
  */
 import crypto from 'node:crypto';
-import http from 'node:http';
 import type { FakeOAuth } from './oauth-server';
 import type { TestApp } from './strapi';
 
@@ -15,16 +14,11 @@ export interface BrowserTokens {
   expiresIn: number;
 }
 
-/** GET without following redirects (fetch would follow them to the unreachable redirect URI). */
-const getNoRedirect = (url: string) =>
-  new Promise<{ status: number; location: string | undefined }>((resolve, reject) => {
-    http
-      .get(url, (res) => {
-        res.resume();
-        resolve({ status: res.statusCode ?? 0, location: res.headers.location });
-      })
-      .on('error', reject);
-  });
+/** GET without following the redirect (it points at a redirect URI nobody serves here). */
+const getNoRedirect = async (url: string) => {
+  const res = await fetch(url, { redirect: 'manual' });
+  return { status: res.status, location: res.headers.get('location') ?? undefined };
+};
 
 export const tokensFor = async (oauth: FakeOAuth, scope = 'https://mail.example.test/'): Promise<BrowserTokens> => {
   const client = oauth.clients[0];

@@ -119,7 +119,7 @@ it('a revoked refresh token pauses polling with "reconnect the account", nothing
   oauth.expireAccessTokens();
   dovecot.deliver(mail({ subject: 'While revoked' }), box);
   const refused = await fetchNow(app, server.documentId);
-  expect(refused.status).toBe(400);
+  expect(refused.status).toBe(409);
   expect(refused.body.error.message).toMatch(/^Needs attention: reconnect the account/);
   const paused = await getServer(server.documentId);
   expect(paused.incomingAttention).toMatch(/^Needs attention: reconnect the account/);
@@ -133,7 +133,7 @@ it('a revoked refresh token pauses polling with "reconnect the account", nothing
   await tick();
   expect(oauth.tokenRequests.length).toBe(tokenRequests);
   expect(dovecot.loginAttempts(box)).toBe(logins);
-  expect((await fetchNow(app, server.documentId)).status).toBe(400);
+  expect((await fetchNow(app, server.documentId)).status).toBe(409);
   expect(oauth.tokenRequests.length).toBe(tokenRequests);
   expect(await subjects(server.documentId)).toEqual(['Before revoke']);
 
@@ -154,7 +154,7 @@ it('a server not connected yet is skipped with a clear message; the poller goes 
   dovecot.deliver(mail({ subject: 'Password mailbox' }), other);
 
   const res = await fetchNow(app, notYet.documentId);
-  expect(res.status).toBe(400);
+  expect(res.status).toBe(409);
   expect(res.body.error.message).toBe('Connect the account first: "Not connected yet" logs in with OAuth2 and no account is connected.');
   const tokenRequests = oauth.tokenRequests.length;
   await tick();

@@ -37,7 +37,7 @@ export const incomingLogin = async (strapi: Core.Strapi, server: StoredServer, r
   if (!usesIncomingOAuth(server)) return incomingConfigOf(server, decrypt);
   assertAccount(server);
   try {
-    return incomingConfigOf(server, decrypt, await getService(strapi, 'oauth').accessToken(server, { renew }));
+    return incomingConfigOf(server, decrypt, await getService(strapi, 'oauth').accessToken(server, { renew, side: 'incoming' }));
   } catch (error) {
     // The token service marks the row when the refresh failed for good; its own message says what to do.
     const row = (await strapi.db.query(SERVER_UID).findOne({ where: { id: server.id } })) as StoredServer | null;
