@@ -11,20 +11,25 @@ import { startOAuthServer, type FakeOAuth } from '../helpers/oauth-server';
 import { connectAccount } from '../helpers/oauth-token';
 import { fetchNow, mailboxServer, storedMails } from '../helpers/inbox';
 import { mail } from '../helpers/mails';
+import { startSmtpServer, type ScriptedSmtp } from '../helpers/smtp-server';
+import { waitUntil } from '../helpers/net';
 
 let app: TestApp;
 let oauth: FakeOAuth;
 let dovecot: Dovecot;
+let smtp: ScriptedSmtp;
 
 beforeAll(async () => {
   oauth = await startOAuthServer();
-  dovecot = await startDovecot({ oauth: { introspectionUrl: oauth.introspectionUrl } });
+  dovecot = await startDovecot({ oauth: { introspectionUrl: oauth.introspectionUrl }, folders: [{ name: 'Sent', specialUse: '\\Sent' }] });
+  smtp = await startSmtpServer();
   // The poller's ticks are run by the tests themselves (poller.tick()), so each one is observed.
   app = await bootStrapi({ EMAIL_SERVER_POLLING: 'false' });
 }, 120_000);
 afterAll(async () => {
   await app?.close();
   await dovecot?.stop();
+  await smtp?.stop();
   await oauth?.stop();
 });
 
@@ -167,4 +172,26 @@ it('a server not connected yet is skipped with a clear message; the poller goes 
   await connectAccount(app, notYet.documentId);
   await tick();
   expect(await subjects(notYet.documentId)).toEqual(['Waiting for connect']);
+});
+
+it("a reply's copy goes to the Sent folder over IMAP with the account's token, renewed once when refused", async () => {
+  const box = dovecot.newMailbox();
+  oauth.account.email = box;
+  const server = await createOAuthServer(box, 'imap', { name: 'Desk with OAuth', smtpPort: smtp.port, smtpSecurity: 'none' });
+  await connectAccount(app, server.documentId);
+  dovecot.deliver(mail({ subject: 'Where is my order?', from: 'carol@customer.example', to: box }), box);
+  expect((await fetchNow(app, server.documentId)).status).toBe(200);
+  const conversation = (await app.as().get(`/email-server/conversations?server=${server.documentId}`)).body.data[0].documentId;
+
+  oauth.expireAccessTokens();
+  const refreshesBefore = refreshGrants();
+  const sent = smtp.received.length;
+  const res = await app.as().post(`/email-server/conversations/${conversation}/reply`).send({ text: 'On its way.' });
+  expect(res.status).toBe(200);
+  await waitUntil(() => smtp.received.length > sent, 10_000, 'the reply at the SMTP server');
+  const copies = dovecot.folderMails(box, 'Sent');
+  expect(copies).toHaveLength(1);
+  expect(copies[0].text).toContain('Subject: Re: Where is my order?');
+  expect(copies[0].flags).toContain('\\Seen');
+  expect(refreshGrants()).toBe(refreshesBefore + 1);
 });
