@@ -293,7 +293,7 @@ ${f.specialUse ? `    special_use = ${f.specialUse}\n` : ''}  }`)
     loginAttempts(user) {
       return readLog()
         .split('\n')
-        .filter((line) => line.includes(`-login: Info: Login: user=<${user}>`) || line.includes(`passwd-file(${user},`)).length;
+        .filter((line) => line.includes(`-login: Info: Login: user=<${user}>`) || line.includes(`passwd-file(${user},`) || line.includes(`oauth2(${user},`)).length;
     },
     loginMethods(user) {
       return [...readLog().matchAll(/-login: Info: Login: user=<([^>]*)>, method=([A-Z0-9-]+)/g)].filter((m) => m[1] === user).map((m) => m[2]);

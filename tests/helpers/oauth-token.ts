@@ -5,8 +5,8 @@
  * below the plugin (the adapters); the plugin's own Connect flow goes through its routes.
  */
 import crypto from 'node:crypto';
-import http from 'node:http';
 import type { FakeOAuth } from './oauth-server';
+import type { TestApp } from './strapi';
 
 export interface BrowserTokens {
   accessToken: string;
@@ -14,16 +14,11 @@ export interface BrowserTokens {
   expiresIn: number;
 }
 
-/** GET without following redirects (fetch would follow them to the unreachable redirect URI). */
-const getNoRedirect = (url: string) =>
-  new Promise<{ status: number; location: string | undefined }>((resolve, reject) => {
-    http
-      .get(url, (res) => {
-        res.resume();
-        resolve({ status: res.statusCode ?? 0, location: res.headers.location });
-      })
-      .on('error', reject);
-  });
+/** GET without following the redirect (it points at a redirect URI nobody serves here). */
+const getNoRedirect = async (url: string) => {
+  const res = await fetch(url, { redirect: 'manual' });
+  return { status: res.status, location: res.headers.get('location') ?? undefined };
+};
 
 export const tokensFor = async (oauth: FakeOAuth, scope = 'https://mail.example.test/'): Promise<BrowserTokens> => {
   const client = oauth.clients[0];
@@ -65,4 +60,26 @@ export const tokensFor = async (oauth: FakeOAuth, scope = 'https://mail.example.
   const body = (await res.json()) as Record<string, any>;
   if (res.status !== 200) throw new Error(`token endpoint answered ${res.status} ${body.error}`);
   return { accessToken: body.access_token, refreshToken: body.refresh_token, expiresIn: body.expires_in };
+};
+
+/**
+ * "Connect account" through the plugin's own routes, as the admin page and the browser do it:
+ * start (the consent URL), the provider's consent (approve=1 is the click on "Allow"), then the
+ * callback with the state and code the provider put in the redirect. Answers the server as the
+ * callback returned it.
+ */
+export const connectAccount = async (app: TestApp, documentId: string) => {
+  const start = await app.as().post(`/email-server/servers/${documentId}/oauth/start`).send({});
+  if (start.status !== 200) throw new Error(`oauth/start answered ${start.status}: ${start.text}`);
+  const consent = new URL(start.body.data.authorizeUrl);
+  consent.searchParams.set('approve', '1');
+  const redirect = await getNoRedirect(consent.toString());
+  if (redirect.status !== 302 || !redirect.location) throw new Error(`the consent page answered ${redirect.status}`);
+  const back = new URL(redirect.location);
+  const done = await app
+    .as()
+    .post('/email-server/oauth/callback')
+    .send({ state: back.searchParams.get('state'), code: back.searchParams.get('code') });
+  if (done.status !== 200) throw new Error(`oauth/callback answered ${done.status}: ${done.text}`);
+  return done.body.data;
 };

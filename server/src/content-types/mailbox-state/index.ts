@@ -33,6 +33,8 @@ export default {
       failures: { type: 'integer', default: 0 },
       authFailures: { type: 'integer', default: 0 },
       lastError: { type: 'text' },
+      /** Paused until the server's OAuth2 account is connected (again); see inbox/attention.ts. */
+      accountPause: { type: 'boolean', default: false },
       lastFetchAt: { type: 'datetime' },
     },
   } satisfies Partial<Struct.CollectionTypeSchema>,

@@ -2,15 +2,16 @@ import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { describeError, scrub } from '../../adapters/describe-error';
-import { loginSecret } from '../../adapters/xoauth2';
+import { loginSecret, usesToken } from '../../adapters/xoauth2';
 import { fetchImap, fetchPop3, type FetchOptions } from '../../adapters/fetch-mailbox';
 import type { IncomingConfig } from '../../adapters/incoming';
 import { UIDS, getService, pluginConfig } from '../../utils';
 import { instanceOwnerId, newDocumentId } from '../../utils/ids';
 import { rawTable } from '../../utils/raw-table';
 import { createTicker } from '../../utils/ticker';
-import { pauseForAttention } from './attention';
-import { UnreadableSecretError, incomingConfigOf } from '../servers/server-config';
+import { liftAccountPauses, pauseForAttention } from './attention';
+import { AccountNeededError, assertAccount, incomingLogin, refusedLogin } from './incoming-login';
+import { UnreadableSecretError } from '../servers/server-config';
 import type { StoredServer } from '../servers/servers';
 
 export interface FetchResult {
@@ -35,8 +36,7 @@ const mailboxId = (incoming: IncomingConfig) =>
     .digest('hex')
     .slice(0, 16);
 
-const isAuthFailure = (error: any) =>
-  Boolean(error?.authenticationFailed) || error?.code === 'EAUTH' || /Authentication failed/.test(describeError(error, ''));
+const isAuthFailure = (error: any) => refusedLogin(error) || /Authentication failed/.test(describeError(error, ''));
 
 /**
  * Polls every enabled server with an incoming protocol. A poll holds a lease row in the database
@@ -81,23 +81,40 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const release = (server: string, patch: Record<string, unknown>) =>
     table().update({ server, leaseOwner: owner }, { leaseOwner: null, leaseUntil: null, ...patch });
 
+  /** Waits for a person; an account to connect (again) lifts it by itself. Written before the lease goes. */
+  const pauseAndRelease = async (server: StoredServer, error: Error) => {
+    await pauseForAttention(strapi, server, error.message, { untilConnected: error instanceof AccountNeededError });
+    await release(server.documentId, {});
+    return new NeedsAttentionError(error.message);
+  };
+
+  /** After a failed attempt: the next one waits longer each time (a down provider or mail server is not hammered). */
+  const backoff = (server: StoredServer, state: any, message: string, auth: boolean) => {
+    const failures = (state?.failures ?? 0) + 1;
+    const authFailures = auth ? (state?.authFailures ?? 0) + 1 : 0;
+    const seconds = Math.min((server.pollIntervalSeconds ?? 60) * 2 ** Math.min(failures, 10), config().maxBackoffSeconds);
+    return { failures, authFailures, lastError: message, nextPollAt: Date.now() + seconds * 1000 };
+  };
+
   const fetchLeased = async (server: StoredServer): Promise<FetchResult> => {
     let state: any;
     let incoming: IncomingConfig;
     try {
       // A secret that does not decrypt, or a host in a refused network: nothing connects, and
-      // polling waits for a person (an edit clears the flag).
+      // polling waits for a person (an edit clears the flag; connecting the account, its own pause).
+      assertAccount(server);
       const problem = await getService(strapi, 'servers').connectionProblem(server, 'incoming');
       if (problem) throw new NeedsAttentionError(problem);
       state = await states().findOne({ where: { server: server.documentId } });
-      incoming = incomingConfigOf(server, getService(strapi, 'secrets').decrypt);
+      incoming = await incomingLogin(strapi, server);
     } catch (error) {
-      await release(server.documentId, {});
-      if (error instanceof UnreadableSecretError || error instanceof NeedsAttentionError) {
-        await pauseForAttention(strapi, server, error.message);
-        throw new NeedsAttentionError(error.message);
+      if (error instanceof UnreadableSecretError || error instanceof NeedsAttentionError || error instanceof AccountNeededError) {
+        throw await pauseAndRelease(server, error);
       }
-      throw error;
+      // The token endpoint failed for now: tried again after the usual backoff, not at every tick.
+      const message = String((error as Error)?.message ?? error).slice(0, 255);
+      await release(server.documentId, state ? backoff(server, state, message, false) : {});
+      throw new errors.ApplicationError(`Fetching mail for "${server.name}" failed: ${message}`);
     }
     const ingest = getService(strapi, 'ingest');
     const options: FetchOptions = {
@@ -130,10 +147,10 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!(await renew(server.documentId))) throw new Error('The poll lease was lost to another poller.');
     };
     try {
-      const { fetched } =
-        incoming.protocol === 'imap'
-          ? await fetchImap(
-              incoming,
+      const fetchFrom = (config: IncomingConfig) =>
+        config.protocol === 'imap'
+          ? fetchImap(
+              config,
               sameMailbox && state?.uidValidity ? { uidValidity: state.uidValidity, lastUid: Number(state.lastUid ?? 0) } : null,
               options,
               async (batch, cursor, resync) => {
@@ -143,8 +160,8 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
                 );
               }
             )
-          : await fetchPop3(
-              incoming,
+          : fetchPop3(
+              config,
               !(sameMailbox && state?.lastFetchAt),
               options,
               async (uidls) => {
@@ -158,6 +175,15 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
                 stored += await storing(() => ingest.storeBatch(server, batch, { protocol: 'pop3', mailbox }));
               }
             );
+      let fetched: number;
+      try {
+        ({ fetched } = await fetchFrom(incoming));
+      } catch (error) {
+        if (!usesToken(incoming.auth) || !isAuthFailure(error)) throw error;
+        // A token refused before its time (revoked, a clock apart): renewed once, then the usual failure path.
+        incoming = await incomingLogin(strapi, server, true);
+        ({ fetched } = await fetchFrom(incoming));
+      }
       await release(server.documentId, {
         mailbox,
         // Bounded: a UIDL that left the maildrop long ago no longer matters.
@@ -172,24 +198,23 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
       await getService(strapi, 'servers').recordPoll(server, true, `Fetched ${fetched}, stored ${stored}.`);
       return { fetched, stored };
     } catch (error) {
+      if (error instanceof AccountNeededError) throw await pauseAndRelease(server, error);
       if (error instanceof StoreError) {
         // The database's own message can quote mail content: it goes to the log, not the admin.
         strapi.log.error(`[email-server] Storing mail for "${server.name}" failed: ${String((error.cause as Error)?.message).slice(0, 200)}`);
       }
       const message = error instanceof StoreError ? error.message : scrub(describeError(error, incoming), [loginSecret(incoming.auth)]).slice(0, 255);
-      const auth = isAuthFailure(error);
-      const failures = (state?.failures ?? 0) + 1;
-      const authFailures = auth ? (state?.authFailures ?? 0) + 1 : 0;
-      const backoff = Math.min((server.pollIntervalSeconds ?? 60) * 2 ** Math.min(failures, 10), config().maxBackoffSeconds);
+      const failed = backoff(server, state, message, isAuthFailure(error));
+      const { authFailures } = failed;
       // The pause is written before the lease goes: no other instance may log in between.
-      if (auth && authFailures >= config().maxAuthFailures) {
+      if (authFailures > 0 && authFailures >= config().maxAuthFailures) {
         await pauseForAttention(
           strapi,
           server,
           `Polling paused after ${authFailures} failed logins: ${message} Edit the server or test its connection to resume.`
         );
       }
-      await release(server.documentId, { failures, authFailures, lastError: message, nextPollAt: Date.now() + backoff * 1000 });
+      await release(server.documentId, failed);
       await getService(strapi, 'servers').recordPoll(server, false, message).catch(() => undefined);
       strapi.log.warn(`[email-server] Fetching mail for "${server.name}" failed: ${message}`);
       throw new errors.ApplicationError(`Fetching mail for "${server.name}" failed: ${message}`);
@@ -225,6 +250,7 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** One pass: every due server whose lease is free. */
     async tick() {
       if (stopping) return;
+      await liftAccountPauses(strapi);
       const servers = (await strapi.db.query(UIDS.server).findMany({
         where: { type: 'smtp', enabled: true, incomingProtocol: { $notNull: true }, incomingAttention: { $null: true } },
       })) as StoredServer[];
@@ -239,7 +265,7 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** After an edit or a good connection test: forget failures and poll at the next tick. */
     async resume(server: string) {
-      await states().updateMany({ where: { server }, data: { failures: 0, authFailures: 0, nextPollAt: 0, lastError: null } });
+      await states().updateMany({ where: { server }, data: { failures: 0, authFailures: 0, nextPollAt: 0, lastError: null, accountPause: false } });
     },
 
     start() {

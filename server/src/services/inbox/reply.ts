@@ -16,7 +16,7 @@ import { fit } from '../../utils/fit';
 import type { MailAddress } from '../../../../shared/contracts/common';
 import type { ForwardInput, ReplyInput } from '../../../../shared/contracts/inbox';
 import type { StoredServer } from '../servers/servers';
-import { incomingConfigOf } from '../servers/server-config';
+import { withIncomingLogin } from './incoming-login';
 import { baseSubject } from './threading';
 
 export interface SendingAgent {
@@ -114,15 +114,18 @@ const replyService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (server.incomingProtocol !== 'imap' || server.sentFolder === '' || !fs.existsSync(rawFile)) return null;
     const wanted = server.sentFolder ?? null;
     const note = (folder: string, reason: string) => `Sent, but not saved to the Sent folder "${folder}": ${reason}`;
-    let secrets: string[] = [];
+    const secrets: Array<string | undefined> = [];
     // Polling paused after failed logins: one more login per reply could lock the account.
     if (server.incomingAttention) return note(wanted ?? 'Sent', `the incoming server needs attention (${server.incomingAttention})`);
     try {
       const problem = await getService(strapi, 'servers').connectionProblem(server, 'incoming');
       if (problem) return note(wanted ?? 'Sent', problem);
-      const config = incomingConfigOf(server, getService(strapi, 'secrets').decrypt);
-      secrets = [loginSecret(config.auth) ?? ''];
-      const result = await appendToSent(config, await fs.promises.readFile(rawFile), date, wanted, pluginConfig(strapi).incoming.timeoutMs);
+      const raw = await fs.promises.readFile(rawFile);
+      // A password, or an OAuth2 token renewed once if the server refuses it.
+      const result = await withIncomingLogin(strapi, server, (config) => {
+        secrets.push(loginSecret(config.auth));
+        return appendToSent(config, raw, date, wanted, pluginConfig(strapi).incoming.timeoutMs);
+      });
       return result.error ? note(result.folder, scrub(result.error, secrets).slice(0, 500)) : null;
     } catch (error: any) {
       return note(wanted ?? 'Sent', scrub(String(error?.message ?? error), secrets).slice(0, 500));

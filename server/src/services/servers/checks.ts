@@ -1,8 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { scrub } from '../../adapters/describe-error';
-import { verifyIncoming } from '../../adapters/incoming';
-import { loginSecret } from '../../adapters/xoauth2';
 import { verifySendgrid } from '../../adapters/sendgrid';
 import { verifySmtp } from '../../adapters/smtp';
 import type { Check } from '../../adapters/types';
@@ -10,7 +8,8 @@ import { SERVER_UID, getService, pluginConfig } from '../../utils';
 import { rawTable } from '../../utils/raw-table';
 import { escapeHtml } from '../../utils/html';
 import { resumeAfterFix } from '../inbox/attention';
-import { incomingConfigOf, sendgridConfigOf, smtpConfigOf } from './server-config';
+import { verifyIncomingLogin } from '../inbox/incoming-login';
+import { sendgridConfigOf, smtpConfigOf } from './server-config';
 import type { StoredServer } from './servers';
 
 export interface VerifyResult {
@@ -56,10 +55,11 @@ const checksService = ({ strapi }: { strapi: Core.Strapi }) => {
             (c) => verifySmtp(c, timeout)
           ),
           server.incomingProtocol
-            ? attempt('incoming', () => incomingConfigOf(server, decrypt), (c) => verifyIncoming(c, timeout))
+            ? attempt('incoming', () => null, () => verifyIncomingLogin(strapi, server, timeout))
             : Promise.resolve(null),
         ]);
-        secrets = [smtp?.auth?.password, smtp?.dkim?.privateKey, loginSecret(inc?.[1]?.auth)];
+        // The incoming check scrubs its own login (a password or the tokens it used).
+        secrets = [smtp?.auth?.password, smtp?.dkim?.privateKey];
         outgoing = out;
         incoming = inc?.[0] ?? null;
       }

@@ -3,6 +3,7 @@ import type { IncomingConfig } from '../../adapters/incoming';
 import type { SendgridConfig } from '../../adapters/sendgrid';
 import type { SmtpConfig } from '../../adapters/smtp';
 import type { PluginConfig } from '../../config';
+import type { OAuthAccess } from './oauth';
 import type { StoredServer } from './servers';
 import type { SecretField } from '../../../../shared/contracts/servers';
 
@@ -60,13 +61,19 @@ export const smtpConfigOf = (server: StoredServer, decrypt: Decrypt, tokens?: To
       : null,
 });
 
-export const incomingConfigOf = (server: StoredServer, decrypt: Decrypt): IncomingConfig => ({
+/**
+ * `access`: for a side that logs in with OAuth2, the connected account's token (see
+ * services/inbox/incoming-login.ts); the login is the username when one is given, else the account.
+ */
+export const incomingConfigOf = (server: StoredServer, decrypt: Decrypt, access?: Pick<OAuthAccess, 'user' | 'accessToken'>): IncomingConfig => ({
   protocol: server.incomingProtocol!,
   host: server.incomingHost!,
   port: server.incomingPort!,
   security: server.incomingSecurity ?? 'starttls',
   rejectUnauthorized: server.tlsRejectUnauthorized !== false,
-  auth: { username: server.incomingUsername!, password: secretOf(server, 'incomingPassword', decrypt) },
+  auth: access
+    ? { username: server.incomingUsername || access.user, accessToken: access.accessToken }
+    : { username: server.incomingUsername!, password: secretOf(server, 'incomingPassword', decrypt) },
   folder: server.incomingFolder,
 });
 
