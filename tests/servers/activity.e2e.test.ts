@@ -60,6 +60,7 @@ it('shows the recent activity, refuses a delete naming the campaign in the way, 
   await panel.getByText('Created the server').waitFor();
   expect(await panel.getByText('Ada Admin', { exact: false }).count()).toBe(4);
   expect(await panel.textContent()).not.toContain('Relay-Secret-1');
+  await panel.scrollIntoViewIfNeeded();
   await screenshot(page, 'server-activity');
 
   // The delete is refused; the dialog says why and names the campaign.

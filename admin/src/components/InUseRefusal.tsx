@@ -7,7 +7,8 @@ export interface Refusal {
 
 /** The campaigns a 409 names, whatever shape the server gives them (names, or objects with a name). */
 export const refusalOf = (error: any, fallback: string): Refusal | null => {
-  if (error?.response?.status !== 409) return null;
+  // Strapi's fetch client gives the status from the error body, not the response.
+  if ((error?.status ?? error?.response?.data?.error?.status) !== 409) return null;
   const list = error?.response?.data?.error?.details?.campaigns;
   return {
     message: error?.response?.data?.error?.message ?? fallback,
