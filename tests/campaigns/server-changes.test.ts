@@ -1,7 +1,7 @@
 /**
- * Changes made while a campaign is sending: its server disabled or deleted (the campaign pauses
- * with the reason, the rest stay queued, nothing more goes out) and an address put on the
- * suppression list (that recipient is suppressed and gets nothing). The campaigns send slowly
+ * Changes made while a campaign is sending: its server disabled (the campaign pauses with the
+ * reason, the rest stay queued, nothing more goes out) or deleted (refused while the campaign
+ * is under way), and an address put on the suppression list (that recipient is suppressed and gets nothing). The campaigns send slowly
  * (2 mails a second) so the change lands mid-campaign; the sink says what went out.
  */
 import { bootStrapi, type TestApp } from '../helpers/strapi';
@@ -46,7 +46,6 @@ const queueRanOn = async (prefix: string) => {
 
 it.each([
   ['disabled', (id: string) => as().put(`/email-server/servers/${id}`).send({ enabled: false }), /^Paused: the email server "Disabled relay" is disabled\.$/],
-  ['deleted', (id: string) => as().delete(`/email-server/servers/${id}`), /^Paused: the email server was deleted\.$/],
 ] as const)('a server %s mid-campaign pauses it with the reason; the rest stay queued and get nothing', async (what, change, reason) => {
   const server = await slowRelay(what === 'disabled' ? 'Disabled relay' : 'Deleted relay');
   const campaign = await start(server.documentId, what, 12);
@@ -61,7 +60,6 @@ it.each([
   expect(sent).toBeGreaterThanOrEqual(2);
   expect(queued).toBeGreaterThan(0);
   expect(sent + queued).toBe(12);
-  if (what === 'deleted') expect(paused.server).toBeNull();
 
   const other = await queueRanOn(`after-${what}`);
   // Exactly the recipients marked sent got a mail, once each; nothing went out after the pause.
@@ -72,6 +70,22 @@ it.each([
   expect(rows.filter((r) => r.status === 'queued')).toHaveLength(queued);
   expect(mailsOf(other)).toHaveLength(2);
   expect((await as().get(`/email-server/campaigns/${campaign}`)).body.data.counts).toEqual(paused.counts);
+});
+
+it('a server cannot be deleted mid-campaign: 409 naming the sending campaign, which goes on; once cancelled, the server can be', async () => {
+  const server = await slowRelay('Deleted relay');
+  const campaign = await start(server.documentId, 'deleted', 12);
+  await sink.waitForMessages(2, 15_000);
+  const refused = await as().delete(`/email-server/servers/${server.documentId}`);
+  expect(refused.status).toBe(409);
+  expect(refused.body.error.details.campaigns).toEqual([{ documentId: campaign, name: 'deleted' }]);
+  expect((await as().get(`/email-server/campaigns/${campaign}`)).body.data.status).toBe('sending');
+
+  await as().post(`/email-server/campaigns/${campaign}/cancel`).send({}).expect(200);
+  // Mails in flight finish; then nothing of it is left to send.
+  await waitUntil(async () => (await as().get(`/email-server/campaigns/${campaign}`)).body.data.counts.sending === 0, 15_000, 'the mails in flight');
+  await as().delete(`/email-server/servers/${server.documentId}`).expect(200);
+  expect((await as().get(`/email-server/campaigns/${campaign}`)).body.data).toMatchObject({ status: 'cancelled', server: null });
 });
 
 it('an address suppressed mid-campaign is marked suppressed and gets no mail; the others get theirs once', async () => {

@@ -1,3 +1,4 @@
+import type * as React from 'react';
 import { ConfirmDialog } from '@strapi/strapi/admin';
 import { Button, Dialog, Flex, Typography } from '@strapi/design-system';
 import { WarningCircle } from '@strapi/icons';
@@ -17,6 +18,8 @@ interface ConfirmActionDialogProps {
   onConfirm: () => void;
   /** Not every confirmed action destroys something: sending is confirmed in the primary colour. */
   tone?: 'danger' | 'primary';
+  /** Shown below the consequences (why the action was refused). */
+  children?: React.ReactNode;
 }
 
 /** The layout of every destructive confirmation here, as in DeleteServerDialog. */
@@ -32,6 +35,7 @@ export const ConfirmActionDialog = ({
   loading,
   onConfirm,
   tone = 'danger',
+  children,
 }: ConfirmActionDialogProps) => (
   <Dialog.Root open={open} onOpenChange={onOpenChange}>
     <ConfirmDialog
@@ -63,6 +67,7 @@ export const ConfirmActionDialog = ({
             {line}
           </Typography>
         ))}
+        {children}
       </Flex>
     </ConfirmDialog>
   </Dialog.Root>

@@ -5,6 +5,7 @@ import { WarningCircle } from '@strapi/icons';
 import { useNotify } from '../../hooks/useNotify';
 import { useTemplateActions, type Template } from '../../hooks/useTemplates';
 import { useT } from '../../hooks/useT';
+import { InUseRefusal, refusalOf, type Refusal } from '../../components/InUseRefusal';
 
 interface DeleteLayoutDialogProps {
   layout: Template | null;
@@ -12,19 +13,13 @@ interface DeleteLayoutDialogProps {
   onDeleted?: () => void;
 }
 
-/** The campaigns a 409 names, whatever shape the server gives them (names, or objects with a name). */
-const campaignsOf = (error: any): string[] => {
-  const list = error?.response?.data?.error?.details?.campaigns;
-  if (!Array.isArray(list)) return [];
-  return list.map((c: any) => (typeof c === 'string' ? c : (c?.name ?? c?.documentId))).filter(Boolean);
-};
 
 /** Confirms with the layout's name; a layout that scheduled or sending campaigns use stays, and they are named. */
 export const DeleteLayoutDialog = ({ layout, onOpenChange, onDeleted }: DeleteLayoutDialogProps) => {
   const t = useT();
   const { toggleNotification } = useNotify();
   const { remove } = useTemplateActions();
-  const [refusal, setRefusal] = React.useState<{ message: string; campaigns: string[] } | null>(null);
+  const [refusal, setRefusal] = React.useState<Refusal | null>(null);
   React.useEffect(() => setRefusal(null), [layout?.documentId]);
 
   const confirm = async () => {
@@ -35,10 +30,8 @@ export const DeleteLayoutDialog = ({ layout, onOpenChange, onDeleted }: DeleteLa
       onOpenChange(false);
       onDeleted?.();
     } catch (error: any) {
-      setRefusal({
-        message: error?.response?.data?.error?.message ?? t('layouts.deleteFailed', 'The layout could not be deleted.'),
-        campaigns: campaignsOf(error),
-      });
+      const fallback = t('layouts.deleteFailed', 'The layout could not be deleted.');
+      setRefusal(refusalOf(error, fallback) ?? { message: error?.response?.data?.error?.message ?? fallback, campaigns: [] });
     }
   };
 
@@ -62,18 +55,7 @@ export const DeleteLayoutDialog = ({ layout, onOpenChange, onDeleted }: DeleteLa
           <Typography textAlign="center" textColor="danger600">
             {t('delete.irreversible', 'This action cannot be undone.')}
           </Typography>
-          {refusal ? (
-            <Flex direction="column" gap={1} data-testid="layout-in-use">
-              <Typography textAlign="center" textColor="danger600" fontWeight="bold">
-                {refusal.message}
-              </Typography>
-              {refusal.campaigns.map((name) => (
-                <Typography key={name} textAlign="center">
-                  {name}
-                </Typography>
-              ))}
-            </Flex>
-          ) : null}
+          {refusal ? <InUseRefusal refusal={refusal} testId="layout-in-use" /> : null}
         </Flex>
       </ConfirmDialog>
     </Dialog.Root>

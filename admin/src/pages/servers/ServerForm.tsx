@@ -8,7 +8,9 @@ import { Panel } from '../../components/Layout';
 import { useT } from '../../hooks/useT';
 import { PERMISSIONS } from '../../permissions';
 import { ConnectionTools } from './ConnectionTools';
+import { ActivityPanel } from './ActivityPanel';
 import { DeleteServerDialog } from './DeleteServerDialog';
+import { useConfirmDisableDefault } from './DisableDefaultDialog';
 import { DkimSection } from './sections/DkimSection';
 import { GeneralSection } from './sections/GeneralSection';
 import { IncomingSection } from './sections/IncomingSection';
@@ -24,6 +26,7 @@ export const ServerForm = ({ server }: { server?: PublicServer }) => {
   const t = useT();
   const navigate = useNavigate();
   const form = useServerForm(server);
+  const disableDefault = useConfirmDisableDefault(server, form);
   const { allowedActions } = useRBAC({
     update: PERMISSIONS.update,
     delete: PERMISSIONS.delete,
@@ -37,7 +40,7 @@ export const ServerForm = ({ server }: { server?: PublicServer }) => {
   return (
     <Page.Main>
       <Page.Title>{title}</Page.Title>
-      <form noValidate onSubmit={form.submit}>
+      <form noValidate onSubmit={disableDefault.onSubmit}>
         <Layouts.Header
           navigationAction={<BackButton fallback=".." disabled={false} />}
           title={title}
@@ -76,6 +79,7 @@ export const ServerForm = ({ server }: { server?: PublicServer }) => {
                 <ConnectionTools documentId={server.documentId} />
               </Panel>
             ) : null}
+            {server ? <ActivityPanel documentId={server.documentId} /> : null}
           </Flex>
         </Layouts.Content>
       </form>
@@ -87,6 +91,7 @@ export const ServerForm = ({ server }: { server?: PublicServer }) => {
           onDeleted={() => navigate('..', { relative: 'path' })}
         />
       ) : null}
+      {disableDefault.dialog}
     </Page.Main>
   );
 };
