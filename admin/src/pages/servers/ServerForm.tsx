@@ -67,7 +67,7 @@ export const ServerForm = ({ server }: { server?: PublicServer }) => {
                 <IncomingSection form={form} />
               </>
             )}
-            <LimitsSection form={form} />
+            <LimitsSection form={form} documentId={server?.documentId} />
             {server && allowedActions.canTest ? (
               <Panel title={t('section.connection', 'Connection')}>
                 <ConnectionTools documentId={server.documentId} />
