@@ -131,3 +131,19 @@ it('a test email through a server that refuses connections is sent by its fallba
   expect(res.body.data.server).toBe('Fallback');
   await fallbackSink.waitForMessages(1);
 });
+
+it('stores a 1,000-character relay reply as the last send error, cut to fit, and clears it from view after a success', async () => {
+  const reply = `Mailbox quota exceeded ${'ü🙂'.repeat(330)} end`;
+  const relay = await startSmtpServer({ mailFromError: { code: 452, message: reply } });
+  scripted.push(relay);
+  const server = await createServer(app.as(), smtpRelay(relay.port, { name: 'Full' }));
+  await expect(mailer().send(mail('Full'))).rejects.toThrow(/Sending through "Full" failed: .*452 Mailbox quota exceeded/);
+  const { status } = (await app.as().get(`/email-server/servers/${server.documentId}`)).body.data;
+  expect(status.lastSendError).toMatch(/^Sending through "Full" failed: The server 127\.0\.0\.1:\d+ answered: 452 Mailbox quota exceeded ü🙂/);
+  expect(status.lastSendError.length).toBeLessThanOrEqual(1000);
+  expect(status.lastSendErrorAt).toEqual(expect.any(String));
+  // Pointed at a working relay, the next success hides the old error.
+  await app.as().put(`/email-server/servers/${server.documentId}`).send({ smtpPort: primarySink.port }).expect(200);
+  await mailer().send(mail('Full'));
+  expect((await app.as().get(`/email-server/servers/${server.documentId}`)).body.data.status).toMatchObject({ lastSendError: null, lastSendAt: expect.any(String) });
+});

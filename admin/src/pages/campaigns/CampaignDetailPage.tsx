@@ -167,6 +167,11 @@ const CampaignDetail = ({ campaign }: { campaign: Campaign }) => {
               {campaign.pauseReason}
             </Alert>
           ) : null}
+          {campaign.waitReason && status === 'sending' ? (
+            <Alert variant="default" title={t('campaign.waitingForLimit', 'Waiting for the next window')} closeLabel={t('campaign.dismiss', 'Dismiss')} data-testid="wait-reason">
+              {campaign.waitReason}
+            </Alert>
+          ) : null}
 
           <Panel title={t('campaign.section.progress', 'Progress')}>
             <CampaignProgress counts={campaign.counts} />

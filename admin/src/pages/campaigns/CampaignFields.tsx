@@ -11,6 +11,7 @@ import { useT } from '../../hooks/useT';
 import { CAMPAIGN_PERMISSIONS } from '../../permissions';
 import { errorsFromResponse, errorsFromSchema, type FieldErrors } from '../../utils/formErrors';
 import { CampaignPreviewPane } from './CampaignPreviewPane';
+import type { OnLimit } from '../../../../shared/contracts/campaigns';
 
 export interface CampaignValues {
   name: string;
@@ -22,6 +23,7 @@ export interface CampaignValues {
   template: string;
   trackOpens: boolean;
   trackClicks: boolean;
+  onLimit: OnLimit;
 }
 
 const valuesFrom = (campaign?: Campaign): CampaignValues => ({
@@ -33,6 +35,7 @@ const valuesFrom = (campaign?: Campaign): CampaignValues => ({
   template: campaign?.template?.documentId ?? '',
   trackOpens: campaign?.trackOpens ?? false,
   trackClicks: campaign?.trackClicks ?? false,
+  onLimit: campaign?.onLimit ?? 'wait',
 });
 
 const orNull = (value: string) => (value.trim() === '' ? null : value);
@@ -46,6 +49,7 @@ export const toCampaignPayload = (values: CampaignValues): CampaignInput => ({
   template: values.template || null,
   trackOpens: values.trackOpens,
   trackClicks: values.trackClicks,
+  onLimit: values.onLimit,
 });
 
 /** Runs the shared schema in the browser, one message per field. */
@@ -180,6 +184,20 @@ export const CampaignFields = ({ form, current }: CampaignFieldsProps) => {
               : undefined)
           }
           hint={t('campaignForm.hint.server', 'Only enabled servers are listed')}
+        />
+      </Cell>
+      <Cell>
+        <SelectField
+          name="onLimit"
+          value={values.onLimit}
+          error={errors.onLimit}
+          onChange={(value) => set('onLimit')(value as OnLimit)}
+          label={t('campaignForm.onLimit', "When the server's limit is reached")}
+          options={[
+            { value: 'wait', label: t('campaignForm.onLimit.wait', 'Wait for the next hour or day') },
+            { value: 'fallback', label: t('campaignForm.onLimit.fallback', 'Send through the fallback server') },
+          ]}
+          hint={t('campaignForm.hint.onLimit', "The server's messages per hour and per day; without a fallback server it waits")}
         />
       </Cell>
       <Cell size={8}>

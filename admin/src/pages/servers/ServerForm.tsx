@@ -73,7 +73,7 @@ export const ServerForm = ({ server }: { server?: PublicServer }) => {
                 {usesOAuthApp(form.values) ? <OAuthSection form={form} canConnect={canSave} /> : null}
               </>
             )}
-            <LimitsSection form={form} />
+            <LimitsSection form={form} documentId={server?.documentId} />
             {server && allowedActions.canTest ? (
               <Panel title={t('section.connection', 'Connection')}>
                 <ConnectionTools documentId={server.documentId} />

@@ -61,7 +61,7 @@ export const ServerListPage = () => {
             action={createButton}
           />
         ) : (
-          <Table colCount={7} rowCount={servers.length + 1}>
+          <Table colCount={10} rowCount={servers.length + 1}>
             <TableHeader
               columns={[
                 t('field.name', 'Name'),
@@ -70,6 +70,9 @@ export const ServerListPage = () => {
                 t('field.isDefault', 'Default'),
                 t('field.enabled', 'Enabled'),
                 t('list.lastCheck', 'Last check'),
+                t('list.sentToday', 'Messages today'),
+                t('list.lastSend', 'Last send'),
+                t('list.lastPoll', 'Last poll'),
                 { hidden: t('list.actions', 'Actions') },
               ]}
             />
@@ -100,12 +103,9 @@ export const ServerListPage = () => {
                     <Typography textColor={server.enabled ? 'success600' : 'neutral500'}>
                       {server.enabled ? t('list.enabled', 'Enabled') : t('list.disabled', 'Disabled')}
                     </Typography>
-                    {server.incomingAttention || server.unreadableSecrets?.length ? (
+                    {server.status?.needsAttention?.length ? (
                       <Box>
-                        <Badge
-                          textColor="danger600"
-                          title={server.incomingAttention ?? t('list.reenterSecret', 'Needs attention: re-enter the password')}
-                        >
+                        <Badge textColor="danger600" title={server.status.needsAttention.join(' ')} data-testid="needs-attention">
                           {t('list.attention', 'Needs attention')}
                         </Badge>
                       </Box>
@@ -116,6 +116,34 @@ export const ServerListPage = () => {
                       {server.lastCheckAt
                         ? `${server.lastCheckOk ? t('list.checkOk', 'OK') : server.lastCheckMessage ?? ''} · ${formatDate(server.lastCheckAt, { dateStyle: 'short', timeStyle: 'short' })}`
                         : t('list.neverChecked', 'Never')}
+                    </Typography>
+                  </Td>
+                  <Td data-testid="sent-today">
+                    <Typography>
+                      {server.dailyLimit ? `${server.status.sentToday} / ${server.dailyLimit}` : String(server.status.sentToday)}
+                    </Typography>
+                    {server.hourlyLimit ? (
+                      <Typography variant="pi" textColor="neutral600" tag="p">
+                        {t('list.thisHour', '{count} / {limit} this hour', { count: server.status.sentThisHour, limit: server.hourlyLimit })}
+                      </Typography>
+                    ) : null}
+                  </Td>
+                  <Td data-testid="last-send">
+                    {server.status.lastSendError ? (
+                      <Typography textColor="danger600" title={server.status.lastSendError} ellipsis style={{ maxWidth: 240, display: 'block' }}>
+                        {server.status.lastSendError}
+                      </Typography>
+                    ) : (
+                      <Typography>
+                        {server.status.lastSendAt ? formatDate(server.status.lastSendAt, { dateStyle: 'short', timeStyle: 'short' }) : t('list.neverSent', 'Never')}
+                      </Typography>
+                    )}
+                  </Td>
+                  <Td data-testid="last-poll">
+                    <Typography textColor={server.status.lastPollOk === false ? 'danger600' : undefined} title={server.status.lastPollMessage ?? undefined}>
+                      {server.status.lastPollAt
+                        ? `${server.status.lastPollOk ? t('list.checkOk', 'OK') : t('list.pollFailed', 'Failed')} · ${formatDate(server.status.lastPollAt, { dateStyle: 'short', timeStyle: 'short' })}`
+                        : '—'}
                     </Typography>
                   </Td>
                   <Td onClick={(e: React.MouseEvent) => e.stopPropagation()}>
