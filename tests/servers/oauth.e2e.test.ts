@@ -86,14 +86,14 @@ it('connects an account through the provider, shows it, and disconnects it', asy
   await page.getByRole('button', { name: 'Create', exact: true }).click();
   expect(await page.locator('#field-oauthProvider-error').innerText()).toBe('This field is required.');
   // Microsoft has a tenant, a custom server its own URLs and scopes, Google neither.
-  await chooseOption('Provider', 'Microsoft 365 / Outlook.com');
+  await chooseOption('OAuth provider', 'Microsoft 365 / Outlook.com');
   await input('oauthTenant').waitFor();
   expect(await input('oauthAuthorizeUrl').count()).toBe(0);
-  await chooseOption('Provider', 'Other (custom OAuth2 server)');
+  await chooseOption('OAuth provider', 'Other (custom OAuth2 server)');
   expect(await input('oauthTenant').count()).toBe(0);
   await page.getByRole('button', { name: 'Create', exact: true }).click();
   expect(await page.locator('#field-oauthTokenUrl-error').innerText()).toBe('This field is required.');
-  await chooseOption('Provider', 'Google (Gmail, Google Workspace)');
+  await chooseOption('OAuth provider', 'Google (Gmail, Google Workspace)');
   expect(await input('oauthTenant').count()).toBe(0);
   expect(await input('oauthTokenUrl').count()).toBe(0);
   await input('oauthClientId').fill(provider.clients[0].clientId);
@@ -156,10 +156,10 @@ it('connects an account through the provider, shows it, and disconnects it', asy
   await input('smtpPort').fill(String(relay.port));
   await page.getByTestId('oauth-will-disconnect').waitFor({ state: 'detached' });
   // A stored client secret is asked for again when its token endpoint changes (another provider).
-  await chooseOption('Provider', 'Microsoft 365 / Outlook.com');
+  await chooseOption('OAuth provider', 'Microsoft 365 / Outlook.com');
   await visible('Re-enter the client secret: the OAuth provider changed.').waitFor();
   expect(await page.getByTestId('oauthClientSecret-status').textContent()).toBe('Not set');
-  await chooseOption('Provider', 'Google (Gmail, Google Workspace)');
+  await chooseOption('OAuth provider', 'Google (Gmail, Google Workspace)');
   await page.getByTestId('oauthClientSecret-status').filter({ hasText: /^Set$/ }).waitFor();
 
   // Back (history) does not replay the used callback.

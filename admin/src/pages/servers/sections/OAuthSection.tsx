@@ -27,7 +27,7 @@ export const OAuthSection = ({ form, canConnect }: { form: ServerFormState; canC
       <Cell>
         <SelectField
           {...field('oauthProvider')}
-          label={t('field.oauthProvider', 'Provider')}
+          label={t('field.oauthProvider', 'OAuth provider')}
           required
           placeholder={t('oauth.choose', 'Choose the provider')}
           options={[
