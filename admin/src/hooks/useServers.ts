@@ -8,17 +8,22 @@ export type { PublicServer };
 const KEY = [PLUGIN_ID, 'servers'];
 const base = `/${PLUGIN_ID}/servers`;
 
-/** The plugin's admin API, through Strapi's authenticated fetch client and react-query's cache. */
+/**
+ * The plugin's admin API, through Strapi's authenticated fetch client and react-query's cache.
+ * Queries pass react-query's own abort signal: the list is shared by the list page and the form's
+ * fallback select, and a refetch may run with the query function of a component that has since
+ * unmounted, whose fetch client's signal (useFetchClient's) is already aborted ("Whoops").
+ */
 export const useServers = () => {
   const { get } = useFetchClient();
-  return useQuery(KEY, async () => (await get<{ data: PublicServer[] }>(base)).data.data);
+  return useQuery(KEY, async ({ signal }) => (await get<{ data: PublicServer[] }>(base, { signal })).data.data);
 };
 
 export const useServer = (documentId: string | undefined) => {
   const { get } = useFetchClient();
   return useQuery(
     [...KEY, documentId],
-    async () => (await get<{ data: PublicServer }>(`${base}/${documentId}`)).data.data,
+    async ({ signal }) => (await get<{ data: PublicServer }>(`${base}/${documentId}`, { signal })).data.data,
     { enabled: Boolean(documentId) }
   );
 };
