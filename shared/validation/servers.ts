@@ -120,7 +120,9 @@ export const oauthConnectionChange = (next: Partial<EmailServerInput>, original?
  */
 export const clientSecretChange = (next: Partial<EmailServerInput>, original?: Partial<EmailServerInput> | null): string | null => {
   if (!original || !anyOAuth(original)) return null;
-  for (const field of ['oauthProvider', 'oauthTenant', 'oauthTokenUrl', 'oauthClientId'] as const) {
+  // The authorize URL too: pointed elsewhere, a phishing page would collect the consent and hand back
+  // its own code against this Connect's state and PKCE challenge.
+  for (const field of ['oauthProvider', 'oauthTenant', 'oauthAuthorizeUrl', 'oauthTokenUrl', 'oauthClientId'] as const) {
     if (effectiveOAuthValue(field, next) !== effectiveOAuthValue(field, original)) return OAUTH_WORDS[field];
   }
   return null;

@@ -44,6 +44,8 @@ export interface FakeOAuth {
   issued: IssuedToken[];
   /** Lifetime of the access tokens issued from now on, in seconds (default 3600). */
   setAccessTokenLifetime(seconds: number): void;
+  /** An outage of the token endpoint: every POST answers this 5xx status until set back to null. */
+  setTokenOutage(status: number | null): void;
   /** Expire every access token issued so far (as if their hour were up). */
   expireAccessTokens(): void;
   /** Revoke every refresh token: the next refresh answers 400 invalid_grant. */
@@ -87,6 +89,7 @@ export const startOAuthServer = async (
   const clients = options.clients ?? [{ clientId: 'client-1', clientSecret: 'client-secret-1' }];
   const account = { email: options.account ?? 'agent@example.test' };
   let lifetime = options.accessTokenLifetime ?? 3600;
+  let outage: number | null = null;
   const codes = new Map<string, { clientId: string; redirectUri: string; challenge: string; scope: string; email: string; expiresAt: number }>();
   const refreshTokens = new Map<string, { clientId: string; scope: string; email: string }>();
   const issued: IssuedToken[] = [];
@@ -150,6 +153,7 @@ export const startOAuthServer = async (
           tokenRequests.push({ grantType: form.get('grant_type') ?? '', body, status });
           json(res, status, payload);
         };
+        if (outage) return answer(outage, { error: 'temporarily_unavailable' });
         if (!/application\/x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')) return answer(400, { error: 'invalid_request' });
         const client = clientOf(req, form, clients);
         if (!client) return answer(401, { error: 'invalid_client' });
@@ -213,6 +217,9 @@ export const startOAuthServer = async (
     clients,
     tokenRequests,
     issued,
+    setTokenOutage: (status) => {
+      outage = status;
+    },
     setAccessTokenLifetime: (seconds) => {
       lifetime = seconds;
     },

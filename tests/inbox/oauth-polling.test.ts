@@ -129,6 +129,8 @@ it('a revoked refresh token pauses polling with "reconnect the account", nothing
   const paused = await getServer(server.documentId);
   expect(paused.incomingAttention).toMatch(/^Needs attention: reconnect the account/);
   expect(paused.status.needsAttention).toContain(paused.incomingAttention);
+  // The list shows the failed poll, not the good one before it.
+  expect(paused.status).toMatchObject({ lastPollOk: false, lastPollMessage: expect.stringMatching(/^Needs attention: reconnect the account/) });
 
   // Further poll ticks (the server is due: nothing else holds it back) ask nobody anything.
   const tokenRequests = oauth.tokenRequests.length;
@@ -147,6 +149,29 @@ it('a revoked refresh token pauses polling with "reconnect the account", nothing
   await tick();
   expect(await subjects(server.documentId)).toEqual(['Before revoke', 'While revoked']);
   expect((await getServer(server.documentId)).incomingAttention).toBeNull();
+});
+
+it('a provider outage while renewing fails the poll for now, shows it in the list, and the next poll after it goes on', async () => {
+  const { box, server } = await connectedServer('imap');
+  dovecot.deliver(mail({ subject: 'Before the outage' }), box);
+  expect((await fetchNow(app, server.documentId)).body.data).toEqual({ fetched: 1, stored: 1 });
+  expect((await getServer(server.documentId)).status).toMatchObject({ lastPollOk: true });
+
+  oauth.expireAccessTokens();
+  await app.strapi.db.connection('email_servers').update({ oauth_token_expires_at: 0 });
+  oauth.setTokenOutage(503);
+  try {
+    dovecot.deliver(mail({ subject: 'During the outage' }), box);
+    const failed = await fetchNow(app, server.documentId);
+    expect(failed.body.error.message).toMatch(/could not renew its OAuth access token: .*HTTP 503/);
+    const listed = await getServer(server.documentId);
+    expect(listed).toMatchObject({ incomingAttention: null, status: { lastPollOk: false, lastPollMessage: expect.stringMatching(/HTTP 503/) } });
+  } finally {
+    oauth.setTokenOutage(null);
+  }
+  await app.strapi.db.query('plugin::email-server.mailbox-state').updateMany({ where: { server: server.documentId }, data: { nextPollAt: 0 } });
+  expect((await fetchNow(app, server.documentId)).body.data).toEqual({ fetched: 1, stored: 1 });
+  expect((await getServer(server.documentId)).status).toMatchObject({ lastPollOk: true });
 });
 
 it('a server not connected yet is skipped with a clear message; the poller goes on with the others, and connecting starts it', async () => {

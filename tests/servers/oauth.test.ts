@@ -383,3 +383,87 @@ it('never answers with a token or the client secret', () => {
     if (request.body.code_verifier) expect(all).not.toContain(request.body.code_verifier);
   }
 });
+
+it('needs "Set the default server" to connect, disconnect or re-point the OAuth login of the default server', async () => {
+  const limited = await createLimitedAdmin(app, ['plugin::email-server.servers.update', 'plugin::email-server.servers.read']);
+  const server = await createServer({ isDefault: true });
+  // Connect as themselves on the default server: everyone's mail would go through their mailbox.
+  const start = record(await app.as(limited).post(`/email-server/servers/${server.documentId}/oauth/start`).send({}));
+  expect(start.status).toBe(403);
+  expect(start.body.error.message).toMatch(/default email server needs the permission "Set the default server"/);
+
+  // Started while the server was not the default, finished after it became it: refused too.
+  const other = await createServer({ name: 'Second', isDefault: false });
+  const begun = await authorize(other.documentId, limited);
+  expect(record(await app.as().put(`/email-server/servers/${other.documentId}`).send({ isDefault: true })).status).toBe(200);
+  const finished = await callback({ state: begun.state, code: begun.code }, limited);
+  expect(finished.status).toBe(403);
+  expect(finished.body.error.message).toMatch(/"Set the default server"/);
+  expect((await getServer(other.documentId)).oauthConnected).toBe(false);
+
+  await connect(other.documentId);
+  const disconnect = record(await app.as(limited).post(`/email-server/servers/${other.documentId}/oauth/disconnect`).send({}));
+  expect(disconnect.status).toBe(403);
+  expect((await getServer(other.documentId)).oauthConnected).toBe(true);
+
+  // Nor through a save: the login method, the OAuth app or endpoints, or a new client secret.
+  for (const body of [
+    { smtpAuthMethod: 'password', smtpUsername: 'agent', smtpPassword: 'pw-Secret-7' },
+    { oauthClientId: 'client-2', oauthClientSecret: 'another-secret' },
+    { oauthClientSecret: 'another-secret' },
+    { oauthAuthorizeUrl: `${fake.url}/elsewhere`, oauthClientSecret: 'client-secret-1' },
+  ]) {
+    const res = record(await app.as(limited).put(`/email-server/servers/${other.documentId}`).send(body));
+    expect([body, res.status]).toEqual([body, 403]);
+  }
+  expect(await getServer(other.documentId)).toMatchObject({ oauthConnected: true, oauthClientId: 'client-1', smtpAuthMethod: 'oauth2' });
+  // The one with the permission may.
+  expect(record(await app.as().post(`/email-server/servers/${other.documentId}/oauth/disconnect`).send({})).status).toBe(200);
+});
+
+it('tells a provider outage apart from a refused login: the send fails for now, to be retried, with no "reconnect"', async () => {
+  const server = await createServer();
+  await connect(server.documentId);
+  fake.expireAccessTokens();
+  await app.strapi.db.connection('email_servers').update({ oauth_token_expires_at: 0 });
+  fake.setTokenOutage(503);
+  try {
+    const error: any = await mailer()
+      .send({ to: 'customer@example.org', subject: 'During the outage', text: 'x' })
+      .then(() => null, (e: unknown) => e);
+    expect(error?.message).toMatch(/could not renew its OAuth access token: .*HTTP 503/);
+    expect((await getServer(server.documentId)).oauthAttention).toBeNull();
+  } finally {
+    fake.setTokenOutage(null);
+  }
+  await poolIdle();
+  await mailer().send({ to: 'customer@example.org', subject: 'After the outage', text: 'ok' });
+});
+
+it('with blockPrivateNetworks, refuses a custom provider\'s URLs into a private range when saved and when used', async () => {
+  const setBlocking = (on: boolean) => app.strapi.config.set('plugin::email-server.blockPrivateNetworks', on);
+  // A public IP literal (TEST-NET-1) for the relay: nothing connects to it here, nothing is resolved.
+  const relay = { smtpHost: '192.0.2.10', isDefault: false };
+  const server = await createServer(relay);
+  const begun = await authorize(server.documentId);
+  const exchanges = fake.tokenRequests.length;
+  setBlocking(true);
+  try {
+    const saved = record(await app.as().post('/email-server/servers').send(oauthServer({ ...relay, name: 'Internal provider' })));
+    expect(saved.status).toBe(400);
+    expect(saved.body.error.details.errors[0]).toMatchObject({ path: ['oauthAuthorizeUrl'], message: expect.stringMatching(/^The authorization URL's host 127\.0\.0\.1 resolves to a loopback.*\(blockPrivateNetworks\)\.$/) });
+    const tokenOnly = record(await app.as().post('/email-server/servers').send(oauthServer({ ...relay, name: 'Internal token URL', oauthAuthorizeUrl: 'https://login.example.test/authorize' })));
+    expect(tokenOnly.body.error.details.errors[0]).toMatchObject({ path: ['oauthTokenUrl'], message: expect.stringMatching(/^The token URL's host 127\.0\.0\.1 resolves/) });
+
+    // Saved while the option was off: refused at use, and the code never reaches the token URL.
+    const start = record(await app.as().post(`/email-server/servers/${server.documentId}/oauth/start`).send({}));
+    expect(start.status).toBe(400);
+    expect(start.body.error.details.errors[0].path).toEqual(['oauthAuthorizeUrl']);
+    const finished = await callback({ state: begun.state, code: begun.code });
+    expect(finished.body.error.message).toMatch(/^The token URL's host 127\.0\.0\.1:\d+ resolves to a loopback.*Change the token URL/);
+    expect(fake.tokenRequests.length).toBe(exchanges);
+    expect((await getServer(server.documentId)).oauthConnected).toBe(false);
+  } finally {
+    setBlocking(false);
+  }
+});

@@ -46,6 +46,9 @@ const smtpFailsOver = (error: any, failure: Omit<Failure, 'failsOver'>): boolean
 
 const classifySmtpBase = (error: any): Omit<Failure, 'failsOver'> => {
   const code = typeof error?.responseCode === 'number' ? error.responseCode : null;
+  // No token for now (the OAuth provider timed out or failed): nodemailer calls it EAUTH, but no
+  // login was refused; a later try gets a token. Only a refused grant ("reconnect") needs a person.
+  if (error?.transientToken) return { transient: true, serverFault: true, needsPerson: false };
   if (error?.code === 'EAUTH' || code === 535 || code === 530 || code === 534) {
     return { transient: false, serverFault: true, needsPerson: true };
   }

@@ -5,11 +5,26 @@
  * description only.
  */
 
+import { PrivateAddressError, guardedRequest } from './guarded-http';
+
 export interface TokenEndpoint {
   tokenUrl: string;
   clientId: string;
   clientSecret: string;
   timeoutMs: number;
+  /** Refuse a token (and userinfo) URL that resolves into a private range: an admin typed it. */
+  blockPrivate?: boolean;
+}
+
+/** A token or userinfo answer is small; a larger body is not one, and is not read further. */
+const MAX_BODY_BYTES = 65_536;
+
+/** The endpoint's host resolves into a private range and blockPrivateNetworks is on: a person must change the URL. */
+export class OAuthEndpointRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OAuthEndpointRefusedError';
+  }
 }
 
 export interface TokenSet {
@@ -48,29 +63,32 @@ const PERMANENT = new Set(['invalid_grant', 'invalid_client', 'unauthorized_clie
 export const oneLine = (text: unknown, max: number) => String(text ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, max);
 
 const post = async (endpoint: TokenEndpoint, form: Record<string, string>): Promise<TokenSet> => {
-  let res: Response;
+  let res: { status: number; body: string };
+  const host = new URL(endpoint.tokenUrl).host;
   try {
-    res = await fetch(endpoint.tokenUrl, {
+    res = await guardedRequest(endpoint.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       // client_secret_post: Google and Microsoft both take the client's credentials in the form.
       body: new URLSearchParams({ ...form, client_id: endpoint.clientId, client_secret: endpoint.clientSecret }).toString(),
-      signal: AbortSignal.timeout(endpoint.timeoutMs),
-      redirect: 'error',
+      timeoutMs: endpoint.timeoutMs,
+      blockPrivate: Boolean(endpoint.blockPrivate),
+      maxBytes: MAX_BODY_BYTES,
     });
   } catch (error: any) {
-    const timedOut = error?.name === 'TimeoutError' || error?.name === 'AbortError';
-    throw new OAuthTransientError(timedOut ? `The token endpoint ${new URL(endpoint.tokenUrl).host} did not answer in time.` : `The token endpoint ${new URL(endpoint.tokenUrl).host} cannot be reached.`);
+    if (error instanceof PrivateAddressError) throw new OAuthEndpointRefusedError(`The token URL's host ${error.message}`);
+    const timedOut = error?.name === 'RequestTimeoutError';
+    throw new OAuthTransientError(timedOut ? `The token endpoint ${host} did not answer in time.` : `The token endpoint ${host} cannot be reached.`);
   }
-  // A token response is small; a larger body is not one (and is not read into memory whole).
-  const text = (await res.text().catch(() => '')).slice(0, 65_536);
+  const ok = res.status >= 200 && res.status < 300;
+  const text = res.body;
   let body: any = null;
   try {
     body = JSON.parse(text);
   } catch {
     body = null;
   }
-  if (res.ok && body && typeof body.access_token === 'string' && body.access_token) {
+  if (ok && body && typeof body.access_token === 'string' && body.access_token) {
     const seconds = Number(body.expires_in);
     return {
       accessToken: body.access_token,
@@ -112,11 +130,17 @@ export const accountOfIdToken = (idToken: string | null): string | null => {
 };
 
 /** The account from an OpenID userinfo endpoint, when the ID token did not name it. */
-export const accountOfUserinfo = async (userinfoUrl: string, accessToken: string, timeoutMs: number): Promise<string | null> => {
+export const accountOfUserinfo = async (userinfoUrl: string, accessToken: string, timeoutMs: number, blockPrivate = false): Promise<string | null> => {
   try {
-    const res = await fetch(userinfoUrl, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
-    if (!res.ok) return null;
-    const body: any = await res.json();
+    const res = await guardedRequest(userinfoUrl, {
+      method: 'GET',
+      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+      timeoutMs,
+      blockPrivate,
+      maxBytes: MAX_BODY_BYTES,
+    });
+    if (res.status !== 200 || res.truncated) return null;
+    const body: any = JSON.parse(res.body);
     for (const claim of ['email', 'preferred_username', 'upn']) {
       if (typeof body?.[claim] === 'string' && body[claim].trim()) return body[claim].trim();
     }

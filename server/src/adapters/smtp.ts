@@ -87,7 +87,8 @@ const provideTokens = (transporter: Transporter<any>, config: SmtpConfig) => {
   transporter.set('oauth2_provision_cb', (_user: string, renew: boolean, callback: (error: Error | null, token?: string) => void) => {
     login.getAccessToken(renew).then(
       (token) => callback(null, token),
-      (error) => callback(new AccessTokenError(String((error as Error)?.message ?? error)))
+      // transientToken survives nodemailer's EAUTH wrapping: the classifier retries it, pausing nothing.
+      (error) => callback(Object.assign(new AccessTokenError(String((error as Error)?.message ?? error)), { transientToken: Boolean((error as any)?.transientToken) }))
     );
   });
 };

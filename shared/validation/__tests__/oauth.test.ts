@@ -54,6 +54,16 @@ describe('the client secret follows its token endpoint', () => {
     expect(clientSecretChange(next({ smtpHost: 'smtp.example.com' }), base)).toBeNull();
   });
 
+  it('asks for it again when a custom provider\'s authorize URL moves (a phishing page would get the consent)', async () => {
+    const custom = next({ oauthProvider: 'custom', oauthAuthorizeUrl: 'https://login.example.com/authorize', oauthTokenUrl: 'https://login.example.com/token', oauthScopes: 'mail' });
+    const phished = { ...custom, oauthAuthorizeUrl: 'https://login.example.net/authorize' };
+    expect(clientSecretChange(phished, custom)).toBe('authorization URL');
+    const context = { stored: { oauthClientSecret: true }, original: custom };
+    await expect(emailServerSchema.validate(phished, { abortEarly: false, context })).rejects.toMatchObject({
+      inner: [expect.objectContaining({ path: 'oauthClientSecret', message: 'Re-enter the client secret: the OAuth authorization URL changed.' })],
+    });
+  });
+
   it('is required with an OAuth2 side, and asked again in the form after the tenant changed', async () => {
     await expect(emailServerSchema.validate(base, { abortEarly: false })).rejects.toMatchObject({ inner: [expect.objectContaining({ path: 'oauthClientSecret', message: 'This field is required.' })] });
     const context = { stored: { oauthClientSecret: true }, original: base };

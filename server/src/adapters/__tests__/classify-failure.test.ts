@@ -122,3 +122,12 @@ describe('failsOver: whether the fallback server may take the mail', () => {
     expect(sendgridFull({ code: 413 }).failsOver).toBe(false);
   });
 });
+
+describe('an OAuth2 token that could not be had for now', () => {
+  it('is retried, not a refused login: nodemailer calls it EAUTH, yet no person is needed', () => {
+    const wrapped = smtp({ code: 'EAUTH', command: 'AUTH XOAUTH2', transientToken: true, message: '"Workspace" could not renew its OAuth access token: HTTP 503' });
+    expect(classifySmtpFailure(wrapped)).toEqual(retryOnServer);
+    // "Reconnect the account" (invalid_grant) still needs one.
+    expect(classifySmtpFailure(smtp({ code: 'EAUTH', command: 'AUTH XOAUTH2', transientToken: false }))).toEqual(person);
+  });
+});

@@ -85,6 +85,8 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const pauseAndRelease = async (server: StoredServer, error: Error) => {
     await pauseForAttention(strapi, server, error.message, { untilConnected: error instanceof AccountNeededError });
     await release(server.documentId, {});
+    // The list shows why polling stopped, not the last good poll.
+    await getService(strapi, 'servers').recordPoll(server, false, error.message).catch(() => undefined);
     return new NeedsAttentionError(error.message);
   };
 
@@ -114,6 +116,7 @@ const pollerService = ({ strapi }: { strapi: Core.Strapi }) => {
       // The token endpoint failed for now: tried again after the usual backoff, not at every tick.
       const message = String((error as Error)?.message ?? error).slice(0, 255);
       await release(server.documentId, state ? backoff(server, state, message, false) : {});
+      await getService(strapi, 'servers').recordPoll(server, false, message).catch(() => undefined);
       throw new errors.ApplicationError(`Fetching mail for "${server.name}" failed: ${message}`);
     }
     const ingest = getService(strapi, 'ingest');

@@ -6,6 +6,7 @@ import type { OAuthCallback } from '../../../../shared/contracts/oauth';
 import { anyOAuth, usesOAuth } from '../../../../shared/validation/servers';
 import { scrub } from '../../adapters/describe-error';
 import {
+  OAuthEndpointRefusedError,
   OAuthGrantError,
   OAuthTransientError,
   accountOfIdToken,
@@ -19,6 +20,7 @@ import { SERVER_UID, UIDS, getService, pluginConfig } from '../../utils';
 import { rawTable } from '../../utils/raw-table';
 import { sleep } from '../../utils/sleep';
 import { fieldError } from '../../utils/validate';
+import { privateAddressOf, privateNetworkMessage } from '../../adapters/network-guard';
 import { endpointsOf, extraAuthorizeParams, scopesOf } from './oauth-providers';
 import { unreadableSecretMessage } from './server-config';
 import { OAUTH_TOKEN_COLUMNS, type StoredServer } from './servers';
@@ -36,6 +38,14 @@ export const RECONNECT_MESSAGE = 'Needs attention: reconnect the account';
 const MAX_ACCOUNT = 1024;
 /** How often an instance waiting for another one's refresh looks at the row again. */
 const LEASE_POLL_MS = 100;
+
+/**
+ * A token that could not be had for now (the provider timed out or failed, another instance's
+ * renewal took too long): marked so that the sender and the poller retry it later instead of
+ * treating it as a refused login that needs a person.
+ */
+export const transientTokenError = (message: string) => Object.assign(new errors.ApplicationError(message), { transientToken: true as const });
+export const isTransientTokenError = (error: unknown) => Boolean((error as { transientToken?: unknown } | null)?.transientToken);
 
 const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest();
 const random = (bytes: number) => crypto.randomBytes(bytes).toString('base64url');
@@ -68,7 +78,16 @@ const oauthService = ({ strapi }: { strapi: Core.Strapi }) => {
   const servers = () => getService(strapi, 'servers');
   const states = () => rawTable(strapi, UIDS.oauthState);
   /** One refresh per server per instance: the pool's connections share it. */
-  const inflight = new Map<number, Promise<OAuthAccess>>();
+  const inflight = new Map<string, { promise: Promise<OAuthAccess>; renew: boolean }>();
+
+  /**
+   * The default server's account sends every Strapi mail (password resets): connecting or
+   * disconnecting it re-points that mail, as changing its login does, so it needs "Set the default server".
+   */
+  const assertMayTouchDefault = (server: StoredServer, maySetDefault: boolean) => {
+    if (!server.isDefault || maySetDefault) return;
+    throw new errors.PolicyError('Connecting or disconnecting the account of the default email server needs the permission "Set the default server".');
+  };
 
   const loadRow = async (id: number) => (await strapi.db.query(SERVER_UID).findOne({ where: { id } })) as StoredServer | null;
 
@@ -82,7 +101,17 @@ const oauthService = ({ strapi }: { strapi: Core.Strapi }) => {
     const clientSecret = secrets().decrypt(server.oauthClientSecret);
     if (clientSecret === null) throw fieldError('oauthClientSecret', unreadableSecretMessage(server, 'oauthClientSecret'));
     const endpoints = endpointsOf(server, config());
-    return { ...endpoints, clientId: server.oauthClientId, clientSecret, timeoutMs: config().timeoutMs };
+    // Only a custom provider's URLs were typed by an admin; the built-in ones (and the operator's
+    // own endpoints in the config) are trusted.
+    const blockPrivate = server.oauthProvider === 'custom' && pluginConfig(strapi).blockPrivateNetworks;
+    return { ...endpoints, clientId: server.oauthClientId, clientSecret, timeoutMs: config().timeoutMs, blockPrivate };
+  };
+
+  /** The browser is sent to the authorize URL: with blockPrivateNetworks, not into the server's network. */
+  const assertAuthorizeUrlAllowed = async (client: ReturnType<typeof clientOf>) => {
+    if (!client.blockPrivate) return;
+    const host = new URL(client.authorizeUrl).hostname;
+    if (await privateAddressOf(host)) throw fieldError('oauthAuthorizeUrl', `The authorization URL's host ${privateNetworkMessage(host)}`);
   };
 
   /** The XOAUTH2 login of one side: its username when given, else the connected account. */
@@ -140,9 +169,10 @@ const oauthService = ({ strapi }: { strapi: Core.Strapi }) => {
         throw new errors.ApplicationError(message);
       }
       await release();
+      if (error instanceof OAuthEndpointRefusedError) throw new errors.ApplicationError(`"${row.name}" cannot renew its OAuth access token: ${error.message}`);
       if (error instanceof OAuthTransientError) {
         // Transient: no attention; the send's own retry (queue, pool) tries again later.
-        throw new errors.ApplicationError(scrub(`"${row.name}" could not renew its OAuth access token: ${error.message}`, hide));
+        throw transientTokenError(scrub(`"${row.name}" could not renew its OAuth access token: ${error.message}`, hide));
       }
       throw error;
     }
@@ -177,7 +207,7 @@ const oauthService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (access) return access;
         continue;
       }
-      if (Date.now() > deadline) throw new errors.ApplicationError(`"${row.name}" could not renew its OAuth access token in time: try again.`);
+      if (Date.now() > deadline) throw transientTokenError(`"${row.name}" could not renew its OAuth access token in time: try again.`);
       await sleep(LEASE_POLL_MS);
       // The other instance's refresh is the renewal asked for.
       renew = false;
@@ -207,10 +237,17 @@ const oauthService = ({ strapi }: { strapi: Core.Strapi }) => {
      * provider, so nothing retries in a loop.
      */
     async accessToken(server: StoredServer, options: { renew?: boolean; side?: 'outgoing' | 'incoming' } = {}): Promise<OAuthAccess> {
-      const running = inflight.get(server.id);
-      if (running) return running;
-      const promise = obtain(server, Boolean(options.renew), options.side ?? 'outgoing').finally(() => inflight.delete(server.id));
-      inflight.set(server.id, promise);
+      const side = options.side ?? 'outgoing';
+      const renew = Boolean(options.renew);
+      // Per side: each side logs in as its own username. A renewal never joins a plain call in
+      // flight, which may hand out the very token the relay just refused.
+      const key = `${server.id}:${side}`;
+      const running = inflight.get(key);
+      if (running && (running.renew || !renew)) return running.promise;
+      const promise = obtain(server, renew, side).finally(() => {
+        if (inflight.get(key)?.promise === promise) inflight.delete(key);
+      });
+      inflight.set(key, { promise, renew });
       return promise;
     },
 
@@ -223,9 +260,11 @@ const oauthService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Starts a Connect: a single-use state bound to this admin, and the provider's consent URL. */
-    async start(server: StoredServer, adminUserId: number): Promise<{ authorizeUrl: string }> {
+    async start(server: StoredServer, adminUserId: number, maySetDefault: boolean): Promise<{ authorizeUrl: string }> {
+      assertMayTouchDefault(server, maySetDefault);
       const client = clientOf(server);
       if (!client.authorizeUrl || !client.tokenUrl) throw fieldError('oauthAuthorizeUrl', 'Enter the authorization and token URLs, and save, before connecting an account.');
+      await assertAuthorizeUrlAllowed(client);
       const state = random(32);
       // RFC 7636 §4.1: 43 to 128 characters; 64 bytes of entropy encode to 86.
       const verifier = random(64);
@@ -260,7 +299,7 @@ const oauthService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Finishes a Connect: uses up the state, exchanges the code, stores the account's tokens. */
-    async callback(adminUserId: number, input: OAuthCallback): Promise<StoredServer> {
+    async callback(adminUserId: number, input: OAuthCallback, maySetDefault: boolean): Promise<StoredServer> {
       const row = await stateRow(input.state);
       const again = 'click Connect again.';
       if (!row) throw new errors.ValidationError(`This sign-in is unknown or was already used: ${again}`);
@@ -276,6 +315,8 @@ const oauthService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const server = await servers().findOne(row.server);
       if (!server) throw new errors.NotFoundError('Email server not found: it was deleted while the account was being connected.');
+      // Again here: the server may have become the default since Connect was clicked.
+      assertMayTouchDefault(server, maySetDefault);
       if (input.error) {
         const error = oneLine(input.error, 64);
         const description = oneLine(input.error_description, 300);
@@ -301,6 +342,7 @@ const oauthService = ({ strapi }: { strapi: Core.Strapi }) => {
           const hint = error.code === 'invalid_client' ? ' Check the client id and secret.' : error.code === 'invalid_grant' ? ' Check that the redirect URI registered with the provider is the one shown here.' : '';
           throw new errors.ApplicationError(scrub(`The provider did not accept the sign-in (${error.code}${description}).${hint} Then ${again}`, hide));
         }
+        if (error instanceof OAuthEndpointRefusedError) throw new errors.ApplicationError(`${error.message} Change the token URL, then ${again}`);
         if (error instanceof OAuthTransientError) throw new errors.ApplicationError(scrub(`${error.message} Try again: ${again}`, hide));
         throw error;
       }
@@ -312,7 +354,7 @@ const oauthService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const account =
         accountOfIdToken(tokens.idToken) ??
-        (client.userinfoUrl ? await accountOfUserinfo(client.userinfoUrl, tokens.accessToken, client.timeoutMs) : null) ??
+        (client.userinfoUrl ? await accountOfUserinfo(client.userinfoUrl, tokens.accessToken, client.timeoutMs, client.blockPrivate) : null) ??
         (server.smtpUsername || server.incomingUsername || null);
       if (!account) {
         throw new errors.ApplicationError(`The provider did not say which account signed in: enter it as the username, save, then ${again}`);
@@ -340,7 +382,8 @@ const oauthService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Forgets the connected account (its tokens stay valid at the provider until revoked there). */
-    async disconnect(server: StoredServer): Promise<StoredServer> {
+    async disconnect(server: StoredServer, maySetDefault: boolean): Promise<StoredServer> {
+      assertMayTouchDefault(server, maySetDefault);
       await servers().writeOAuth(server, { ...OAUTH_TOKEN_COLUMNS }, { edit: true });
       await getService(strapi, 'activity').record(ACTIVITY_EVENTS.serverDisconnect, {
         subject: { type: 'server', documentId: server.documentId, name: server.name },

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { INPUT_FIELDS, SECRET_FIELDS, type SchemaContext, type EmailServerInput, type PublicServer, type SecretField, type ServerStatus } from '../../../../shared/contracts/servers';
+import { INPUT_FIELDS, OAUTH_CONNECTION_FIELDS, SECRET_FIELDS, type SchemaContext, type EmailServerInput, type PublicServer, type SecretField, type ServerStatus } from '../../../../shared/contracts/servers';
 import {
   anyOAuth,
   clientSecretChange,
@@ -137,9 +137,24 @@ const secretApplies = (field: SecretField, input: EmailServerInput) => {
  * The fields that decide where and how Strapi's own mail (password resets, invitations) goes, and
  * where replies to it go, when the server is the default: changing them needs `servers.set-default`.
  */
-const DEFAULT_GUARDED_FIELDS = ['type', 'enabled', 'senderEmail', 'senderName', 'replyTo', 'smtpUsername', 'dkimDomain', 'dkimSelector'] as const;
+// The login methods and the OAuth app and endpoints decide whose mailbox sends the default's mail,
+// as the username does (XOAUTH2 logs in as the connected account when no username is given).
+const DEFAULT_GUARDED_FIELDS = [
+  'type',
+  'enabled',
+  'senderEmail',
+  'senderName',
+  'replyTo',
+  'smtpUsername',
+  'dkimDomain',
+  'dkimSelector',
+  'smtpAuthMethod',
+  'incomingAuthMethod',
+  ...OAUTH_CONNECTION_FIELDS,
+] as const;
 const defaultConnectionChanged = (existing: StoredServer, input: EmailServerInput) =>
   DEFAULT_GUARDED_FIELDS.some((field) => (existing[field] ?? null) !== (input[field] ?? null)) ||
+  Boolean(input.oauthClientSecret) ||
   connectionChange('smtpPassword', input, existing) !== null ||
   Boolean(input.smtpPassword) ||
   Boolean(input.apiToken) ||
@@ -332,6 +347,14 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
     for (const [field, side] of [['smtpHost', 'outgoing'], ['incomingHost', 'incoming']] as const) {
       const problem = await refusedHost(input, side);
       if (problem) throw fieldError(field, problem);
+    }
+    // A custom OAuth provider's URLs were typed by an admin too: the token URL gets the client
+    // secret and the refresh token, the browser is sent to the authorize URL.
+    if (!pluginConfig(strapi).blockPrivateNetworks || !anyOAuth(input) || input.oauthProvider !== 'custom') return;
+    for (const [field, words] of [['oauthAuthorizeUrl', 'authorization URL'], ['oauthTokenUrl', 'token URL']] as const) {
+      const url = input[field];
+      const host = url ? URL.canParse(url) && new URL(url).hostname : null;
+      if (host && (await privateAddressOf(host))) throw fieldError(field, `The ${words}'s host ${privateNetworkMessage(host)}`);
     }
   };
 
