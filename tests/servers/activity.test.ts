@@ -48,6 +48,20 @@ const activityOf = async (documentId: string, query = '') => {
   return res.body as { data: any[]; meta: { nextBefore: number | null } };
 };
 
+/** A second PostgreSQL session on the test's database, to hold a row lock. */
+const pgClient = async () => {
+  const env = app.db.env;
+  const client = new Client({ host: env.DATABASE_HOST, port: Number(env.DATABASE_PORT), user: env.DATABASE_USERNAME, password: env.DATABASE_PASSWORD, database: env.DATABASE_NAME });
+  await client.connect();
+  return client;
+};
+/** Until some session of the database waits for a lock. */
+const lockWait = (what: string) =>
+  waitUntil(async () => {
+    const rows = await app.db.query("select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()");
+    return Number(rows[0].n) > 0;
+  }, 10_000, what);
+
 beforeAll(async () => {
   ({ app, sink } = await bootWithSink({ EMAIL_SERVER_CAMPAIGN_TICK_MS: '100', EMAIL_SERVER_PUBLIC_URL: 'https://cms.example.com' }));
   for (const event of EVENTS) app.strapi.eventHub.on(event, (payload: any) => void seen.push({ event, payload }));
@@ -246,9 +260,7 @@ it(`a campaign scheduled while the server is being deleted keeps it (${testDb()}
   if (app.db.client === 'postgres') {
     // A campaign being scheduled at this moment: its transaction holds the server row shared
     // and has moved the campaign, but has not committed yet.
-    const env = app.db.env;
-    const client = new Client({ host: env.DATABASE_HOST, port: Number(env.DATABASE_PORT), user: env.DATABASE_USERNAME, password: env.DATABASE_PASSWORD, database: env.DATABASE_NAME });
-    await client.connect();
+    const client = await pgClient();
     try {
       await client.query('BEGIN');
       // The lock lockServerRow takes for a send (FOR KEY SHARE): it still holds off the delete's FOR UPDATE.
@@ -256,10 +268,7 @@ it(`a campaign scheduled while the server is being deleted keeps it (${testDb()}
       await client.query("UPDATE email_campaigns SET status = 'scheduled', scheduled_at = now() + interval '1 hour' WHERE document_id = $1", [campaign.documentId]);
       const deleting = as().delete(`/email-server/servers/${server.documentId}`).then((res) => res);
       // The delete waits for the row, not for the clock.
-      await waitUntil(async () => {
-        const rows = await app.db.query("select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()");
-        return Number(rows[0].n) > 0;
-      }, 10_000, 'the delete to wait for the server row');
+      await lockWait('the delete to wait for the server row');
       await client.query('COMMIT');
       const res = await deleting;
       expect(res.status).toBe(409);
@@ -281,18 +290,13 @@ it(`a campaign being sent does not hold up the ordinary updates of its server's 
   if (app.db.client === 'postgres') {
     // The send's transaction held open: it has taken the server row's lock and waits for the
     // campaign row, which this client holds.
-    const env = app.db.env;
-    const client = new Client({ host: env.DATABASE_HOST, port: Number(env.DATABASE_PORT), user: env.DATABASE_USERNAME, password: env.DATABASE_PASSWORD, database: env.DATABASE_NAME });
-    await client.connect();
+    const client = await pgClient();
     try {
       await client.query('BEGIN');
       await client.query('SELECT id FROM email_campaigns WHERE document_id = $1 FOR UPDATE', [campaign.documentId]);
       let sendDone = false;
       const sending = as().post(`/email-server/campaigns/${campaign.documentId}/send`).send({ at: later() }).then((res) => ((sendDone = true), res));
-      await waitUntil(async () => {
-        const rows = await app.db.query("select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()");
-        return Number(rows[0].n) > 0;
-      }, 10_000, 'the send to wait inside its transaction');
+      await lockWait('the send to wait inside its transaction');
       // A save of the server (an UPDATE of the row, as the send/poll bookkeeping and the OAuth lease are) goes through meanwhile.
       let saved: any = null;
       void as().put(`/email-server/servers/${server.documentId}`).send({ senderName: 'Saved meanwhile' }).then((res) => (saved = res));
