@@ -130,6 +130,10 @@ it('a test email through a server that refuses connections is sent by its fallba
   expect(res.status).toBe(200);
   expect(res.body.data.server).toBe('Fallback');
   await fallbackSink.waitForMessages(1);
+  // The activity says which server took it: ok is the test's outcome, not the primary's.
+  const activity = await app.as().get(`/email-server/servers/${first.documentId}/activity`);
+  const entry = activity.body.data.find((e: any) => e.event === 'email-server.server.test');
+  expect(entry.details).toEqual({ kind: 'email', to: 'me@example.org', ok: true, message: null, server: 'Fallback' });
 });
 
 it('stores a 1,000-character relay reply as the last send error, cut to fit, and clears it from view after a success', async () => {

@@ -48,6 +48,20 @@ const activityOf = async (documentId: string, query = '') => {
   return res.body as { data: any[]; meta: { nextBefore: number | null } };
 };
 
+/** A second PostgreSQL session on the test's database, to hold a row lock. */
+const pgClient = async () => {
+  const env = app.db.env;
+  const client = new Client({ host: env.DATABASE_HOST, port: Number(env.DATABASE_PORT), user: env.DATABASE_USERNAME, password: env.DATABASE_PASSWORD, database: env.DATABASE_NAME });
+  await client.connect();
+  return client;
+};
+/** Until some session of the database waits for a lock. */
+const lockWait = (what: string) =>
+  waitUntil(async () => {
+    const rows = await app.db.query("select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()");
+    return Number(rows[0].n) > 0;
+  }, 10_000, what);
+
 beforeAll(async () => {
   ({ app, sink } = await bootWithSink({ EMAIL_SERVER_CAMPAIGN_TICK_MS: '100', EMAIL_SERVER_PUBLIC_URL: 'https://cms.example.com' }));
   for (const event of EVENTS) app.strapi.eventHub.on(event, (payload: any) => void seen.push({ event, payload }));
@@ -139,8 +153,12 @@ it('a connection check, a test email and becoming the default are recorded, newe
   ]);
   expect(data[0]).toMatchObject({ user: admin, details: { previous: null } });
   expect(data[1].details).toEqual({ changed: ['isDefault'] });
-  expect(data[2].details).toEqual({ kind: 'email', to: 'someone@example.org', ok: true, message: null });
+  expect(data[2].details).toEqual({ kind: 'email', to: 'someone@example.org', ok: true, message: null, server: 'Checked' });
   expect(data[3].details).toMatchObject({ kind: 'verify', ok: true, outgoing: { ok: true }, incoming: null });
+  // The stored entry keeps the check's answer; the event hub (webhooks, Audit Logs) gets none.
+  expect(data[3].details.outgoing.message).toEqual(expect.any(String));
+  const verifyEvent = await waitUntil(() => seen.find((e) => e.event === 'email-server.server.test' && e.payload.subject.documentId === server.documentId && e.payload.details.kind === 'verify'), 10_000, 'the verify event');
+  expect(verifyEvent.payload.details).toEqual({ kind: 'verify', ok: true, outgoing: { ok: true }, incoming: null });
   expect(new Set(data.map((e) => e.user?.email))).toEqual(new Set(['admin@example.com']));
   expect(data.every((e) => !Number.isNaN(Date.parse(e.createdAt)))).toBe(true);
 
@@ -163,6 +181,11 @@ it('the activity route needs servers.read, answers 404 for no server, and pages 
   expect((await app.http.get(`/email-server/servers/${server.documentId}/activity`).set('Authorization', `Bearer ${reader}`)).status).toBe(200);
   expect((await as().get('/email-server/servers/nosuchserver/activity')).status).toBe(404);
   expect((await as().get(`/email-server/servers/${server.documentId}/activity?before=abc`)).status).toBe(400);
+  // Ids are int4 on PostgreSQL: a larger one is the field's error, not a failed query.
+  const huge = await as().get(`/email-server/servers/${server.documentId}/activity?before=99999999999`);
+  expect(huge.status).toBe(400);
+  expect(huge.body.error.details.errors[0].path).toEqual(['before']);
+  expect((await activityOf(server.documentId, '?before=2147483647')).data).toHaveLength(30);
 
   const first = await activityOf(server.documentId);
   expect(first.data).toHaveLength(30);
@@ -237,19 +260,15 @@ it(`a campaign scheduled while the server is being deleted keeps it (${testDb()}
   if (app.db.client === 'postgres') {
     // A campaign being scheduled at this moment: its transaction holds the server row shared
     // and has moved the campaign, but has not committed yet.
-    const env = app.db.env;
-    const client = new Client({ host: env.DATABASE_HOST, port: Number(env.DATABASE_PORT), user: env.DATABASE_USERNAME, password: env.DATABASE_PASSWORD, database: env.DATABASE_NAME });
-    await client.connect();
+    const client = await pgClient();
     try {
       await client.query('BEGIN');
-      await client.query('SELECT id FROM email_servers WHERE document_id = $1 FOR SHARE', [server.documentId]);
+      // The lock lockServerRow takes for a send (FOR KEY SHARE): it still holds off the delete's FOR UPDATE.
+      await client.query('SELECT id FROM email_servers WHERE document_id = $1 FOR KEY SHARE', [server.documentId]);
       await client.query("UPDATE email_campaigns SET status = 'scheduled', scheduled_at = now() + interval '1 hour' WHERE document_id = $1", [campaign.documentId]);
       const deleting = as().delete(`/email-server/servers/${server.documentId}`).then((res) => res);
       // The delete waits for the row, not for the clock.
-      await waitUntil(async () => {
-        const rows = await app.db.query("select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()");
-        return Number(rows[0].n) > 0;
-      }, 10_000, 'the delete to wait for the server row');
+      await lockWait('the delete to wait for the server row');
       await client.query('COMMIT');
       const res = await deleting;
       expect(res.status).toBe(409);
@@ -263,6 +282,51 @@ it(`a campaign scheduled while the server is being deleted keeps it (${testDb()}
     expect((await as().delete(`/email-server/servers/${server.documentId}`)).status).toBe(409);
   }
   expect((await as().get(`/email-server/servers/${server.documentId}`)).status).toBe(200);
+});
+
+it(`a campaign being sent does not hold up the ordinary updates of its server's row (${testDb()})`, async () => {
+  const server = await createServer(as(), smtpRelay(sink.port, { name: 'Busy row' }));
+  const campaign = (await createCampaign(as(), { name: 'Held send', server: server.documentId, subject: 'Hi', text: 'Hello', recipients: [{ email: 'h@example.org' }] })).data;
+  if (app.db.client === 'postgres') {
+    // The send's transaction held open: it has taken the server row's lock and waits for the
+    // campaign row, which this client holds.
+    const client = await pgClient();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT id FROM email_campaigns WHERE document_id = $1 FOR UPDATE', [campaign.documentId]);
+      let sendDone = false;
+      const sending = as().post(`/email-server/campaigns/${campaign.documentId}/send`).send({ at: later() }).then((res) => ((sendDone = true), res));
+      await lockWait('the send to wait inside its transaction');
+      // A save of the server (an UPDATE of the row, as the send/poll bookkeeping and the OAuth lease are) goes through meanwhile.
+      let saved: any = null;
+      void as().put(`/email-server/servers/${server.documentId}`).send({ senderName: 'Saved meanwhile' }).then((res) => (saved = res));
+      const res = await waitUntil(() => saved, 10_000, 'the server save while the send is open');
+      expect(res.status).toBe(200);
+      expect(sendDone).toBe(false);
+      await client.query('COMMIT');
+      expect((await sending).status).toBe(200);
+    } finally {
+      await client.end();
+    }
+  } else {
+    await as().post(`/email-server/campaigns/${campaign.documentId}/send`).send({ at: later() }).expect(200);
+    await as().put(`/email-server/servers/${server.documentId}`).send({ senderName: 'Saved meanwhile' }).expect(200);
+  }
+  expect((await as().get(`/email-server/servers/${server.documentId}`)).body.data.senderName).toBe('Saved meanwhile');
+  expect((await as().get(`/email-server/campaigns/${campaign.documentId}`)).body.data.status).toBe('scheduled');
+});
+
+it(`entries older than audit.retentionDays (180 by default) are pruned, newer ones kept (${testDb()})`, async () => {
+  const server = await createServer(as(), smtpRelay(sink.port, { name: 'Pruned' }));
+  await as().put(`/email-server/servers/${server.documentId}`).send({ senderName: 'Recent' }).expect(200);
+  const [recent, old] = (await activityOf(server.documentId)).data;
+  const aged = (days: number) => (app.db.client === 'postgres' ? `created_at - interval '${days} days'` : `created_at - ${days * 24 * 3600_000}`);
+  await app.db.query(`update email_activities set created_at = ${aged(181)} where id = ? returning id`, [old.id]);
+  await app.db.query(`update email_activities set created_at = ${aged(179)} where id = ? returning id`, [recent.id]);
+  expect(app.strapi.config.get('plugin::email-server.audit.retentionDays')).toBe(180);
+  // What the campaign queue's hourly cleanup calls.
+  expect(await app.strapi.plugin('email-server').service('activity').pruneExpired()).toBe(1);
+  expect((await activityOf(server.documentId)).data.map((e) => e.id)).toEqual([recent.id]);
 });
 
 it('a suppression added and removed is recorded with the admin and a count', async () => {
@@ -284,6 +348,8 @@ it(`a relay's 1,000-character refusal with NUL bytes is recorded with the failed
   const reason = `5.7.1 ${'Refused\u0000 by policy; '.repeat(60)}`.slice(0, 1000);
   const relay = await startSmtpServer({ mode: 'plain', rcptError: () => ({ code: 550, message: reason }) });
   relays.push(relay);
+  const hook = await as().post('/admin/webhooks').send({ name: 'Tests', url: receiverUrl, headers: {}, events: ['email-server.server.test'] });
+  expect(hook.status).toBe(201);
   const server = await createServer(as(), smtpRelay(relay.port, { name: `Hostile ${'x'.repeat(80)}` }));
   const res = await as().post(`/email-server/servers/${server.documentId}/test-email`).send({ to: 'refused@example.org' });
   expect(res.status).toBeGreaterThanOrEqual(400);
@@ -294,6 +360,13 @@ it(`a relay's 1,000-character refusal with NUL bytes is recorded with the failed
   expect(entry).toMatchObject({ subject: { name: `Hostile ${'x'.repeat(80)}` }, details: { kind: 'email', to: 'refused@example.org', ok: false } });
   expect(entry.details.message).toContain('550 5.7.1 Refused');
   expect(entry.details.message).not.toContain('\u0000');
+
+  // The relay's text stays in the stored entry: a webhook subscriber and a hub listener get the outcome only.
+  const delivery = await waitUntil(() => deliveries.find((d) => d.body.event === 'email-server.server.test' && d.body.subject?.documentId === server.documentId), 10_000, 'the test webhook');
+  expect(delivery.body.details).toEqual({ kind: 'email', to: 'refused@example.org', ok: false });
+  const event = await eventOf('email-server.server.test', server.documentId);
+  expect(event.payload.details).toEqual({ kind: 'email', to: 'refused@example.org', ok: false });
+  expect(JSON.stringify([delivery.body, event.payload])).not.toContain('Refused');
 });
 
 it(`what a caller records from outside (a provider's account name) is stored cut and without NUL bytes on ${testDb()}`, async () => {

@@ -173,6 +173,38 @@ it('falls back to the domain\'s /.well-known autoconfig file', async () => {
     settings: { smtpHost: 'smtp.wk-mail.test', smtpPort: 465, smtpSecurity: 'tls', smtpAuthMethod: 'password', incomingProtocol: 'pop3', incomingPort: 110, incomingSecurity: 'none' },
   });
   expect(res.body.data.notes).toContain('Autoconfig at autoconfig.wk-mail.test:' + web.port + ' failed: the host has no address.');
+  // socketType plain: said before the admin types the password in.
+  expect(res.body.data.notes).toContain('The proposed POP3 host pop.wk-mail.test connects without TLS: the password would cross the network in clear.');
+  expect(res.body.data.notes.filter((n: string) => n.startsWith('The proposed SMTP host'))).toEqual([]);
+});
+
+it('warns when an autoconfig file proposes a host outside the address\'s domain and its MX hosts\' domains', async () => {
+  // The web host serving the file is not the mail operator: its file names a third host.
+  dns.set('webhosted.test', { MX: [{ exchange: 'mx1.mailops.example', priority: 10 }] });
+  dns.set('autoconfig.webhosted.test', { A: ['127.0.0.1'] });
+  web.serve(
+    'autoconfig.webhosted.test',
+    autoconfigXml('webhosted.test', {
+      incoming: [serverXml('incomingServer', { type: 'imap', hostname: 'imap.mailops.example', port: 993, socketType: 'SSL', authentication: ['password-cleartext'], username: '%EMAILADDRESS%' })],
+      outgoing: [serverXml('outgoingServer', { type: 'smtp', hostname: 'smtp.other.example', port: 587, socketType: 'STARTTLS', authentication: ['password-cleartext'], username: '%EMAILADDRESS%' })],
+    })
+  );
+  const res = await detect('fay@webhosted.test');
+  expect(res.body.data).toMatchObject({ source: 'autoconfig', settings: { smtpHost: 'smtp.other.example', incomingHost: 'imap.mailops.example' } });
+  expect(res.body.data.notes).toEqual([
+    `Found in the autoconfig file at autoconfig.webhosted.test:${web.port}.`,
+    "The proposed SMTP host smtp.other.example is not under webhosted.test or its MX hosts' domains: make sure it is your provider's before you enter the mailbox password.",
+  ]);
+});
+
+it('warns when SRV records point outside the address\'s domain', async () => {
+  dns.set('srv-far.test', {});
+  dns.set('_submissions._tcp.srv-far.test', { SRV: [{ priority: 0, weight: 0, port: 465, target: 'smtp.far-away.example' }] });
+  const res = await detect('gus@srv-far.test');
+  expect(res.body.data).toMatchObject({ source: 'srv', settings: { smtpHost: 'smtp.far-away.example', smtpSecurity: 'tls' } });
+  expect(res.body.data.notes).toContain(
+    "The proposed SMTP host smtp.far-away.example is not under srv-far.test: make sure it is your provider's before you enter the mailbox password."
+  );
 });
 
 it('does not follow an autoconfig redirect to another host', async () => {

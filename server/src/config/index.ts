@@ -94,6 +94,10 @@ export interface PluginConfig {
     /** Other endpoints for the built-in providers (national clouds, tests): { microsoft: { authorizeUrl, tokenUrl } }. */
     endpoints?: Partial<Record<'google' | 'microsoft', { authorizeUrl?: string; tokenUrl?: string; userinfoUrl?: string }>>;
   };
+  audit: {
+    /** Activity entries (email_activities) older than this are deleted, hourly. */
+    retentionDays: number;
+  };
   detect: {
     /** DNS servers for "Detect settings" ('127.0.0.1:5353'); the system's when empty. */
     dnsServers: string[];
@@ -148,6 +152,7 @@ const defaults: PluginConfig = {
     softBounceLimit: 3,
   },
   oauth: { stateTtlSeconds: 600, refreshMarginSeconds: 120, timeoutMs: 10_000 },
+  audit: { retentionDays: 180 },
   detect: {
     dnsServers: [],
     timeoutMs: 5_000,
@@ -228,6 +233,9 @@ export default {
     const redirectUri = config.oauth?.redirectUri;
     if (redirectUri !== undefined && redirectUri !== '' && !/^https?:\/\/\S+$/.test(redirectUri)) {
       throw new Error('email-server: config.oauth.redirectUri must be a URL such as https://cms.example.com/admin/settings/email-server/oauth/callback');
+    }
+    if (config.audit?.retentionDays !== undefined && !positive(config.audit.retentionDays)) {
+      throw new Error('email-server: config.audit.retentionDays must be a positive integer');
     }
     validateDetect(config.detect);
     const url = config.sendgrid?.apiBaseUrl;

@@ -102,7 +102,8 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
         await events().tested(server, { kind: 'email', to, ok: false, message: error?.message ?? 'The test email failed.' });
         throw error;
       }
-      await events().tested(server, { kind: 'email', to, ok: true, message: null });
+      // `ok` is this server's test; `server` says whether it or a fallback took the mail.
+      await events().tested(server, { kind: 'email', to, ok: true, message: null, server: sent.server });
       ctx.body = { data: { messageId: sent.messageId, server: sent.server } };
     },
 

@@ -7,7 +7,7 @@ import {
   type ActivitySubject,
   type ActivityUser,
 } from '../../../../shared/contracts/activity';
-import { UIDS } from '../../utils';
+import { UIDS, pluginConfig } from '../../utils';
 import { newDocumentId } from '../../utils/ids';
 
 export interface RecordInput {
@@ -44,6 +44,23 @@ const clean = (value: unknown, depth = 0): unknown => {
       .map(([k, v]) => [cut(k, 100), clean(v, depth + 1)])
   );
 };
+
+/**
+ * Detail keys holding free text: a connection check's answer (a relay's banner, an internal
+ * host:port) or a failure's message. The stored entry keeps them for the admins; the event hub
+ * does not, since every webhook subscriber (often a third party) and Audit Logs get its payload.
+ */
+const FREE_TEXT_KEYS = new Set(['message']);
+
+/** Details as the event hub carries them: without the free-text keys, at any depth. */
+export const hubDetails = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(hubDetails);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([k]) => !FREE_TEXT_KEYS.has(k)).map(([k, v]) => [k, hubDetails(v)]));
+};
+
+/** Entries deleted per statement when old ones are pruned: one short write at a time. */
+const PRUNE_BATCH = 1000;
 
 /** The admin user as an entry names them, from `ctx.state.user` (firstname/lastname → name). */
 export const activityUserOf = (user: any): ActivityUser | null => {
@@ -97,9 +114,25 @@ const activityService = ({ strapi }: { strapi: Core.Strapi }) => ({
       strapi.log.warn(`[email-server] The activity entry "${event}" for ${subject.type} ${subject.documentId} could not be stored (${error?.code ?? error?.name ?? 'error'}).`);
     }
     try {
-      await strapi.eventHub.emit(event, { user, subject, details });
+      await strapi.eventHub.emit(event, { user, subject, details: hubDetails(details) });
     } catch (error: any) {
       strapi.log.warn(`[email-server] A listener of "${event}" failed: ${error?.message ?? error}`);
+    }
+  },
+
+  /**
+   * Deletes the entries older than config.audit.retentionDays, PRUNE_BATCH at a time (a long history is not
+   * one long delete holding the table); answers how many went.
+   */
+  async pruneExpired(now = Date.now()): Promise<number> {
+    const cutoff = new Date(now - pluginConfig(strapi).audit.retentionDays * 24 * 3600_000);
+    let removed = 0;
+    for (;;) {
+      const rows = await strapi.db.query(UIDS.activity).findMany({ select: ['id'], where: { createdAt: { $lt: cutoff } }, orderBy: { id: 'asc' }, limit: PRUNE_BATCH });
+      if (rows.length === 0) return removed;
+      const { count } = await strapi.db.query(UIDS.activity).deleteMany({ where: { id: { $in: rows.map((r: any) => r.id) } } });
+      removed += count;
+      if (rows.length < PRUNE_BATCH) return removed;
     }
   },
 

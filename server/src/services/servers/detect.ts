@@ -106,6 +106,42 @@ const fromAutoconfig = (outgoing: AutoconfigServer | null, incoming: AutoconfigS
   return settings;
 };
 
+/** `host` is `domain` or a name under it. */
+const isUnder = (host: string, domain: string) => {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  const d = domain.toLowerCase().replace(/\.$/, '');
+  return h === d || h.endsWith(`.${d}`);
+};
+
+/** The domain an MX host belongs to: mx1.provider.net → provider.net (a two-label name stays). */
+const mxDomain = (mx: string) => {
+  const labels = mx.toLowerCase().replace(/\.$/, '').split('.');
+  return labels.length > 2 ? labels.slice(1).join('.') : labels.join('.');
+};
+
+/**
+ * Warnings about a proposal from SRV or autoconfig, which the admin is about to trust with the
+ * mailbox password: an autoconfig file is often served by a web host, not the mail operator, so
+ * a host outside the address's domain and its MX hosts' domains, or a connection without TLS,
+ * is named before the password is typed in.
+ */
+const trustNotes = (settings: Settings, domain: string, mx: string[]): string[] => {
+  const trusted = [domain, ...mx.map(mxDomain)];
+  const notes: string[] = [];
+  const sides = [
+    { label: 'SMTP', host: settings.smtpHost, security: settings.smtpSecurity },
+    { label: (settings.incomingProtocol ?? 'incoming').toUpperCase(), host: settings.incomingHost, security: settings.incomingSecurity },
+  ];
+  for (const { label, host, security } of sides) {
+    if (!host) continue;
+    if (!trusted.some((d) => isUnder(host, d))) {
+      notes.push(`The proposed ${label} host ${host} is not under ${domain}${mx.length > 0 ? ' or its MX hosts\' domains' : ''}: make sure it is your provider's before you enter the mailbox password.`);
+    }
+    if (security === 'none') notes.push(`The proposed ${label} host ${host} connects without TLS: the password would cross the network in clear.`);
+  }
+  return notes;
+};
+
 const fillUrl = (template: string, domain: string, email: string) =>
   template.replace(/\{domain\}/g, encodeURIComponent(domain)).replace(/\{email\}/g, encodeURIComponent(email));
 
@@ -155,9 +191,10 @@ const detectService = ({ strapi }: { strapi: Core.Strapi }) => ({
         else srvFailures.add(noteOf(`SRV lookups for ${domain}`, result.reason));
       });
       notes.push(...srvFailures);
+      const mxHosts = mx.status === 'fulfilled' ? mx.value : [];
       const bySrv = fromSrv(found, email);
       if (bySrv) {
-        return { source: 'srv', settings: bySrv, notes: [`Found in ${domain}'s DNS SRV records (RFC 6186).`, ...notes] };
+        return { source: 'srv', settings: bySrv, notes: [`Found in ${domain}'s DNS SRV records (RFC 6186).`, ...trustNotes(bySrv, domain, mxHosts), ...notes] };
       }
 
       const urls = config.detect.autoconfigUrls.length > 0 ? config.detect.autoconfigUrls : DEFAULT_AUTOCONFIG_URLS;
@@ -172,7 +209,7 @@ const detectService = ({ strapi }: { strapi: Core.Strapi }) => ({
           const settings = parsed ? fromAutoconfig(parsed.outgoing, parsed.incoming, email) : null;
           // A file whose hostnames are not hostnames proposes nothing.
           if (settings && (settings.smtpHost || settings.incomingHost)) {
-            return { source: 'autoconfig', settings, notes: [`Found in the autoconfig file at ${where}.`, ...notes] };
+            return { source: 'autoconfig', settings, notes: [`Found in the autoconfig file at ${where}.`, ...trustNotes(settings, domain, mxHosts), ...notes] };
           }
           if (xml !== null) notes.push(`The autoconfig file at ${where} names no server this plugin can use.`);
         } catch (error) {

@@ -24,14 +24,16 @@ export class ServerInUseError extends errors.ApplicationError {
  * Locks the server's row until the transaction `trx` ends; false when there is no such row. A
  * delete takes it exclusively ('update') and a campaign being scheduled or sent takes it shared
  * ('share'): whichever comes second waits, then sees the other's outcome (the campaign under
- * way, or the server gone). SQLite runs one write transaction at a time, so it needs no lock.
+ * way, or the server gone). Share is FOR KEY SHARE, not FOR SHARE: it still conflicts with the
+ * delete's FOR UPDATE and with DELETE, but lets the ordinary UPDATEs of the row's bookkeeping
+ * (last send/poll, the OAuth refresh lease, needs-attention) go on while a send is open. SQLite runs one write transaction at a time, so it needs no lock.
  */
 export const lockServerRow = async (strapi: Core.Strapi, trx: any, documentId: string, mode: 'update' | 'share') => {
   const table = rawTable(strapi, SERVER_UID);
   let query = trx(strapi.db.metadata.get(SERVER_UID).tableName)
     .select('id')
     .where(table.col('documentId'), documentId);
-  if ((strapi.db.dialect.client as string) !== 'sqlite') query = mode === 'update' ? query.forUpdate() : query.forShare();
+  if ((strapi.db.dialect.client as string) !== 'sqlite') query = mode === 'update' ? query.forUpdate() : query.forKeyShare();
   return (await query).length > 0;
 };
 

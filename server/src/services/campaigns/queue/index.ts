@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { UIDS } from '../../../utils';
+import { UIDS, getService } from '../../../utils';
 import { instanceOwnerId } from '../../../utils/ids';
 import { createTicker } from '../../../utils/ticker';
 import { createQueueContext } from './context';
@@ -50,6 +50,8 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (Date.now() - prunedAt > 3600_000) {
         prunedAt = Date.now();
         await strapi.db.query(UIDS.webhookEvent).deleteMany({ where: { createdAt: { $lt: new Date(Date.now() - 30 * 24 * 3600_000) } } });
+        // Who-changed-what entries are kept config.audit.retentionDays.
+        await getService(strapi, 'activity').pruneExpired();
       }
       await cancelLeftovers();
       const active = await q.campaigns().findMany({ select: ['server'], where: { status: 'sending' } });
