@@ -137,7 +137,9 @@ const secretApplies = (field: SecretField, input: EmailServerInput) => {
  * The fields that decide where and how Strapi's own mail (password resets, invitations) goes, and
  * where replies to it go, when the server is the default: changing them needs `servers.set-default`.
  */
-const DEFAULT_GUARDED_FIELDS = ['type', 'enabled', 'senderEmail', 'senderName', 'replyTo', 'smtpUsername', 'dkimDomain', 'dkimSelector'] as const;
+// The fallback and the limits too: a limit of 1 and a fallback would hand the next password
+// reset to whichever server the fallback names.
+const DEFAULT_GUARDED_FIELDS = ['type', 'enabled', 'senderEmail', 'senderName', 'replyTo', 'smtpUsername', 'smtpAuthMethod', 'dkimDomain', 'dkimSelector', 'fallbackServer', 'dailyLimit', 'hourlyLimit'] as const;
 const defaultConnectionChanged = (existing: StoredServer, input: EmailServerInput) =>
   DEFAULT_GUARDED_FIELDS.some((field) => (existing[field] ?? null) !== (input[field] ?? null)) ||
   connectionChange('smtpPassword', input, existing) !== null ||
@@ -145,11 +147,14 @@ const defaultConnectionChanged = (existing: StoredServer, input: EmailServerInpu
   Boolean(input.apiToken) ||
   Boolean(input.dkimPrivateKey);
 
-/** Whether saving `input` makes, unmakes or re-points the default server. */
-export const touchesDefault = (input: EmailServerInput, existing?: StoredServer) => {
+/**
+ * Whether saving `input` makes, unmakes or re-points the default server. A server on the
+ * default's fallback chain (`onDefaultChain`) carries the default's mail too, so it counts alike.
+ */
+export const touchesDefault = (input: EmailServerInput, existing?: StoredServer, onDefaultChain = false) => {
   if (!existing) return Boolean(input.isDefault);
   if (Boolean(existing.isDefault) !== Boolean(input.isDefault)) return true;
-  return Boolean(existing.isDefault) && defaultConnectionChanged(existing, normalizeServerInput(input));
+  return (Boolean(existing.isDefault) || onDefaultChain) && defaultConnectionChanged(existing, normalizeServerInput(input));
 };
 
 const isUniqueViolation = (error: unknown) =>
@@ -406,6 +411,19 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
       const server = await this.findOne(documentId);
       if (!server) throw new errors.NotFoundError('Email server not found.');
       return server;
+    },
+
+    /** Whether the default server falls back to this one, directly or along the chain. */
+    async onDefaultChain(documentId: string): Promise<boolean> {
+      const query = strapi.db.query(SERVER_UID);
+      let row = (await query.findOne({ select: ['documentId', 'fallbackServer'], where: { isDefault: true } })) as StoredServer | null;
+      const seen = new Set<string>();
+      while (row?.fallbackServer && !seen.has(row.documentId)) {
+        if (row.fallbackServer === documentId) return true;
+        seen.add(row.documentId);
+        row = (await query.findOne({ select: ['documentId', 'fallbackServer'], where: { documentId: row.fallbackServer } })) as StoredServer | null;
+      }
+      return false;
     },
 
     /** The default enabled server (for sending), looked up at most once a second. */
