@@ -31,6 +31,11 @@ export interface ScriptedSmtpOptions {
   mailFromError?: { code: number; message: string };
   /** Drop the connection when DATA arrives (for every mail, or those this says). */
   dropOnData?: boolean | ((rcptTo: string[]) => boolean);
+  /**
+   * Take the whole message (it is in `received`), then drop the connection instead of answering
+   * 250: a relay that delivered the mail but whose reply was lost.
+   */
+  dropAfterData?: boolean;
 }
 
 export interface ScriptedSmtp {
@@ -112,6 +117,12 @@ export const startSmtpServer = async (options: ScriptedSmtpOptions = {}): Promis
           raw,
           mail: await simpleParser(raw),
         });
+        if (options.dropAfterData) {
+          for (const connection of (server as any).connections as Set<any>) {
+            if (connection.id === session.id) connection._socket.destroy();
+          }
+          return;
+        }
         callback();
         if (options.closeAfterMessage) {
           // After the 250 reply is out: a relay that takes one message per connection.

@@ -78,6 +78,17 @@ it('does not move to the fallback when the primary refuses the recipient (550)',
   expect((await mailer().send(mail('Primary', 'here@example.org'))).server).toBe('Primary');
 });
 
+it('does not send through the fallback when the primary took the message and its 250 was lost', async () => {
+  const lost = await startSmtpServer({ dropAfterData: true });
+  scripted.push(lost);
+  await withFallback({ smtpPort: lost.port });
+  // nodemailer reports this "Connection closed unexpectedly" with command CONN, like a refused
+  // connection: the relay may have delivered, so the fallback must not send it a second time.
+  await expect(mailer().send(mail('Primary'))).rejects.toThrow(/Sending through "Primary" failed/);
+  expect(lost.received).toHaveLength(1);
+  expect(fallbackSink.count()).toBe(0);
+});
+
 it('refuses a fallback loop when saving, and stops at a visited server when rows were edited around it', async () => {
   const a = await createServer(app.as(), smtpRelay(await freePort(), { name: 'A' }));
   const b = await createServer(app.as(), smtpRelay(await freePort(), { name: 'B', fallbackServer: a.documentId }));

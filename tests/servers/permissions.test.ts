@@ -113,3 +113,24 @@ it('can be given to the Editor role through the roles API, and an editor then re
   expect((await call('get', '/email-server/servers', undefined, token)).status).toBe(200);
   expect((await call('delete', `/email-server/servers/${documentId}`, undefined, token)).status).toBe(403);
 });
+
+it('the default server\'s fallback and limits, and its fallbacks\' connections, need "Set the default server"', async () => {
+  const b = (await app.as().post('/email-server/servers').send(smtpServer({ name: 'Chain B', smtpUsername: null, smtpPassword: null }))).body.data;
+  const def = (await app.as().post('/email-server/servers').send(smtpServer({ name: 'The default', isDefault: true }))).body.data;
+  const editor = await createLimitedAdmin(app, [ACTIONS.read, ACTIONS.update]);
+  // Pointing the default at B with a limit of 1 would send the next password reset through B.
+  const retarget = await call('put', `/email-server/servers/${def.documentId}`, { fallbackServer: b.documentId, hourlyLimit: 1 }, editor);
+  expect(retarget.status).toBe(403);
+  expect((await app.as().put(`/email-server/servers/${def.documentId}`).send({ fallbackServer: b.documentId })).status).toBe(200);
+  // Now B carries the default's mail: re-pointing it at another relay needs the permission too.
+  const repoint = await call('put', `/email-server/servers/${b.documentId}`, { smtpHost: 'relay.attacker.example' }, editor);
+  expect(repoint.status).toBe(403);
+  expect(repoint.body.error.message).toMatch(/fallback of the default/);
+  const shown = (await app.as().get(`/email-server/servers/${b.documentId}`)).body.data;
+  expect(shown.smtpHost).toBe('smtp.example.com');
+  // A name is not how it connects: still allowed.
+  expect((await call('put', `/email-server/servers/${b.documentId}`, { name: 'Chain B renamed' }, editor)).status).toBe(200);
+  await app.as().put(`/email-server/servers/${def.documentId}`).send({ isDefault: false, fallbackServer: null });
+  await app.as().delete(`/email-server/servers/${def.documentId}`);
+  await app.as().delete(`/email-server/servers/${b.documentId}`);
+});

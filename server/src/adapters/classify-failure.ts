@@ -27,21 +27,29 @@ const NETWORK = /^(ECONNECTION|ETIMEDOUT|ESOCKET|ECONNRESET|ECONNREFUSED|EPIPE|E
 const CERTIFICATE = /certificate|self[-_ ]signed|unable[_ ]to[_ ](verify|get)|altnames|CERT|TLS/i;
 
 // The stages of an SMTP session before any sender or recipient is named.
-const SESSION_COMMANDS = /^(CONN|EHLO|HELO|STARTTLS|AUTH)/i;
+const SESSION_COMMANDS = /^(CONN|EHLO|HELO|LHLO|STARTTLS|AUTH)/i;
+// Errors from the operating system that mean no connection was ever made (so no mail began).
+const NEVER_CONNECTED = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/;
+// nodemailer's timeouts of the connection phases: connecting, the greeting, a TLS upgrade.
+const SETUP_TIMEOUTS = /^(CONNECT_TIMEOUT|GREETING_TIMEOUT|UPGRADE_TIMEOUT)$/;
 
 /**
- * Whether an SMTP failure moves the mail to the fallback server: a connection that could not be
- * made or kept, TLS, authentication, any refusal at the greeting, EHLO, STARTTLS or AUTH, 421
- * (closing the session) anywhere, or a 4xx to MAIL FROM (the relay cannot take mail now). Never a
- * reply to RCPT TO or DATA other than 421, nor a 5xx to MAIL FROM: that is about this recipient,
- * sender or message, and another server would only be asked to deliver what this one refused.
+ * Whether an SMTP failure moves the mail to the fallback server. Only when no mail transaction can
+ * have started: a connection never made (refused, DNS, unreachable, a connect/greeting/TLS-upgrade
+ * timeout), TLS, authentication, a refusal at the greeting, EHLO, STARTTLS or AUTH, 421 (closing
+ * the session), or a 4xx to MAIL FROM. Never a reply to RCPT TO or DATA other than 421, nor a 5xx
+ * to MAIL FROM (another server would only be asked to deliver what this one refused), and never a
+ * plain socket timeout or unexpected close: nodemailer labels those `CONN` whatever the stage, and
+ * the relay may have taken the final "." of DATA with its 250 lost. Those go to the normal retry,
+ * or the fallback would send the mail a second time.
  */
-const smtpFailsOver = (error: any, failure: Omit<Failure, 'failsOver'>): boolean => {
+const smtpFailsOver = (error: any): boolean => {
   const code = typeof error?.responseCode === 'number' ? error.responseCode : null;
   const command = String(error?.command ?? '');
-  if (code === 421 || error?.code === 'EAUTH' || error?.code === 'ETLS') return true;
+  if (code === 421 || error?.code === 'EAUTH' || error?.code === 'ETLS' || error?.code === 'EDNS') return true;
   if (code !== null) return SESSION_COMMANDS.test(command) || (code < 500 && /^MAIL FROM/i.test(command));
-  return failure.serverFault && !/^(RCPT|DATA|MAIL FROM)/i.test(command) && !['EMESSAGE', 'EENVELOPE', 'ESTREAM'].includes(error?.code);
+  if (NEVER_CONNECTED.test(String(error?.originalCode ?? '')) || NEVER_CONNECTED.test(String(error?.code ?? ''))) return true;
+  return error?.code === 'ETIMEDOUT' && SETUP_TIMEOUTS.test(String(error?.timeoutType ?? ''));
 };
 
 const classifySmtpBase = (error: any): Omit<Failure, 'failsOver'> => {
@@ -74,15 +82,21 @@ const classifySmtpBase = (error: any): Omit<Failure, 'failsOver'> => {
 
 export const classifySmtpFailure = (error: any): Failure => {
   const failure = classifySmtpBase(error);
-  return { ...failure, failsOver: smtpFailsOver(error, failure) };
+  return { ...failure, failsOver: smtpFailsOver(error) };
 };
 
+/**
+ * SendGrid fails over only when it cannot have taken the batch: a bad token (401/403), throttling
+ * (429), or no connection at all (refused, DNS). Not a 5xx or a client timeout: SendGrid may have
+ * accepted the request (up to 1,000 recipients) before failing to answer.
+ */
 export const classifySendgridFailure = (error: any): Failure => {
   const status = error?.code ?? error?.response?.statusCode;
-  // A bad token, throttling, SendGrid down or unreachable: another server may take the mail. A 400
-  // or 413 is about this request's content, which a fallback would refuse too.
   if (status === 401 || status === 403) return { transient: false, serverFault: true, needsPerson: true, failsOver: true };
-  if (status === 429 || (typeof status === 'number' && status >= 500)) return { transient: true, serverFault: true, needsPerson: false, failsOver: true };
+  if (status === 429) return { transient: true, serverFault: true, needsPerson: false, failsOver: true };
+  if (typeof status === 'number' && status >= 500) return { transient: true, serverFault: true, needsPerson: false, failsOver: false };
+  // A 400 or 413 is about this request's content, which a fallback would refuse too.
   if (typeof status === 'number' && status >= 400) return { transient: false, serverFault: false, needsPerson: false, failsOver: false };
-  return { transient: true, serverFault: true, needsPerson: false, failsOver: true };
+  const neverConnected = NEVER_CONNECTED.test(String(error?.code ?? '')) || NEVER_CONNECTED.test(String(error?.cause?.code ?? ''));
+  return { transient: true, serverFault: true, needsPerson: false, failsOver: neverConnected };
 };

@@ -17,12 +17,14 @@ import { answerConflict } from '../utils/conflict';
  * The default server carries every Strapi password-reset and invitation mail: making a server the
  * default, or re-pointing the default one, needs its own action on top of create/update.
  */
-const assertMayTouchDefault = (ctx: Context, input: EmailServerInput, existing?: StoredServer) => {
-  if (!touchesDefault(input, existing)) return;
+const assertMayTouchDefault = (ctx: Context, input: EmailServerInput, existing?: StoredServer, onDefaultChain = false) => {
+  if (!touchesDefault(input, existing, onDefaultChain)) return;
   if (ctx.state?.userAbility?.can(ACTIONS.serversSetDefault)) return;
   // PolicyError: a 403 whose message reaches the admin (a plain ForbiddenError is reworded to "Forbidden").
   throw new errors.PolicyError(
-    existing?.isDefault && input.isDefault
+    onDefaultChain
+      ? 'This server is a fallback of the default email server: changing how it connects needs the permission "Set the default server".'
+      : existing?.isDefault && input.isDefault
       ? 'Changing how the default email server connects needs the permission "Set the default server".'
       : 'Making a server the default (or no longer the default) needs the permission "Set the default server".'
   );
@@ -75,7 +77,8 @@ const serversController = ({ strapi }: { strapi: Core.Strapi }) => {
       // server, so the rules that span fields (type, both-or-neither) still see the whole.
       const merged = mergeOntoStored(toInput(existing), body);
       const input = await validate<EmailServerInput>(emailServerSchema, merged, servers().schemaContext(existing) as Record<string, unknown>);
-      assertMayTouchDefault(ctx, input, existing);
+      const onDefaultChain = !existing.isDefault && (await servers().onDefaultChain(existing.documentId));
+      assertMayTouchDefault(ctx, input, existing, onDefaultChain);
       assertMayChangeWebhookKey(ctx, input, existing);
       const previousDefault = await events().defaultBefore(input, existing);
       const updated = await servers().update(existing, input);

@@ -95,8 +95,10 @@ describe('failsOver: whether the fallback server may take the mail', () => {
   const failsOver = (fields: Record<string, unknown>) => smtpFull(smtp(fields)).failsOver;
 
   it('the server could not take the mail: no connection, TLS, login, a refused session', () => {
-    expect(failsOver({ code: 'ESOCKET', message: 'connect ECONNREFUSED 127.0.0.1:1', command: 'CONN' })).toBe(true);
-    expect(failsOver({ code: 'ETIMEDOUT', message: 'Connection timeout', command: 'CONN' })).toBe(true);
+    expect(failsOver({ code: 'ESOCKET', originalCode: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1', command: 'CONN' })).toBe(true);
+    expect(failsOver({ code: 'EDNS', originalCode: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND smtp.invalid', command: 'CONN' })).toBe(true);
+    expect(failsOver({ code: 'ETIMEDOUT', timeoutType: 'CONNECT_TIMEOUT', message: 'Connection timeout', command: 'CONN' })).toBe(true);
+    expect(failsOver({ code: 'ETIMEDOUT', timeoutType: 'GREETING_TIMEOUT', message: 'Greeting never received', command: 'CONN' })).toBe(true);
     expect(failsOver({ code: 'ETLS', message: 'Error upgrading connection with STARTTLS', command: 'STARTTLS' })).toBe(true);
     expect(failsOver({ code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN' })).toBe(true);
     expect(failsOver({ code: 'EAUTH', responseCode: 454, command: 'AUTH PLAIN' })).toBe(true);
@@ -114,10 +116,22 @@ describe('failsOver: whether the fallback server may take the mail', () => {
     expect(failsOver({ code: 'EENVELOPE', responseCode: 550, command: 'MAIL FROM' })).toBe(false);
   });
 
-  it('SendGrid: a bad token, throttling, an outage fail over; a refused request does not', () => {
+  it('never a socket timeout or close once the session started: the relay may have taken the mail', () => {
+    // nodemailer labels these CONN whatever the stage, also after the final "." of DATA.
+    expect(failsOver({ code: 'ETIMEDOUT', timeoutType: 'SOCKET_TIMEOUT', message: 'Timeout', command: 'CONN' })).toBe(false);
+    expect(failsOver({ code: 'ECONNECTION', message: 'Connection closed unexpectedly', command: 'CONN' })).toBe(false);
+    expect(failsOver({ code: 'ESOCKET', originalCode: 'ECONNRESET', message: 'read ECONNRESET', command: 'CONN' })).toBe(false);
+  });
+
+  it('SendGrid: a bad token, throttling, no connection fail over; a refused request, a 5xx or a timeout do not', () => {
     expect(sendgridFull({ code: 401 }).failsOver).toBe(true);
-    expect(sendgridFull({ code: 503 }).failsOver).toBe(true);
+    expect(sendgridFull({ code: 429 }).failsOver).toBe(true);
     expect(sendgridFull({ code: 'ECONNREFUSED' }).failsOver).toBe(true);
+    expect(sendgridFull({ code: 'ENOTFOUND' }).failsOver).toBe(true);
+    // SendGrid may have accepted the batch before failing to answer.
+    expect(sendgridFull({ code: 503 }).failsOver).toBe(false);
+    expect(sendgridFull({ code: 'ETIMEDOUT' }).failsOver).toBe(false);
+    expect(sendgridFull({ code: 'ECONNRESET' }).failsOver).toBe(false);
     expect(sendgridFull({ code: 400 }).failsOver).toBe(false);
     expect(sendgridFull({ code: 413 }).failsOver).toBe(false);
   });

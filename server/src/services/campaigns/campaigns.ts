@@ -236,6 +236,8 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       // to draft and is scheduled again by someone who may send.
       const contentChanged =
         (['server', 'subject', 'html', 'text', 'template'] as const).some((key) => (data[key] ?? null) !== (campaign[key] ?? null)) ||
+        // onLimit too: 'fallback' sends through servers the approver did not choose.
+        ('onLimit' in data && ((data as any).onLimit ?? 'wait') !== ((campaign as any).onLimit ?? 'wait')) ||
         (['trackOpens', 'trackClicks'] as const).some((key) => key in data && data[key] !== Boolean(campaign[key]));
       if (campaign.status === 'scheduled' && contentChanged) Object.assign(data, { status: 'draft', scheduledAt: null });
       // Conditional: the queue may have started it since it was read.

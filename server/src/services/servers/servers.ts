@@ -138,7 +138,9 @@ const secretApplies = (field: SecretField, input: EmailServerInput) => {
  * where replies to it go, when the server is the default: changing them needs `servers.set-default`.
  */
 // The login methods and the OAuth app and endpoints decide whose mailbox sends the default's mail,
-// as the username does (XOAUTH2 logs in as the connected account when no username is given).
+// as the username does (XOAUTH2 logs in as the connected account when no username is given). The
+// fallback and the limits too: a limit of 1 and a fallback would hand the next password reset to
+// whichever server the fallback names.
 const DEFAULT_GUARDED_FIELDS = [
   'type',
   'enabled',
@@ -151,6 +153,9 @@ const DEFAULT_GUARDED_FIELDS = [
   'smtpAuthMethod',
   'incomingAuthMethod',
   ...OAUTH_CONNECTION_FIELDS,
+  'fallbackServer',
+  'dailyLimit',
+  'hourlyLimit',
 ] as const;
 const defaultConnectionChanged = (existing: StoredServer, input: EmailServerInput) =>
   DEFAULT_GUARDED_FIELDS.some((field) => (existing[field] ?? null) !== (input[field] ?? null)) ||
@@ -160,11 +165,14 @@ const defaultConnectionChanged = (existing: StoredServer, input: EmailServerInpu
   Boolean(input.apiToken) ||
   Boolean(input.dkimPrivateKey);
 
-/** Whether saving `input` makes, unmakes or re-points the default server. */
-export const touchesDefault = (input: EmailServerInput, existing?: StoredServer) => {
+/**
+ * Whether saving `input` makes, unmakes or re-points the default server. A server on the
+ * default's fallback chain (`onDefaultChain`) carries the default's mail too, so it counts alike.
+ */
+export const touchesDefault = (input: EmailServerInput, existing?: StoredServer, onDefaultChain = false) => {
   if (!existing) return Boolean(input.isDefault);
   if (Boolean(existing.isDefault) !== Boolean(input.isDefault)) return true;
-  return Boolean(existing.isDefault) && defaultConnectionChanged(existing, normalizeServerInput(input));
+  return (Boolean(existing.isDefault) || onDefaultChain) && defaultConnectionChanged(existing, normalizeServerInput(input));
 };
 
 const isUniqueViolation = (error: unknown) =>
@@ -429,6 +437,19 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
       const server = await this.findOne(documentId);
       if (!server) throw new errors.NotFoundError('Email server not found.');
       return server;
+    },
+
+    /** Whether the default server falls back to this one, directly or along the chain. */
+    async onDefaultChain(documentId: string): Promise<boolean> {
+      const query = strapi.db.query(SERVER_UID);
+      let row = (await query.findOne({ select: ['documentId', 'fallbackServer'], where: { isDefault: true } })) as StoredServer | null;
+      const seen = new Set<string>();
+      while (row?.fallbackServer && !seen.has(row.documentId)) {
+        if (row.fallbackServer === documentId) return true;
+        seen.add(row.documentId);
+        row = (await query.findOne({ select: ['documentId', 'fallbackServer'], where: { documentId: row.fallbackServer } })) as StoredServer | null;
+      }
+      return false;
     },
 
     /** The default enabled server (for sending), looked up at most once a second. */
