@@ -108,13 +108,11 @@ it('POP3 logs in with AUTH XOAUTH2 and a live token and fetches what Dovecot hol
 it('POP3 with an expired token gets the error challenge, answers it, and fails as a login, without the token', async () => {
   const { box, accessToken } = await connectedMailbox();
   oauth.expireAccessTokens();
-  const started = Date.now();
   const check = await verifyIncoming(config(dovecot, 'pop3', box, accessToken), 20_000);
   expect(check.ok).toBe(false);
   // Not a timeout: the client sent the empty line the challenge asks for and read the -ERR.
   expect(check.message).toMatch(/^POP3: Authentication failed on 127\.0\.0\.1:\d+: the OAuth2 access token/);
   expect(check.message).not.toContain(accessToken);
-  expect(Date.now() - started).toBeLessThan(20_000);
   expect(dovecot.loginMethods(box)).toEqual([]);
 });
 
