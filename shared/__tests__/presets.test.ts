@@ -20,7 +20,7 @@ it('gives every preset settings the shared schema accepts once a password or OAu
       smtpUsername: values.smtpUsername ?? 'login',
       smtpPassword: 'secret',
       ...(values.incomingProtocol ? { incomingPassword: 'secret' } : {}),
-      ...(values.oauthProvider ? { oauthClientId: 'client-id' } : {}),
+      ...(values.oauthProvider ? { oauthClientId: 'client-id', oauthClientSecret: 'client-secret' } : {}),
     };
     const checked = await emailServerSchema.validate(body, { abortEarly: false });
     expect([preset.id, normalizeServerInput(checked as any).smtpHost]).toEqual([preset.id, preset.settings.smtpHost]);
