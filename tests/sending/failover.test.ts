@@ -106,6 +106,15 @@ it('refuses a fallback loop when saving, and stops at a visited server when rows
   await expect(mailer().send(mail('A'))).rejects.toThrow(/Sending through "A" failed: Connection refused.* Sending through "B" failed: Connection refused/);
 });
 
+it('deleting a fallback leaves the servers that named it without one, and they can still be saved', async () => {
+  const { fallback, first } = await withFallback({ smtpPort: await freePort() });
+  expect((await app.as().delete(`/email-server/servers/${fallback.documentId}`)).status).toBe(200);
+  expect((await serverNamed('Primary')).fallbackServer).toBeNull();
+  const renamed = await app.as().put(`/email-server/servers/${first.documentId}`).send({ name: 'Primary renamed' });
+  expect(renamed.status).toBe(200);
+  expect(renamed.body.data).toMatchObject({ name: 'Primary renamed', fallbackServer: null });
+});
+
 it('skips a disabled fallback and takes the next one in the chain', async () => {
   const last = await createServer(app.as(), smtpRelay(fallbackSink.port, { name: 'Last' }));
   const off = await createServer(app.as(), smtpRelay(primarySink.port, { name: 'Off', enabled: false, fallbackServer: last.documentId }));

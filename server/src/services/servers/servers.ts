@@ -526,6 +526,10 @@ const serversService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (campaigns.length > 0) throw new ServerInUseError(campaigns);
         await documents().delete({ documentId: existing.documentId });
       });
+      // Servers that fell back to this one now have none, instead of a fallback that names nothing
+      // (which every later save of theirs would refuse). After the transaction: SQLite has one
+      // connection. Below the query layer: this is not an edit of theirs.
+      await rawTable(strapi, SERVER_UID).update({ fallbackServer: existing.documentId }, { fallbackServer: null });
       await forget(existing.documentId);
     },
   };
