@@ -137,6 +137,23 @@ export const createSmtpTransport = (config: SmtpConfig, pool: PoolOptions): Smtp
   };
 };
 
+/** The message as nodemailer and its MailComposer take it; files are read only when allowed. */
+const mailOptions = (message: OutgoingMessage) => ({
+  from: message.from,
+  replyTo: message.replyTo,
+  to: message.to,
+  cc: message.cc,
+  bcc: message.bcc,
+  subject: message.subject,
+  text: message.text,
+  html: message.html,
+  attachments: message.attachments,
+  headers: message.headers,
+  messageId: message.messageId,
+  date: message.date,
+  disableFileAccess: !message.allowFileAccess,
+});
+
 const sendWith = async (transporter: Transporter<SMTPPool.SentMessageInfo>, message: OutgoingMessage): Promise<SendResult> => {
   if (message.composeTo) {
     const envelope = await composeMime(message, message.composeTo);
@@ -146,20 +163,8 @@ const sendWith = async (transporter: Transporter<SMTPPool.SentMessageInfo>, mess
     return { messageId: message.messageId ?? '' };
   }
   const info = await transporter.sendMail({
-    from: message.from,
-    replyTo: message.replyTo,
-    to: message.to,
-    cc: message.cc,
-    bcc: message.bcc,
-    subject: message.subject,
-    text: message.text,
-    html: message.html,
-    attachments: message.attachments,
-    headers: message.headers,
-    messageId: message.messageId,
-    date: message.date,
+    ...mailOptions(message),
     // nodemailer's own guard, under the mailer's check: no file or URL is read unless allowed.
-    disableFileAccess: !message.allowFileAccess,
     disableUrlAccess: !message.allowFileAccess,
   });
   return { messageId: info.messageId };
@@ -170,22 +175,7 @@ const sendWith = async (transporter: Transporter<SMTPPool.SentMessageInfo>, mess
  * SMTP envelope, Bcc included, though the Bcc header is left out of the file.
  */
 export const composeMime = async (message: OutgoingMessage, file: string) => {
-  const node = new MailComposer({
-    from: message.from,
-    replyTo: message.replyTo,
-    to: message.to,
-    cc: message.cc,
-    bcc: message.bcc,
-    subject: message.subject,
-    text: message.text,
-    html: message.html,
-    attachments: message.attachments,
-    headers: message.headers,
-    messageId: message.messageId,
-    date: message.date,
-    disableFileAccess: !message.allowFileAccess,
-    disableUrlAccess: true,
-  } as any).compile();
+  const node = new MailComposer({ ...mailOptions(message), disableUrlAccess: true } as any).compile();
   const envelope = node.getEnvelope() as { from: string; to: string[] };
   await pipeline(node.createReadStream(), fs.createWriteStream(file));
   return envelope;
