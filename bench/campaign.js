@@ -72,7 +72,6 @@ const database = async () => {
     STRAPI_LOG_LEVEL: 'error',
     STRAPI_TELEMETRY_DISABLED: 'true',
     EMAIL_SERVER_POLLING: 'false',
-    EMAIL_SERVER_CAMPAIGN_TICK_MS: '100',
     ...db.env,
   });
   const { createStrapi } = require('@strapi/strapi');

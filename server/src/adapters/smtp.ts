@@ -6,6 +6,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { describeError } from './describe-error';
+import { createBulkSender, type BulkSender, type Envelope } from './smtp-bulk';
 import type { Check, Credentials, Endpoint, OutgoingMessage, SendResult } from './types';
 
 export interface DkimConfig {
@@ -81,16 +82,18 @@ export class AccessTokenError extends Error {
  * nodemailer's own XOAUTH2 (with its retry on a refused token, `renew`): it asks this callback
  * for a token on every login instead of refreshing one itself.
  */
-const provideTokens = (transporter: Transporter<any>, config: SmtpConfig) => {
-  const login = config.oauth2;
-  if (!login) return;
-  transporter.set('oauth2_provision_cb', (_user: string, renew: boolean, callback: (error: Error | null, token?: string) => void) => {
+export const provisionCallback =
+  (login: OAuth2Login) =>
+  (_user: string, renew: boolean, callback: (error: Error | null, token?: string) => void) => {
     login.getAccessToken(renew).then(
       (token) => callback(null, token),
       // transientToken survives nodemailer's EAUTH wrapping: the classifier retries it, pausing nothing.
       (error) => callback(Object.assign(new AccessTokenError(String((error as Error)?.message ?? error)), { transientToken: Boolean((error as any)?.transientToken) }))
     );
-  });
+  };
+
+const provideTokens = (transporter: Transporter<any>, config: SmtpConfig) => {
+  if (config.oauth2) transporter.set('oauth2_provision_cb', provisionCallback(config.oauth2));
 };
 
 /**
@@ -109,6 +112,8 @@ const explainRefusedToken = (error: any, config: SmtpConfig) => {
 
 export interface SmtpTransport {
   send(message: OutgoingMessage): Promise<SendResult>;
+  /** A prebuilt message (a campaign's), over the bulk connections (smtp-bulk.ts), signed here when DKIM is on. */
+  sendRaw(envelope: Envelope, raw: Buffer): Promise<void>;
   close(): void;
 }
 
@@ -122,6 +127,8 @@ export const createSmtpTransport = (config: SmtpConfig, pool: PoolOptions): Smtp
     maxRequeues: pool.maxRequeues ?? 1,
   } as SMTPPool.Options);
   provideTokens(transporter, config);
+  // Opened on the first campaign mail: a server that only sends Strapi's mails never opens it.
+  let bulk: BulkSender | null = null;
 
   return {
     async send(message) {
@@ -131,8 +138,25 @@ export const createSmtpTransport = (config: SmtpConfig, pool: PoolOptions): Smtp
         throw explainRefusedToken(error, config);
       }
     },
+    async sendRaw(envelope, raw) {
+      bulk ??= createBulkSender({
+        connection: transportOptions(config, { connection: pool.connectionTimeoutMs, socket: pool.socketTimeoutMs }),
+        auth: config.auth,
+        oauth2: config.oauth2 ? { user: config.oauth2.user, provision: provisionCallback(config.oauth2) } : null,
+        dkim: config.dkim,
+        maxConnections: pool.maxConnections,
+        maxMessages: pool.maxMessages,
+        maxRequeues: pool.maxRequeues ?? 1,
+      });
+      try {
+        await bulk.send(envelope, raw);
+      } catch (error) {
+        throw explainRefusedToken(error, config);
+      }
+    },
     close() {
       transporter.close();
+      bulk?.close();
     },
   };
 };

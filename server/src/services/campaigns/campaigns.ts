@@ -390,10 +390,12 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
           ? { status: 'scheduled', scheduledAt: at, pauseReason: null, ...snapshot }
           : { status: 'sending', scheduledAt: null, startedAt: new Date(), pauseReason: null, ...snapshot };
       // The server's row held shared: a delete of the server at this moment waits, then sees the campaign under way.
-      return strapi.db.transaction(async ({ trx }) => {
+      const updated = await strapi.db.transaction(async ({ trx }) => {
         if (!(await lockServerRow(strapi, trx, campaign.server, 'share'))) throw fieldError('server', 'The campaign\'s email server no longer exists: choose another one.');
         return setStatus(campaign, EDITABLE, data);
       });
+      if (updated.status === 'sending') getService(strapi, 'campaign-queue').wake();
+      return updated;
     },
 
     /** A template edited after recipients were added may use a variable some of them lack. */
@@ -439,10 +441,14 @@ const campaignsService = ({ strapi }: { strapi: Core.Strapi }) => {
       setStatus(campaign, ['sending', 'scheduled'], { status: 'paused', pauseReason: reason }),
 
     /** Back to sending, or to waiting when it was paused before its scheduled time. */
-    resume: (campaign: StoredCampaign) =>
-      campaign.scheduledAt && !campaign.startedAt && new Date(campaign.scheduledAt).getTime() > Date.now()
-        ? setStatus(campaign, ['paused'], { status: 'scheduled', pauseReason: null })
-        : setStatus(campaign, ['paused'], { status: 'sending', pauseReason: null, startedAt: campaign.startedAt ?? new Date() }),
+    async resume(campaign: StoredCampaign) {
+      const updated =
+        campaign.scheduledAt && !campaign.startedAt && new Date(campaign.scheduledAt).getTime() > Date.now()
+          ? await setStatus(campaign, ['paused'], { status: 'scheduled', pauseReason: null })
+          : await setStatus(campaign, ['paused'], { status: 'sending', pauseReason: null, startedAt: campaign.startedAt ?? new Date() });
+      if (updated.status === 'sending') getService(strapi, 'campaign-queue').wake();
+      return updated;
+    },
 
     async cancel(campaign: StoredCampaign) {
       const updated = await setStatus(campaign, ['draft', 'scheduled', 'sending', 'paused'], {

@@ -66,6 +66,16 @@ const campaignQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
+    /**
+     * A campaign started or resumed on this instance: its worker starts now instead of at the next
+     * tick (up to `tickMs` later). The check-and-set of `workers` has no await between, so this
+     * beside a tick still starts one worker per server.
+     */
+    wake() {
+      if (stopping || ticker.stopped) return;
+      setImmediate(() => service.tick().catch((error) => strapi.log.error(`[email-server] campaign queue: ${String(error?.message ?? error).slice(0, 300)}`)));
+    },
+
     start() {
       if (!q.config().sending) return;
       stopping = false;

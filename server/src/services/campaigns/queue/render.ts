@@ -75,6 +75,9 @@ export const renderCompiledMail = (compiled: Pick<CompiledCampaign, 'subject' | 
   return { subject: renderCompiled(compiled.subject, vars, 'header'), html, text };
 };
 
+/** The headers of every campaign mail, filled per recipient (the skeleton's markers, in this order). */
+export const CAMPAIGN_HEADERS = ['X-Campaign-Recipient', 'List-Unsubscribe', 'List-Unsubscribe-Post'] as const;
+
 /** What every mail of a campaign carries; per recipient only the variables differ. */
 export const personal = (q: Pick<QueueContext, 'strapi'>, campaign: StoredCampaign, row: ClaimedRow, compiled?: CompiledCampaign) => {
   const unsubscribeUrl = getService(q.strapi, 'unsubscribe').url({ campaign: campaign.documentId, recipient: row.id, email: row.email });
